@@ -1,0 +1,148 @@
+"""Closed vocabularies and plain records of the domain (see DOMAIN.md, RULES.md, INTERFACE.md)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+REG_2015 = "SOSFS 2015:8"
+REG_2021 = "HSLF-FS 2021:8"
+REGULATIONS: tuple[str, ...] = (REG_2015, REG_2021)
+REGULATION_2021_START = date(2021, 7, 1)
+
+PLACEMENT_KINDS: tuple[str, ...] = ("AT", "BT", "ST")
+SETTINGS: tuple[str, ...] = ("primarvard", "akutsjukvard", "psykiatri", "internmedicin", "kirurgi", "annan")
+LEAVE_KINDS: tuple[str, ...] = ("foraldraledighet", "sjukfranvaro", "tjanstledighet")
+CREDIT_KINDS: tuple[str, ...] = ("tidigare_st", "utlandstjanstgoring", "doktorsexamen", "annan")
+
+# Activity certificates, recommended activities and summary documents (INTERFACE.md).
+REQUIRABLE_TYPES: tuple[str, ...] = (
+    "klinisk_tjanstgoring",
+    "auskultation",
+    "kurs",
+    "utvecklingsarbete",
+    "kvalitetsarbete",
+    "skriftligt_arbete",
+    "vetenskap",
+    "bt_delmal",
+)
+RECOMMENDED_TYPES: tuple[str, ...] = ("sammankomst", "ovrig_aktivitet")
+SUMMARY_TYPES: tuple[str, ...] = ("fullgjord_bt", "baskompetens", "fullgjord_st", "specialistkompetens")
+ACTIVITY_TYPES: tuple[str, ...] = REQUIRABLE_TYPES + RECOMMENDED_TYPES + SUMMARY_TYPES
+
+CERTIFICATE_STATUSES: tuple[str, ...] = ("utkast", "skickat", "signerat", "returnerat", "makulerat")
+SUPERVISION_KINDS: tuple[str, ...] = ("huvudhandledare", "handledare")
+UNIT_KINDS: tuple[str, ...] = ("vardcentral", "klinik", "annan")
+ROLES: tuple[str, ...] = ("st_lakare", "handledare", "studierektor", "verksamhetschef", "admin")
+
+# The admission process for ST-intressenter, in order.
+INTRESSENT_STEPS: tuple[str, ...] = (
+    "intresse",  # the verksamhetschef has told the area's studierektor
+    "dokument",  # documents are arriving
+    "bedomning",  # the studierektor assesses the unit and the person
+    "vantelista",  # approved, waiting for a place
+    "inskriven",  # ST-kontrakt signed, trainee record created
+    "avslutad",  # withdrawn or not approved
+)
+
+# Swedish labels shown to people.
+TYPE_LABELS: dict[str, str] = {
+    "klinisk_tjanstgoring": "Klinisk tjänstgöring under handledning",
+    "auskultation": "Auskultation",
+    "kurs": "Kurs",
+    "utvecklingsarbete": "Deltagande i utvecklingsarbete",
+    "kvalitetsarbete": "Kvalitets- och utvecklingsarbete",
+    "skriftligt_arbete": "Självständigt skriftligt arbete",
+    "vetenskap": "Delmål STa3 Medicinsk vetenskap",
+    "bt_delmal": "Intyg om delmål i bastjänstgöringen",
+    "sammankomst": "Större yrkesrelaterad sammankomst",
+    "ovrig_aktivitet": "Övrig utbildningsaktivitet",
+    "fullgjord_bt": "Intyg om fullgjord bastjänstgöring",
+    "baskompetens": "Intyg om uppnådd baskompetens",
+    "fullgjord_st": "Intyg om fullgjord specialiseringstjänstgöring",
+    "specialistkompetens": "Intyg om uppnådd specialistkompetens",
+}
+SETTING_LABELS: dict[str, str] = {
+    "primarvard": "Primärvård",
+    "akutsjukvard": "Akut sjukvård",
+    "psykiatri": "Psykiatri",
+    "internmedicin": "Internmedicin",
+    "kirurgi": "Kirurgi",
+    "annan": "Annan",
+}
+LEAVE_LABELS: dict[str, str] = {
+    "foraldraledighet": "Föräldraledighet",
+    "sjukfranvaro": "Sjukfrånvaro",
+    "tjanstledighet": "Tjänstledighet",
+}
+CREDIT_LABELS: dict[str, str] = {
+    "tidigare_st": "Tidigare ST",
+    "utlandstjanstgoring": "Utlandstjänstgöring",
+    "doktorsexamen": "Doktorsexamen",
+    "annan": "Annan merit",
+}
+STATUS_UPPFYLLT = "uppfyllt"
+STATUS_PAGAR = "pågår"
+STATUS_EJ = "ej påbörjat"
+
+
+@dataclass(frozen=True)
+class Trainee:
+    trainee_id: str
+    name: str
+    specialty: str
+    st_start_date: date
+    legitimation_date: date | None = None
+    swedish_at: bool = False
+    regulation_choice: str | None = None
+    doktorsexamen: bool = False
+    bt_approved_date: date | None = None
+
+
+@dataclass(frozen=True)
+class Placement:
+    kind: str
+    setting: str
+    start_date: date
+    end_date: date
+    percent: float
+    workplace: str = ""
+
+
+@dataclass(frozen=True)
+class Leave:
+    kind: str
+    start_date: date
+    end_date: date
+    percent: float
+
+
+@dataclass(frozen=True)
+class Credit:
+    kind: str
+    months: float
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Certificate:
+    certificate_id: str
+    type: str
+    delmal: tuple[str, ...] = ()
+    signed_date: date | None = None
+    title: str = ""
+
+    @property
+    def signed(self) -> bool:
+        return self.signed_date is not None
+
+
+@dataclass(frozen=True)
+class TraineeRecord:
+    """Everything the rules need about one trainee."""
+
+    trainee: Trainee
+    placements: tuple[Placement, ...] = ()
+    leave: tuple[Leave, ...] = ()
+    credits: tuple[Credit, ...] = ()
+    certificates: tuple[Certificate, ...] = field(default_factory=tuple)

@@ -1,0 +1,421 @@
+"""The rules of RULES.md for one trainee, in plain Python with exact arithmetic.
+
+This is the reference path: every figure can be followed day by day. ``tracker.progress_sql`` computes
+the same for all trainees at once in DuckDB, and the tests hold the two to the same answers.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from fractions import Fraction
+
+from tracker.domain import (
+    REG_2015,
+    REG_2021,
+    REGULATION_2021_START,
+    STATUS_EJ,
+    STATUS_PAGAR,
+    STATUS_UPPFYLLT,
+    TYPE_LABELS,
+    Leave,
+    Placement,
+    Trainee,
+    TraineeRecord,
+)
+
+ONE_DAY = timedelta(days=1)
+# The first day a projection may look at, and how far it may look (a trainee at 1 % for ever
+# never finishes; a projection beyond this horizon is reported as unreachable).
+PROJECTION_HORIZON_YEARS = 60
+
+MIN_MONTHS = {REG_2021: Fraction(66), REG_2015: Fraction(60)}
+MIN_MONTHS_2015_DOKTORSEXAMEN = Fraction(54)
+BT_MIN_MONTHS = Fraction(6)
+BT_MIN_PRIMARY = Fraction(3)
+BT_MIN_ACUTE = Fraction(3)
+AT_MIN_MONTHS = Fraction(18)
+AT_MIN_PART_TIME = 50
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """One applicable delmål: every group must be covered; any type within a group suffices."""
+
+    code: str
+    required: tuple[tuple[str, ...], ...]
+
+
+# --- section 1: regelverk ---------------------------------------------------------------------
+
+def resolve_regulation(t: Trainee) -> str:
+    if t.regulation_choice:
+        return t.regulation_choice
+    if t.swedish_at or t.st_start_date < REGULATION_2021_START:
+        return REG_2015
+    return REG_2021
+
+
+# --- section 3: minimum time ------------------------------------------------------------------
+
+def required_months(regulation: str, doktorsexamen: bool) -> Fraction:
+    if regulation == REG_2015 and doktorsexamen:
+        return MIN_MONTHS_2015_DOKTORSEXAMEN
+    return MIN_MONTHS[regulation]
+
+
+# --- section 2: counting time -----------------------------------------------------------------
+
+def day_value(d: date) -> Fraction:
+    """A day is worth 1 / (days in its calendar month) of a month."""
+    return Fraction(1, calendar.monthrange(d.year, d.month)[1])
+
+
+def _pct(value: float) -> Fraction:
+    return Fraction(value).limit_denominator(10_000)
+
+
+def _days(start: date, end: date) -> Iterable[date]:
+    d = start
+    while d <= end:
+        yield d
+        d += ONE_DAY
+
+
+@dataclass
+class DayTable:
+    """Placement and leave percent per day, summed over overlapping periods."""
+
+    placement: dict[date, Fraction] = field(default_factory=dict)
+    leave: dict[date, Fraction] = field(default_factory=dict)
+
+    def add_placement(self, start: date, end: date, percent: float) -> None:
+        p = _pct(percent)
+        for d in _days(start, end):
+            self.placement[d] = self.placement.get(d, Fraction(0)) + p
+
+    def add_leave(self, leaves: Iterable[Leave]) -> None:
+        for lv in leaves:
+            p = _pct(lv.percent)
+            for d in _days(lv.start_date, lv.end_date):
+                self.leave[d] = self.leave.get(d, Fraction(0)) + p
+
+    def fraction(self, d: date) -> Fraction:
+        """max(0, min(100, placements) - leave) / 100 for one day."""
+        p = min(Fraction(100), self.placement.get(d, Fraction(0)))
+        return max(Fraction(0), p - self.leave.get(d, Fraction(0))) / 100
+
+    def months(self, until: date) -> Fraction:
+        return sum(
+            (self.fraction(d) * day_value(d) for d in self.placement if d <= until),
+            Fraction(0),
+        )
+
+
+def counting_kinds(regulation: str) -> tuple[str, ...]:
+    """AT never counts toward ST; BT counts only under HSLF-FS 2021:8."""
+    return ("BT", "ST") if regulation == REG_2021 else ("ST",)
+
+
+def counted_start(p: Placement, legitimation: date | None) -> date:
+    """ST days before the legitimation date do not count."""
+    if p.kind == "ST" and legitimation is not None and p.start_date < legitimation:
+        return legitimation
+    return p.start_date
+
+
+def service_table(rec: TraineeRecord, kinds: Sequence[str], settings: Sequence[str] | None = None) -> DayTable:
+    table = DayTable()
+    for p in rec.placements:
+        if p.kind not in kinds or (settings is not None and p.setting not in settings):
+            continue
+        start = counted_start(p, rec.trainee.legitimation_date)
+        if start <= p.end_date:
+            table.add_placement(start, p.end_date, p.percent)
+    table.add_leave(rec.leave)
+    return table
+
+
+def days_before_legitimation(rec: TraineeRecord) -> int:
+    """Placement days (ST) recorded before the legitimation date: shown as a flag."""
+    legit = rec.trainee.legitimation_date
+    if legit is None:
+        return 0
+    days: set[date] = set()
+    for p in rec.placements:
+        if p.kind == "ST" and p.start_date < legit:
+            days.update(_days(p.start_date, min(p.end_date, legit - ONE_DAY)))
+    return len(days)
+
+
+# --- section 8: projected completion ----------------------------------------------------------
+
+def projected_completion(
+    table: DayTable, target: Fraction, as_of: date, fallback_start: date
+) -> date | None:
+    """First day the counted months reach ``target`` (credits already subtracted)."""
+    if target <= 0:
+        return fallback_start
+    total = Fraction(0)
+    recorded = sorted(table.placement)
+    for d in recorded:
+        total += table.fraction(d) * day_value(d)
+        if total >= target:
+            return d
+    last = recorded[-1] if recorded else None
+    if last is None:
+        return None
+    tail = min(Fraction(100), table.placement[last]) / 100
+    if tail <= 0:
+        return None
+    d = max(last, as_of) + ONE_DAY
+    horizon = date(d.year + PROJECTION_HORIZON_YEARS, 1, 1)
+    while d < horizon:
+        total += tail * day_value(d)
+        if total >= target:
+            return d
+        d += ONE_DAY
+    return None
+
+
+# --- section 6: delmål status -----------------------------------------------------------------
+
+def delmal_status(rec: TraineeRecord, applicable: Sequence[Requirement]) -> dict[str, str]:
+    listed: dict[str, list[tuple[str, bool]]] = {}
+    for c in rec.certificates:
+        for code in c.delmal:
+            listed.setdefault(code, []).append((c.type, c.signed))
+    result: dict[str, str] = {}
+    for req in applicable:
+        certs = listed.get(req.code, [])
+        signed_types = {t for t, s in certs if s}
+        if req.required and all(any(t in signed_types for t in group) for group in req.required):
+            result[req.code] = STATUS_UPPFYLLT
+        elif certs:
+            result[req.code] = STATUS_PAGAR
+        else:
+            result[req.code] = STATUS_EJ
+    return result
+
+
+def missing_types(rec: TraineeRecord, req: Requirement) -> list[tuple[str, ...]]:
+    """The requirement groups not yet covered by a signed certificate listing the delmål."""
+    signed = {c.type for c in rec.certificates if c.signed and req.code in c.delmal}
+    return [g for g in req.required if not any(t in signed for t in g)]
+
+
+# --- the whole picture ------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class BTProgress:
+    months: Fraction
+    primary_care_months: Fraction
+    acute_care_months: Fraction
+    time_complete: bool
+    delmal: dict[str, str]
+    delmal_complete: bool
+    fullgjord_signed: bool
+    baskompetens_signed: bool
+    approved: bool
+
+    @property
+    def ready_for_application(self) -> bool:
+        return self.time_complete and self.delmal_complete and self.fullgjord_signed and self.baskompetens_signed
+
+
+@dataclass(frozen=True)
+class ATProgress:
+    months: Fraction
+    by_setting: dict[str, Fraction]
+    complete: bool
+
+
+@dataclass(frozen=True)
+class Progress:
+    trainee_id: str
+    regulation: str
+    as_of: date
+    required_months: Fraction
+    service_months: Fraction
+    credited_months: Fraction
+    projected_completion_date: date | None
+    bt: BTProgress | None
+    at: ATProgress | None
+    delmal: dict[str, str]
+    ready_to_apply: bool
+    missing: list[str]
+    days_before_legitimation: int = 0
+
+    @property
+    def counted_months(self) -> Fraction:
+        return self.service_months + self.credited_months
+
+    @property
+    def remaining_months(self) -> Fraction:
+        return max(Fraction(0), self.required_months - self.counted_months)
+
+    def to_json(self) -> dict[str, object]:
+        """The progress JSON of INTERFACE.md."""
+        bt: dict[str, object] | None = None
+        if self.bt is not None:
+            bt = {
+                "months": r2(self.bt.months),
+                "primary_care_months": r2(self.bt.primary_care_months),
+                "acute_care_months": r2(self.bt.acute_care_months),
+                "time_complete": self.bt.time_complete,
+                "delmal_complete": self.bt.delmal_complete,
+                "approved": self.bt.approved,
+                "delmal": dict(self.bt.delmal),
+            }
+        at: dict[str, object] | None = None
+        if self.at is not None:
+            at = {"months": r2(self.at.months), "complete": self.at.complete}
+        return {
+            "trainee_id": self.trainee_id,
+            "regulation": self.regulation,
+            "as_of": self.as_of.isoformat(),
+            "required_months": r2(self.required_months),
+            "service_months": r2(self.service_months),
+            "credited_months": r2(self.credited_months),
+            "counted_months": r2(self.counted_months),
+            "remaining_months": r2(self.remaining_months),
+            "projected_completion_date": (
+                self.projected_completion_date.isoformat() if self.projected_completion_date else None
+            ),
+            "bt": bt,
+            "at": at,
+            "delmal": dict(self.delmal),
+            "ready_to_apply": self.ready_to_apply,
+            "missing": list(self.missing),
+            "days_before_legitimation": self.days_before_legitimation,
+        }
+
+
+def r2(x: Fraction | float) -> float:
+    return round(float(x), 2)
+
+
+def sv_number(x: Fraction | float) -> str:
+    """Two decimals at most, Swedish decimal comma: 30.25 -> '30,25', 6.0 -> '6'."""
+    text = f"{float(x):.2f}".rstrip("0").rstrip(".")
+    return text.replace(".", ",")
+
+
+def _signed(rec: TraineeRecord, ctype: str) -> bool:
+    return any(c.type == ctype and c.signed for c in rec.certificates)
+
+
+def _bt_progress(rec: TraineeRecord, as_of: date, bt_applicable: Sequence[Requirement]) -> BTProgress:
+    months = service_table(rec, ("BT",)).months(as_of)
+    primary = service_table(rec, ("BT",), ("primarvard",)).months(as_of)
+    acute = service_table(rec, ("BT",), ("akutsjukvard",)).months(as_of)
+    status = delmal_status(rec, bt_applicable)
+    approved = rec.trainee.bt_approved_date is not None and rec.trainee.bt_approved_date <= as_of
+    return BTProgress(
+        months=months,
+        primary_care_months=primary,
+        acute_care_months=acute,
+        time_complete=months >= BT_MIN_MONTHS and primary >= BT_MIN_PRIMARY and acute >= BT_MIN_ACUTE,
+        delmal=status,
+        delmal_complete=bool(status) and all(s == STATUS_UPPFYLLT for s in status.values()),
+        fullgjord_signed=_signed(rec, "fullgjord_bt"),
+        baskompetens_signed=_signed(rec, "baskompetens"),
+        approved=approved,
+    )
+
+
+def _at_progress(rec: TraineeRecord, as_of: date) -> ATProgress | None:
+    ats = [p for p in rec.placements if p.kind == "AT"]
+    if not ats:
+        return None
+
+    def months(settings: tuple[str, ...] | None) -> Fraction:
+        table = DayTable()
+        for p in ats:
+            if p.percent >= AT_MIN_PART_TIME and (settings is None or p.setting in settings):
+                table.add_placement(p.start_date, p.end_date, p.percent)
+        table.add_leave(rec.leave)
+        return table.months(as_of)
+
+    by_setting = {s: months((s,)) for s in ("internmedicin", "kirurgi", "psykiatri", "primarvard")}
+    total = months(None)
+    complete = (
+        total >= AT_MIN_MONTHS
+        and by_setting["internmedicin"] >= 3
+        and by_setting["kirurgi"] >= 3
+        and by_setting["internmedicin"] + by_setting["kirurgi"] >= 9
+        and by_setting["psykiatri"] >= 3
+        and by_setting["primarvard"] >= 6
+    )
+    return ATProgress(months=total, by_setting=by_setting, complete=complete)
+
+
+def missing_sentence_for_delmal(rec: TraineeRecord, req: Requirement) -> str:
+    groups = missing_types(rec, req)
+    if not groups:
+        return f"Delmål {req.code} är inte uppfyllt."
+    parts = [" eller ".join(TYPE_LABELS.get(t, t).lower() for t in g) for g in groups]
+    return f"Delmål {req.code} är inte uppfyllt: signerat intyg saknas för {', '.join(parts)}."
+
+
+def compute_progress(
+    rec: TraineeRecord,
+    as_of: date,
+    applicable: Sequence[Requirement],
+    bt_applicable: Sequence[Requirement] = (),
+) -> Progress:
+    t = rec.trainee
+    regulation = resolve_regulation(t)
+    required = required_months(regulation, t.doktorsexamen)
+    table = service_table(rec, counting_kinds(regulation))
+    service = table.months(as_of)
+    credited = sum((_pct(c.months) for c in rec.credits), Fraction(0))
+    projected = projected_completion(table, required - credited, as_of, t.st_start_date)
+    bt = _bt_progress(rec, as_of, bt_applicable) if regulation == REG_2021 else None
+    status = delmal_status(rec, applicable)
+
+    missing: list[str] = []
+    if bt is not None:
+        if not bt.approved:
+            missing.append(
+                "Bastjänstgöringen är inte godkänd: datum för intyg om godkänd bastjänstgöring saknas."
+            )
+        if not bt.time_complete:
+            missing.append(
+                f"BT-tiden är {sv_number(bt.months)} månader (primärvård {sv_number(bt.primary_care_months)}, "
+                f"akut sjukvård {sv_number(bt.acute_care_months)}); minst 6 månader varav 3 i varje krävs."
+            )
+    counted = service + credited
+    if counted < required:
+        missing.append(
+            f"Tjänstgöringstiden är {sv_number(counted)} av {sv_number(required)} månader; "
+            f"{sv_number(required - counted)} månader återstår."
+        )
+    for req in applicable:
+        if status.get(req.code) != STATUS_UPPFYLLT:
+            missing.append(missing_sentence_for_delmal(rec, req))
+    if regulation == REG_2021:
+        if not _signed(rec, "fullgjord_st"):
+            missing.append("Intyg om fullgjord specialiseringstjänstgöring (bilaga 6) är inte signerat.")
+        if not _signed(rec, "specialistkompetens"):
+            missing.append("Intyg om uppnådd specialistkompetens (bilaga 7) är inte signerat.")
+    elif not _signed(rec, "specialistkompetens"):
+        missing.append("Intyg om uppnådd specialistkompetens (bilaga 2) är inte signerat.")
+
+    return Progress(
+        trainee_id=t.trainee_id,
+        regulation=regulation,
+        as_of=as_of,
+        required_months=required,
+        service_months=service,
+        credited_months=credited,
+        projected_completion_date=projected,
+        bt=bt,
+        at=_at_progress(rec, as_of),
+        delmal=status,
+        ready_to_apply=not missing,
+        missing=missing,
+        days_before_legitimation=days_before_legitimation(rec),
+    )

@@ -1,0 +1,267 @@
+"""The database schema, as an ordered list of migrations.
+
+Constraints are declared at creation because DuckDB cannot add CHECK or FOREIGN KEY later.
+Parent tables (region, unit, person, trainee, certificate) are designed to stay stable; status that
+evolves lives in leaf tables or in nullable columns.
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+from tracker.db import migration
+from tracker.domain import (
+    ACTIVITY_TYPES,
+    CERTIFICATE_STATUSES,
+    CREDIT_KINDS,
+    INTRESSENT_STEPS,
+    LEAVE_KINDS,
+    PLACEMENT_KINDS,
+    REGULATIONS,
+    ROLES,
+    SETTINGS,
+    SUPERVISION_KINDS,
+    UNIT_KINDS,
+)
+
+
+def _in(values: tuple[str, ...]) -> str:
+    return "(" + ", ".join("'" + v.replace("'", "''") + "'" for v in values) + ")"
+
+
+@migration
+def m001_core(cur: duckdb.DuckDBPyConnection) -> None:
+    cur.execute("CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)")
+    cur.execute(
+        """
+        CREATE TABLE region (
+            region_id VARCHAR PRIMARY KEY CHECK (length(region_id) BETWEEN 1 AND 40),
+            name VARCHAR NOT NULL UNIQUE
+        )"""
+    )
+    cur.execute(
+        f"""
+        CREATE TABLE unit (
+            unit_id VARCHAR PRIMARY KEY CHECK (length(unit_id) BETWEEN 1 AND 60),
+            name VARCHAR NOT NULL,
+            region_id VARCHAR NOT NULL REFERENCES region (region_id),
+            area VARCHAR NOT NULL,
+            kind VARCHAR NOT NULL CHECK (kind IN {_in(UNIT_KINDS)}),
+            st_approved BOOLEAN NOT NULL DEFAULT false,
+            st_places INTEGER NOT NULL DEFAULT 0 CHECK (st_places >= 0)
+        )"""
+    )
+    cur.execute(
+        """
+        CREATE TABLE person (
+            person_id VARCHAR PRIMARY KEY CHECK (length(person_id) BETWEEN 1 AND 60),
+            name VARCHAR NOT NULL CHECK (length(trim(name)) > 0),
+            email VARCHAR UNIQUE CHECK (email IS NULL OR email LIKE '%_@_%'),
+            oidc_subject VARCHAR UNIQUE,
+            password_hash VARCHAR,
+            failed_logins INTEGER NOT NULL DEFAULT 0,
+            locked_until TIMESTAMP,
+            is_specialist BOOLEAN NOT NULL DEFAULT false
+        )"""
+    )
+    cur.execute("CREATE SEQUENCE seq_role")
+    cur.execute(
+        f"""
+        CREATE TABLE role_assignment (
+            role_assignment_id BIGINT PRIMARY KEY DEFAULT nextval('seq_role'),
+            person_id VARCHAR NOT NULL REFERENCES person (person_id),
+            role VARCHAR NOT NULL CHECK (role IN {_in(ROLES)}),
+            region_id VARCHAR REFERENCES region (region_id),
+            area VARCHAR,
+            unit_id VARCHAR REFERENCES unit (unit_id),
+            UNIQUE (person_id, role, region_id, area, unit_id)
+        )"""
+    )
+    cur.execute(
+        f"""
+        CREATE TABLE trainee (
+            trainee_id VARCHAR PRIMARY KEY CHECK (length(trainee_id) BETWEEN 1 AND 60),
+            person_id VARCHAR UNIQUE REFERENCES person (person_id),
+            name VARCHAR NOT NULL CHECK (length(trim(name)) > 0),
+            specialty VARCHAR NOT NULL,
+            legitimation_date DATE,
+            swedish_at BOOLEAN NOT NULL DEFAULT false,
+            st_start_date DATE NOT NULL,
+            regulation_choice VARCHAR CHECK (regulation_choice IS NULL OR regulation_choice IN {_in(REGULATIONS)}),
+            doktorsexamen BOOLEAN NOT NULL DEFAULT false,
+            bt_approved_date DATE,
+            unit_id VARCHAR REFERENCES unit (unit_id),
+            source VARCHAR NOT NULL DEFAULT 'app' CHECK (source IN ('app', 'import', 'demo'))
+        )"""
+    )
+    cur.execute("CREATE SEQUENCE seq_supervision")
+    cur.execute(
+        f"""
+        CREATE TABLE supervision (
+            supervision_id BIGINT PRIMARY KEY DEFAULT nextval('seq_supervision'),
+            trainee_id VARCHAR NOT NULL REFERENCES trainee (trainee_id),
+            person_id VARCHAR NOT NULL REFERENCES person (person_id),
+            kind VARCHAR NOT NULL CHECK (kind IN {_in(SUPERVISION_KINDS)}),
+            start_date DATE NOT NULL,
+            end_date DATE,
+            CHECK (end_date IS NULL OR end_date >= start_date)
+        )"""
+    )
+    cur.execute("CREATE SEQUENCE seq_placement")
+    cur.execute(
+        f"""
+        CREATE TABLE placement (
+            placement_id BIGINT PRIMARY KEY DEFAULT nextval('seq_placement'),
+            trainee_id VARCHAR NOT NULL REFERENCES trainee (trainee_id),
+            kind VARCHAR NOT NULL CHECK (kind IN {_in(PLACEMENT_KINDS)}),
+            setting VARCHAR NOT NULL CHECK (setting IN {_in(SETTINGS)}),
+            workplace VARCHAR NOT NULL DEFAULT '',
+            unit_id VARCHAR REFERENCES unit (unit_id),
+            start_date DATE NOT NULL,
+            end_date DATE NOT NULL,
+            percent DOUBLE NOT NULL CHECK (percent >= 1 AND percent <= 100),
+            source VARCHAR NOT NULL DEFAULT 'app' CHECK (source IN ('app', 'import', 'demo')),
+            CHECK (end_date >= start_date)
+        )"""
+    )
+    cur.execute("CREATE SEQUENCE seq_leave")
+    cur.execute(
+        f"""
+        CREATE TABLE leave (
+            leave_id BIGINT PRIMARY KEY DEFAULT nextval('seq_leave'),
+            trainee_id VARCHAR NOT NULL REFERENCES trainee (trainee_id),
+            kind VARCHAR NOT NULL CHECK (kind IN {_in(LEAVE_KINDS)}),
+            start_date DATE NOT NULL,
+            end_date DATE NOT NULL,
+            percent DOUBLE NOT NULL CHECK (percent >= 1 AND percent <= 100),
+            source VARCHAR NOT NULL DEFAULT 'app' CHECK (source IN ('app', 'import', 'demo')),
+            CHECK (end_date >= start_date)
+        )"""
+    )
+    cur.execute("CREATE SEQUENCE seq_credit")
+    cur.execute(
+        f"""
+        CREATE TABLE credit (
+            credit_id BIGINT PRIMARY KEY DEFAULT nextval('seq_credit'),
+            trainee_id VARCHAR NOT NULL REFERENCES trainee (trainee_id),
+            kind VARCHAR NOT NULL CHECK (kind IN {_in(CREDIT_KINDS)}),
+            months DOUBLE NOT NULL CHECK (months > 0 AND months <= 66),
+            note VARCHAR NOT NULL DEFAULT '',
+            source VARCHAR NOT NULL DEFAULT 'app' CHECK (source IN ('app', 'import', 'demo')),
+            CHECK (kind <> 'tidigare_st' OR months <= 30)
+        )"""
+    )
+    cur.execute(
+        f"""
+        CREATE TABLE certificate (
+            certificate_id VARCHAR PRIMARY KEY CHECK (length(certificate_id) BETWEEN 1 AND 80),
+            trainee_id VARCHAR NOT NULL REFERENCES trainee (trainee_id),
+            type VARCHAR NOT NULL CHECK (type IN {_in(ACTIVITY_TYPES)}),
+            title VARCHAR NOT NULL DEFAULT '',
+            start_date DATE,
+            end_date DATE,
+            status VARCHAR NOT NULL DEFAULT 'utkast' CHECK (status IN {_in(CERTIFICATE_STATUSES)}),
+            signer_person_id VARCHAR REFERENCES person (person_id),
+            signed_by VARCHAR,
+            signed_role VARCHAR,
+            signed_date DATE,
+            comment VARCHAR NOT NULL DEFAULT '',
+            source VARCHAR NOT NULL DEFAULT 'app' CHECK (source IN ('app', 'import', 'demo')),
+            CHECK (end_date IS NULL OR start_date IS NULL OR end_date >= start_date),
+            CHECK ((status = 'signerat') = (signed_date IS NOT NULL) OR status = 'makulerat')
+        )"""
+    )
+    cur.execute(
+        """
+        CREATE TABLE certificate_delmal (
+            certificate_id VARCHAR NOT NULL REFERENCES certificate (certificate_id),
+            code VARCHAR NOT NULL CHECK (regexp_matches(code, '^(a|b|c|STa|STb|STc|BT)[0-9]{1,2}$')),
+            PRIMARY KEY (certificate_id, code)
+        )"""
+    )
+    # The catalogue: one row per delmål that applies to a specialty under a regulation
+    # (BT delmål under specialty ''), and the activity types each requires.
+    cur.execute(
+        """
+        CREATE TABLE catalogue_specialty (
+            name VARCHAR PRIMARY KEY,
+            kind VARCHAR NOT NULL CHECK (kind IN ('bas', 'gren', 'tillägg')),
+            requires_bas VARCHAR NOT NULL DEFAULT ''
+        )"""
+    )
+    cur.execute(
+        f"""
+        CREATE TABLE catalogue_delmal (
+            regulation VARCHAR NOT NULL CHECK (regulation IN {_in(REGULATIONS)}),
+            specialty VARCHAR NOT NULL,
+            code VARCHAR NOT NULL,
+            grp VARCHAR NOT NULL,
+            ordinal INTEGER NOT NULL,
+            title VARCHAR NOT NULL,
+            title_official BOOLEAN NOT NULL,
+            verified BOOLEAN NOT NULL,
+            PRIMARY KEY (regulation, specialty, code)
+        )"""
+    )
+    cur.execute(
+        f"""
+        CREATE TABLE catalogue_requirement (
+            regulation VARCHAR NOT NULL,
+            specialty VARCHAR NOT NULL,
+            code VARCHAR NOT NULL,
+            req_group INTEGER NOT NULL,
+            activity_type VARCHAR NOT NULL CHECK (activity_type IN {_in(ACTIVITY_TYPES)}),
+            PRIMARY KEY (regulation, specialty, code, req_group, activity_type)
+        )"""
+    )
+    # ST-intressenter: the admission queue before a trainee record exists.
+    cur.execute(
+        f"""
+        CREATE TABLE intressent (
+            intressent_id VARCHAR PRIMARY KEY,
+            name VARCHAR NOT NULL CHECK (length(trim(name)) > 0),
+            email VARCHAR,
+            specialty VARCHAR NOT NULL,
+            unit_id VARCHAR NOT NULL REFERENCES unit (unit_id),
+            legitimation_date DATE,
+            swedish_at BOOLEAN NOT NULL DEFAULT false,
+            language_ok BOOLEAN NOT NULL DEFAULT false,
+            doc_anstallningsbevis BOOLEAN NOT NULL DEFAULT false,
+            doc_cv BOOLEAN NOT NULL DEFAULT false,
+            doc_personligt_brev BOOLEAN NOT NULL DEFAULT false,
+            doc_legitimation BOOLEAN NOT NULL DEFAULT false,
+            step VARCHAR NOT NULL CHECK (step IN {_in(INTRESSENT_STEPS)}),
+            reported_date DATE NOT NULL,
+            note VARCHAR NOT NULL DEFAULT '',
+            trainee_id VARCHAR REFERENCES trainee (trainee_id)
+        )"""
+    )
+    cur.execute(
+        f"""
+        CREATE TABLE intressent_step (
+            intressent_id VARCHAR NOT NULL REFERENCES intressent (intressent_id),
+            step VARCHAR NOT NULL CHECK (step IN {_in(INTRESSENT_STEPS)}),
+            step_date DATE NOT NULL,
+            by_person_id VARCHAR REFERENCES person (person_id),
+            note VARCHAR NOT NULL DEFAULT '',
+            PRIMARY KEY (intressent_id, step)
+        )"""
+    )
+    cur.execute("CREATE SEQUENCE seq_audit")
+    cur.execute(
+        """
+        CREATE TABLE audit_log (
+            audit_id BIGINT PRIMARY KEY DEFAULT nextval('seq_audit'),
+            at TIMESTAMP NOT NULL,
+            actor_person_id VARCHAR,
+            action VARCHAR NOT NULL,
+            entity VARCHAR NOT NULL,
+            entity_id VARCHAR NOT NULL,
+            trainee_id VARCHAR,
+            before_json VARCHAR,
+            after_json VARCHAR
+        )"""
+    )
+    cur.execute("CREATE INDEX idx_placement_trainee ON placement (trainee_id)")
+    cur.execute("CREATE INDEX idx_leave_trainee ON leave (trainee_id)")
+    cur.execute("CREATE INDEX idx_certificate_trainee ON certificate (trainee_id)")

@@ -1,0 +1,247 @@
+"""pandera schemas for every table that enters the system, and their row-level error report.
+
+Validation runs in two stages (see TECH-NOTES.md 4.3-4.4): first every cell as text (present,
+parseable, in its vocabulary), then the typed frame with cross-field and cross-table checks.
+Error texts are Swedish and say what is wrong; a check's ``error`` is "column|message" so that
+frame-wide checks can still name the column the person must fix.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+import pandas as pd
+import pandera.pandas as pa
+
+from tracker.domain import ACTIVITY_TYPES, CREDIT_KINDS, LEAVE_KINDS, PLACEMENT_KINDS, REGULATIONS, SETTINGS
+
+ID_RE = r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,59}$"
+DATE_RE = r"^\d{4}-\d{2}-\d{2}$"
+DELMAL_RE = re.compile(r"^(a|b|c|STa|STb|STc|BT)([1-9]\d?)$")
+
+
+@dataclass(frozen=True, order=True)
+class RowError:
+    file: str
+    line: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.column}: {self.message}"
+
+
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "trainees.csv": (
+        "trainee_id",
+        "name",
+        "specialty",
+        "legitimation_date",
+        "swedish_at",
+        "st_start_date",
+        "regulation",
+        "doktorsexamen",
+        "bt_approved_date",
+    ),
+    "placements.csv": ("trainee_id", "kind", "setting", "workplace", "start_date", "end_date", "percent"),
+    "leave.csv": ("trainee_id", "kind", "start_date", "end_date", "percent"),
+    "credits.csv": ("trainee_id", "kind", "months", "note"),
+    "certificates.csv": (
+        "certificate_id",
+        "trainee_id",
+        "type",
+        "delmal",
+        "title",
+        "start_date",
+        "end_date",
+        "signed_by",
+        "signed_date",
+    ),
+}
+def _valid_date(v: str) -> bool:
+    if not re.match(DATE_RE, v):
+        return False
+    return not pd.isna(pd.to_datetime(v, format="%Y-%m-%d", errors="coerce"))
+
+
+def _is_number(v: str) -> bool:
+    try:
+        float(v.replace(",", "."))
+    except ValueError:
+        return False
+    return True
+
+
+def _percent(v: str) -> bool:
+    return _is_number(v) and 1 <= float(v.replace(",", ".")) <= 100
+
+
+def _cell(
+    pred: Callable[[str], bool], column: str, message: str, *, optional: bool = False
+) -> pa.Check:
+    def check(v: str) -> bool:
+        return (optional and v == "") or pred(v)
+
+    return pa.Check(check, element_wise=True, error=f"{column}|{message}")
+
+
+def _vocab(values: Iterable[str]) -> str:
+    return ", ".join(values)
+
+
+def _delmal_list(v: str) -> bool:
+    return all(DELMAL_RE.match(code.strip()) for code in v.split(";") if code.strip())
+
+
+def raw_schema(file: str) -> pa.DataFrameSchema:
+    """Stage 1: every cell is text; checks say whether it can be read at all."""
+    date = "datum ska skrivas ÅÅÅÅ-MM-DD (t.ex. 2024-03-01)"
+    need = "värde saknas"
+    bool_msg = "ska vara true eller false"
+    cols: dict[str, list[pa.Check]] = {
+        "trainee_id": [_cell(lambda v: bool(re.match(ID_RE, v)), "trainee_id", "id saknas eller har otillåtna tecken")],
+        "certificate_id": [
+            _cell(lambda v: bool(re.match(ID_RE, v)), "certificate_id", "id saknas eller har otillåtna tecken")
+        ],
+        "name": [_cell(lambda v: v.strip() != "", "name", need)],
+        "specialty": [_cell(lambda v: v.strip() != "", "specialty", need)],
+        "legitimation_date": [_cell(_valid_date, "legitimation_date", date, optional=True)],
+        "st_start_date": [_cell(_valid_date, "st_start_date", date)],
+        "bt_approved_date": [_cell(_valid_date, "bt_approved_date", date, optional=True)],
+        "swedish_at": [_cell(lambda v: v.lower() in ("true", "false"), "swedish_at", bool_msg)],
+        "doktorsexamen": [_cell(lambda v: v.lower() in ("true", "false"), "doktorsexamen", bool_msg)],
+        "regulation": [
+            _cell(lambda v: v in REGULATIONS, "regulation", f"okänt regelverk; tillåtna: {_vocab(REGULATIONS)}",
+                  optional=True)
+        ],
+        "setting": [_cell(lambda v: v in SETTINGS, "setting", f"okänd miljö; tillåtna: {_vocab(SETTINGS)}")],
+        "percent": [_cell(_percent, "percent", "ska vara ett tal mellan 1 och 100")],
+        "months": [
+            _cell(lambda v: _is_number(v) and float(v.replace(",", ".")) > 0, "months", "ska vara ett tal större än 0")
+        ],
+        "delmal": [_cell(_delmal_list, "delmal", "delmålskoder skrivs t.ex. STa1;STb3;STc12 eller a1;c3")],
+        "signed_date": [_cell(_valid_date, "signed_date", date, optional=True)],
+    }
+    kinds = {
+        "placements.csv": PLACEMENT_KINDS,
+        "leave.csv": LEAVE_KINDS,
+        "credits.csv": CREDIT_KINDS,
+    }
+    columns: dict[str, pa.Column] = {}
+    for col in COLUMNS[file]:
+        checks = list(cols.get(col, []))
+        if col == "kind":
+            allowed = kinds[file]
+            checks.append(_cell(lambda v, a=allowed: v in a, "kind", f"okänd typ; tillåtna: {_vocab(allowed)}"))
+        if col == "type":
+            checks.append(
+                _cell(lambda v: v in ACTIVITY_TYPES, "type", f"okänd intygstyp; tillåtna: {_vocab(ACTIVITY_TYPES)}")
+            )
+        if col in ("start_date", "end_date"):
+            optional = file == "certificates.csv"
+            checks.append(_cell(_valid_date, col, date, optional=optional))
+        columns[col] = pa.Column(str, checks=checks, nullable=False, required=True)
+    return pa.DataFrameSchema(columns, strict=False, coerce=False)
+
+
+def _end_after_start(df: pd.DataFrame) -> pd.Series:
+    both = df["start_date"].notna() & df["end_date"].notna()
+    return ~both | (df["end_date"] >= df["start_date"])
+
+
+def typed_schema(
+    file: str,
+    *,
+    known_trainees: set[str],
+    known_specialty: Callable[[str], bool],
+    codes_for: Callable[[str], set[str] | None],
+) -> pa.DataFrameSchema:
+    """Stage 2: typed values, cross-field checks and references to other tables.
+
+    ``codes_for(trainee_id)`` gives the delmål codes that exist for that trainee (its specialty and
+    regulation, plus BT under HSLF-FS 2021:8), or None when the trainee is unknown.
+    """
+    checks: list[pa.Check] = []
+    columns: dict[str, pa.Column] = {}
+    if "trainee_id" in COLUMNS[file] and file != "trainees.csv":
+        columns["trainee_id"] = pa.Column(
+            str,
+            pa.Check(
+                lambda v: v in known_trainees,
+                element_wise=True,
+                error="trainee_id|okänd ST-läkare: finns varken i trainees.csv eller i databasen",
+            ),
+        )
+    if file == "trainees.csv":
+        columns["trainee_id"] = pa.Column(
+            str, pa.Check(lambda s: ~s.duplicated(keep="first"), error="trainee_id|id förekommer mer än en gång")
+        )
+        columns["specialty"] = pa.Column(
+            str,
+            pa.Check(known_specialty, element_wise=True, error="specialty|okänd specialitet (se målbeskrivningarna)"),
+        )
+        checks.append(
+            pa.Check(
+                lambda df: df["legitimation_date"].isna() | df["bt_approved_date"].isna()
+                | (df["bt_approved_date"] >= df["legitimation_date"]),
+                error="bt_approved_date|godkänd BT kan inte ligga före legitimationsdatum",
+            )
+        )
+    if file == "certificates.csv":
+        columns["certificate_id"] = pa.Column(
+            str, pa.Check(lambda s: ~s.duplicated(keep="first"), error="certificate_id|id förekommer mer än en gång")
+        )
+
+        def codes_exist(df: pd.DataFrame) -> pd.Series:
+            def ok(row: pd.Series) -> bool:
+                known = codes_for(row["trainee_id"])
+                return known is None or all(c in known for c in row["delmal"])
+
+            return df.apply(ok, axis=1).astype(bool)
+
+        checks.append(
+            pa.Check(codes_exist, error="delmal|delmålskod finns inte i ST-läkarens målbeskrivning")
+        )
+        checks.append(
+            pa.Check(
+                lambda df: df["signed_date"].isna() | (df["signed_by"] != ""),
+                error="signed_by|signerat intyg måste ange vem som signerat",
+            )
+        )
+    if {"start_date", "end_date"} <= set(COLUMNS[file]):
+        checks.append(pa.Check(_end_after_start, error="end_date|slutdatum ligger före startdatum"))
+    if file == "credits.csv":
+        checks.append(
+            pa.Check(
+                lambda df: (df["kind"] != "tidigare_st") | (df["months"] <= 30),
+                error="months|tidigare ST får tillgodoräknas med högst 30 månader",
+            )
+        )
+    return pa.DataFrameSchema(columns, checks=checks, strict=False, coerce=False)
+
+
+def errors_from(file: str, exc: pa.errors.SchemaErrors, lines: pd.Series | None = None) -> list[RowError]:
+    """Turn pandera's failure cases into one RowError per (line, column, message).
+
+    The CSV line is the frame's index + 2 (header = line 1) unless ``lines`` maps index to line.
+    """
+    out: set[RowError] = set()
+    fc = exc.failure_cases
+    for rec in fc.to_dict("records"):
+        check = str(rec.get("check"))
+        column = rec.get("column")
+        idx = rec.get("index")
+        if check == "column_in_dataframe":
+            out.add(RowError(file, 1, str(rec.get("failure_case")), "kolumnen saknas i rubrikraden"))
+            continue
+        col, _, message = check.partition("|")
+        if not message:
+            col, message = str(column), check
+        if idx is None or (isinstance(idx, float) and pd.isna(idx)):
+            out.add(RowError(file, 1, col, message))
+            continue
+        line = int(lines[idx]) if lines is not None else int(idx) + 2
+        out.add(RowError(file, line, col, message))
+    return sorted(out)
