@@ -298,7 +298,7 @@ def import_frames(con: Connection, frames: dict[str, pd.DataFrame], *, actor: st
                 cur, typed["certificates.csv"]
             )
         cur.execute(
-            """INSERT INTO audit_log (at, actor_person_id, action, entity, entity_id, after_json)
+            """INSERT INTO audit_log (logged_at, actor_person_id, action, entity, entity_id, after_json)
                VALUES (?, ?, 'import', 'bundle', ?, ?)""",
             [datetime.now(UTC).replace(tzinfo=None), actor, f"{len(scope)} ST-läkare",
              json.dumps({"counts": result.counts, "trainees": scope[:50]}, ensure_ascii=False)],

@@ -252,7 +252,7 @@ def m001_core(cur: duckdb.DuckDBPyConnection) -> None:
         """
         CREATE TABLE audit_log (
             audit_id BIGINT PRIMARY KEY DEFAULT nextval('seq_audit'),
-            at TIMESTAMP NOT NULL,
+            logged_at TIMESTAMP NOT NULL,
             actor_person_id VARCHAR,
             action VARCHAR NOT NULL,
             entity VARCHAR NOT NULL,
