@@ -209,7 +209,9 @@ RULES: tuple[Rule, ...] = (
         "kurs (also 'kurs eller utbildning/utbildningsmoment/metodutbildning')",
     ),
     _rule(r"deltagande i utvecklingsarbete$", ["utvecklingsarbete"], "utvecklingsarbete (2021)"),
-    _rule(r"(deltagande i )?kvalitets- och utvecklingsarbete$", ["kvalitetsarbete"], "kvalitetsarbete (2015)"),
+    _rule(
+        r"(deltagande i )?kvalitets- och utvecklingsarbete$", ["kvalitetsarbete"], "kvalitetsarbete (2015)"
+    ),
     _rule(r"självständigt skriftligt arbete\b", ["skriftligt_arbete"], "självständigt skriftligt arbete"),
     _rule(r"deltagande i större yrkesrelaterad sammankomst$", ["sammankomst"], "större sammankomst"),
     _rule(r"deltagande i (strukturerade fall)?seminari(um|er)$", ["ovrig_aktivitet"], "seminarium"),
@@ -369,7 +371,7 @@ def join_lines(lines: Iterable[str]) -> str:
     """Join wrapped lines of a PDF text extract into one string, undoing hyphenation."""
     out = ""
     for raw in lines:
-        line = " ".join(raw.split())
+        line = " ".join(clean_text(raw).split())
         if not line:
             continue
         if not out:
@@ -672,7 +674,9 @@ def dedupe_codes(spec: SpecialtySource, corrections: Corrections) -> list[RawDel
     prefix = "c" if spec.file.startswith("2015/") else "STc"
     expected = [f"{prefix}{n}" for n in range(1, len(result) + 1)]
     if [r.code for r in result] != expected:
-        raise BuildError(f"{spec.file}: c-delmål codes are not {prefix}1..{prefix}N: {[r.code for r in result]}")
+        raise BuildError(
+            f"{spec.file}: c-delmål codes are not {prefix}1..{prefix}N: {[r.code for r in result]}"
+        )
     return result
 
 
@@ -686,9 +690,9 @@ def register() -> dict[str, tuple[str, list[str], str]]:
         reg[name] = ("tillägg", list(bases), note)
     if len(reg) != len(BAS) + len(GREN) + len(TILLAGG):
         raise BuildError("a specialty is listed under more than one kind")
-    for name, (_kind, bases, _note) in reg.items():
-        for bas in bases:
-            if reg.get(bas, ("",))[0] != "bas":
+    for name, (_kind, required_bas, _note) in reg.items():
+        for bas in required_bas:
+            if bas not in reg or reg[bas][0] != "bas":
                 raise BuildError(f"{name}: required {bas!r} is not a basspecialitet")
     return reg
 
@@ -710,9 +714,7 @@ def read_official_2015(official_dir: Path) -> Official2015:
     return Official2015(statement, codes, parsed)
 
 
-def correct_common_2015(
-    common: list[RawDelmal], official: Official2015, corrections: Corrections
-) -> None:
+def correct_common_2015(common: list[RawDelmal], official: Official2015, corrections: Corrections) -> None:
     """Check the a/b delmål of 2015/common.json against the official text; the official text wins."""
     by_code = {r.code: r for r in common}
     ab_codes = [c for c in official.codes if group_of(c) in ("a", "b")]
@@ -730,9 +732,7 @@ def correct_common_2015(
             mine, theirs = getattr(raw, attr), getattr(off, attr)
             if mine == theirs:
                 continue
-            changed = (
-                [x for x in theirs if x not in mine] if isinstance(theirs, list) else [theirs]
-            )
+            changed = [x for x in theirs if x not in mine] if isinstance(theirs, list) else [theirs]
             setattr(raw, attr, theirs)
             corrections.add(
                 raw.where,

@@ -103,7 +103,7 @@ def _dict(value: object, where: str) -> dict[str, Any]:
 def _list(value: object, where: str) -> list[Any]:
     if not isinstance(value, list):
         raise _fail(where, "ska vara en lista")
-    return cast(list[Any], value)
+    return value
 
 
 def _str(value: object, where: str) -> str:
@@ -269,9 +269,7 @@ class Catalogue:
             if len(set(common)) != len(common):
                 raise _fail(f"{rw}.common", "en kod förekommer två gånger")
             own = _parse_delmal_list(_key(body, "delmal", rw), f"{rw}.delmal", types, (_OWN_GROUP[reg],))
-            self._plans[(name, reg)] = _Plan(
-                verified, against, tuple(sorted(common, key=code_sort_key)), own
-            )
+            self._plans[(name, reg)] = _Plan(verified, against, tuple(sorted(common, key=code_sort_key)), own)
 
     # ---------------------------------------------------------------------------------------------
 
