@@ -223,7 +223,8 @@ def _cert_fingerprint(type_: str, delmal: tuple[str, ...], title: str, signed: d
 
 
 def _locked_certificates(con: Connection, df: pd.DataFrame | None) -> list[RowError]:
-    """A certificate signed in the app is locked: the import may repeat it but not change it."""
+    """A certificate belongs to one trainee, and once signed it is locked: an import may repeat it but not
+    change it."""
     if df is None or df.empty:
         return []
     signed = {
@@ -237,8 +238,15 @@ def _locked_certificates(con: Connection, df: pd.DataFrame | None) -> list[RowEr
         )
         .fetchall()
     }
+    owner = dict(con.cursor().execute("SELECT certificate_id, trainee_id FROM certificate").fetchall())
     errors = []
     for idx, r in df.iterrows():
+        if owner.get(r["certificate_id"], r["trainee_id"]) != r["trainee_id"]:
+            errors.append(
+                RowError("certificates.csv", int(str(idx)) + 2, "trainee_id",
+                         "intyget finns redan för en annan ST-läkare")
+            )
+            continue
         fp = signed.get(r["certificate_id"])
         if fp is not None and fp != _cert_fingerprint(r["type"], r["delmal"], r["title"], r["signed_date"]):
             errors.append(
@@ -318,17 +326,17 @@ def _write_certificates(cur: Connection, df: pd.DataFrame) -> tuple[int, int]:
         if existing.get(cid) in ("signerat", "makulerat"):
             unchanged += 1  # identical to the locked record (checked in validation)
             continue
+        cur.execute("DELETE FROM certificate_delmal WHERE certificate_id = ?", [cid])
         cur.execute(
             """INSERT INTO certificate (certificate_id, trainee_id, type, title, start_date, end_date, status,
                                         signed_by, signed_date, source)
                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'import')
-               ON CONFLICT (certificate_id) DO UPDATE SET trainee_id = excluded.trainee_id, type = excluded.type,
+               ON CONFLICT (certificate_id) DO UPDATE SET type = excluded.type,
                  title = excluded.title, start_date = excluded.start_date, end_date = excluded.end_date,
                  status = excluded.status, signed_by = excluded.signed_by, signed_date = excluded.signed_date""",
             [cid, r["trainee_id"], r["type"], r["title"], r["start_date"], r["end_date"], status,
              r["signed_by"] or None, r["signed_date"]],
         )
-        cur.execute("DELETE FROM certificate_delmal WHERE certificate_id = ?", [cid])
         for code in sorted(set(r["delmal"])):
             cur.execute("INSERT INTO certificate_delmal VALUES (?, ?)", [cid, code])
         written += 1
