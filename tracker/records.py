@@ -63,11 +63,11 @@ def load_records(con: Connection, trainee_ids: list[str] | None = None) -> list[
         params,
     ).fetchall():
         leave[r[0]].append(Leave(r[1], r[2], r[3], float(r[4])))
-    credits: dict[str, list[Credit]] = defaultdict(list)
+    credit_rows: dict[str, list[Credit]] = defaultdict(list)
     for r in cur.execute(
         f"SELECT trainee_id, kind, months, note FROM credit {where} ORDER BY credit_id", params
     ).fetchall():
-        credits[r[0]].append(Credit(r[1], float(r[2]), r[3]))
+        credit_rows[r[0]].append(Credit(r[1], float(r[2]), r[3]))
     certs: dict[str, list[Certificate]] = defaultdict(list)
     cwhere = where.replace("trainee_id", "c.trainee_id")
     for r in cur.execute(
@@ -87,7 +87,7 @@ def load_records(con: Connection, trainee_ids: list[str] | None = None) -> list[
             trainee=t,
             placements=tuple(placements[t.trainee_id]),
             leave=tuple(leave[t.trainee_id]),
-            credits=tuple(credits[t.trainee_id]),
+            credits=tuple(credit_rows[t.trainee_id]),
             certificates=tuple(certs[t.trainee_id]),
         )
         for t in trainees

@@ -133,8 +133,8 @@ def raw_schema(file: str) -> pa.DataFrameSchema:
     for col in COLUMNS[file]:
         checks = list(cols.get(col, []))
         if col == "kind":
-            allowed = kinds[file]
-            checks.append(_cell(lambda v, a=allowed: v in a, "kind", f"okänd typ; tillåtna: {_vocab(allowed)}"))
+            allowed: tuple[str, ...] = kinds[file]
+            checks.append(_cell(allowed.__contains__, "kind", f"okänd typ; tillåtna: {_vocab(allowed)}"))
         if col == "type":
             checks.append(
                 _cell(lambda v: v in ACTIVITY_TYPES, "type", f"okänd intygstyp; tillåtna: {_vocab(ACTIVITY_TYPES)}")
