@@ -1,0 +1,73 @@
+#!/usr/bin/env python3
+"""Measure the set-based progress queries on a national-size synthetic data set.
+
+    python scripts/benchmark.py [--trainees 20000] [--db /tmp/bench.duckdb] [--repeat 3]
+
+Loads the demo generator's data (once; the file is reused), then times the queries the aggregate
+dashboards run and the per-trainee reference path. Prints a Markdown table for docs/PERFORMANCE.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+from tracker.db import connect
+from tracker.demo import load_demo
+from tracker.progress import progress_all, progress_for
+from tracker.progress_sql import cohort, delmal_long
+
+AS_OF = date(2026, 11, 1)
+
+
+def timed(fn: Callable[[], object], repeat: int) -> tuple[float, object]:
+    times, result = [], None
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times), result
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--trainees", type=int, default=20000)
+    ap.add_argument("--db", type=Path, default=Path("/tmp/st-tracker-bench.duckdb"))
+    ap.add_argument("--repeat", type=int, default=3)
+    args = ap.parse_args()
+
+    con = connect(args.db)
+    n = con.execute("SELECT count(*) FROM trainee").fetchone()[0]  # type: ignore[index]
+    if n == 0:
+        t0 = time.perf_counter()
+        load_demo(con, trainees=args.trainees, seed=1, as_of=AS_OF)
+        print(f"loaded {args.trainees} trainees in {time.perf_counter() - t0:.1f} s")
+    sizes = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]  # type: ignore[index]
+             for t in ("trainee", "placement", "leave", "certificate", "certificate_delmal")}
+    print("rows:", sizes)
+    some = [r[0] for r in con.execute("SELECT trainee_id FROM trainee ORDER BY trainee_id LIMIT 200").fetchall()]
+
+    rows = []
+    t, df = timed(lambda: cohort(con, AS_OF), args.repeat)
+    rows.append(("cohort: every trainee's months, projection, BT, delmål counts, readiness (SQL)", t))
+    t, _ = timed(lambda: delmal_long(con, AS_OF), args.repeat)
+    rows.append(("delmal_long: every applicable delmål's status (SQL)", t))
+    t, _ = timed(lambda: progress_for(con, some[0], AS_OF), args.repeat)
+    rows.append(("one trainee's progress, reference path (Python)", t))
+    t, _ = timed(lambda: progress_all(con, AS_OF, some), 1)
+    rows.append(("200 trainees, reference path (Python)", t))
+
+    print(f"\n{sizes['trainee']} trainees, {sizes['placement']} placements, {sizes['certificate']} certificates\n")
+    print("| query | median seconds |")
+    print("|---|---|")
+    for name, secs in rows:
+        print(f"| {name} | {secs:.3f} |")
+    assert len(df) == sizes["trainee"]  # type: ignore[arg-type]
+
+
+if __name__ == "__main__":
+    main()
