@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from fractions import Fraction
+from functools import lru_cache
 
 from tracker.domain import (
     REG_2015,
@@ -68,13 +69,34 @@ def required_months(regulation: str, doktorsexamen: bool) -> Fraction:
 
 # --- section 2: counting time -----------------------------------------------------------------
 
+# Exact integer arithmetic: a percent is held in hundredths (100 % = 10 000) and a day in units of
+# 1/377 580 of a month times the percent, where 377 580 = lcm(28, 29, 30, 31). A full month at
+# 100 % is then exactly MONTH units, and every sum stays an integer (fast, and no rounding).
+_LCM_DAYS = 377_580
+FULL = 10_000
+MONTH = FULL * _LCM_DAYS
+
+
+def days_in_month(d: date) -> int:
+    return _days_in_month(d.year, d.month)
+
+
+@lru_cache(maxsize=None)
+def _days_in_month(year: int, month: int) -> int:
+    return calendar.monthrange(year, month)[1]
+
+
 def day_value(d: date) -> Fraction:
     """A day is worth 1 / (days in its calendar month) of a month."""
-    return Fraction(1, calendar.monthrange(d.year, d.month)[1])
+    return Fraction(1, days_in_month(d))
 
 
-def _pct(value: float) -> Fraction:
-    return Fraction(value).limit_denominator(10_000)
+def _hundredths(percent: float) -> int:
+    return round(percent * 100)
+
+
+def to_months(units: int) -> Fraction:
+    return Fraction(units, MONTH)
 
 
 def _days(start: date, end: date) -> Iterable[date]:
@@ -86,32 +108,32 @@ def _days(start: date, end: date) -> Iterable[date]:
 
 @dataclass
 class DayTable:
-    """Placement and leave percent per day, summed over overlapping periods."""
+    """Placement and leave percent (in hundredths) per day, summed over overlapping periods."""
 
-    placement: dict[date, Fraction] = field(default_factory=dict)
-    leave: dict[date, Fraction] = field(default_factory=dict)
+    placement: dict[date, int] = field(default_factory=dict)
+    leave: dict[date, int] = field(default_factory=dict)
 
     def add_placement(self, start: date, end: date, percent: float) -> None:
-        p = _pct(percent)
+        p = _hundredths(percent)
         for d in _days(start, end):
-            self.placement[d] = self.placement.get(d, Fraction(0)) + p
+            self.placement[d] = self.placement.get(d, 0) + p
 
     def add_leave(self, leaves: Iterable[Leave]) -> None:
         for lv in leaves:
-            p = _pct(lv.percent)
+            p = _hundredths(lv.percent)
             for d in _days(lv.start_date, lv.end_date):
-                self.leave[d] = self.leave.get(d, Fraction(0)) + p
+                self.leave[d] = self.leave.get(d, 0) + p
 
-    def fraction(self, d: date) -> Fraction:
-        """max(0, min(100, placements) - leave) / 100 for one day."""
-        p = min(Fraction(100), self.placement.get(d, Fraction(0)))
-        return max(Fraction(0), p - self.leave.get(d, Fraction(0))) / 100
+    def counted(self, d: date) -> int:
+        """max(0, min(100 %, placements) - leave) for one day, in hundredths of a percent."""
+        return max(0, min(FULL, self.placement.get(d, 0)) - self.leave.get(d, 0))
+
+    def units(self, d: date) -> int:
+        """The day's counted time in month units (see MONTH)."""
+        return self.counted(d) * (_LCM_DAYS // days_in_month(d))
 
     def months(self, until: date) -> Fraction:
-        return sum(
-            (self.fraction(d) * day_value(d) for d in self.placement if d <= until),
-            Fraction(0),
-        )
+        return to_months(sum(self.units(d) for d in self.placement if d <= until))
 
 
 def counting_kinds(regulation: str) -> tuple[str, ...]:
@@ -158,23 +180,24 @@ def projected_completion(
     """First day the counted months reach ``target`` (credits already subtracted)."""
     if target <= 0:
         return fallback_start
-    total = Fraction(0)
+    goal = target * MONTH  # in units; compared exactly
+    total = 0
     recorded = sorted(table.placement)
     for d in recorded:
-        total += table.fraction(d) * day_value(d)
-        if total >= target:
+        total += table.units(d)
+        if total >= goal:
             return d
-    last = recorded[-1] if recorded else None
-    if last is None:
+    if not recorded:
         return None
-    tail = min(Fraction(100), table.placement[last]) / 100
+    last = recorded[-1]
+    tail = min(FULL, table.placement[last])
     if tail <= 0:
         return None
     d = max(last, as_of) + ONE_DAY
     horizon = date(d.year + PROJECTION_HORIZON_YEARS, 1, 1)
     while d < horizon:
-        total += tail * day_value(d)
-        if total >= target:
+        total += tail * (_LCM_DAYS // days_in_month(d))
+        if total >= goal:
             return d
         d += ONE_DAY
     return None
@@ -371,7 +394,7 @@ def compute_progress(
     required = required_months(regulation, t.doktorsexamen)
     table = service_table(rec, counting_kinds(regulation))
     service = table.months(as_of)
-    credited = sum((_pct(c.months) for c in rec.credits), Fraction(0))
+    credited = sum((Fraction(c.months).limit_denominator(10_000) for c in rec.credits), Fraction(0))
     projected = projected_completion(table, required - credited, as_of, t.st_start_date)
     bt = _bt_progress(rec, as_of, bt_applicable) if regulation == REG_2021 else None
     status = delmal_status(rec, applicable)
