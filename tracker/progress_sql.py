@@ -2,13 +2,14 @@
 
 Same answers as ``tracker.rules`` (the tests compare both on the demo data), but shaped for the
 aggregate dashboards: one query gives every trainee's months, projection, BT split, delmål counts
-and readiness. Time is counted over segments instead of days: the boundaries of every placement,
-leave period and calendar month split a trainee's history into stretches where the percent is
-constant and the day value (1 / days in the month) is too.
+and readiness. Time is counted over segments instead of days: the boundaries of every placement and
+leave period split a trainee's history into stretches where the percent is constant, and a
+stretch is worth percent x the month positions it spans (see ``_pos``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 import pandas as pd
@@ -19,21 +20,40 @@ from tracker.rules import PROJECTION_HORIZON_YEARS
 
 EPS = 1e-9  # months; far below one day's worth (>= 1/31 x 1 %)
 
-_BASE = f"""
+
+def _pos(d: str) -> str:
+    """A date's month position: whole months since year 0 plus the share of its month already past.
+
+    Each day adds exactly 1/(days in its month), so the months between two dates at a constant
+    percent are percent x (pos(end + 1) - pos(start)): no need to split periods at month boundaries.
+    """
+    return f"((year({d}) * 12 + month({d}) - 1) + (day({d}) - 1) / day(last_day({d})))"
+
+
+def _date_at(pos: str) -> str:
+    """The last day of the stretch ending at month position ``pos`` (the inverse of ``_pos``)."""
+    month_start = f"make_date(CAST(floor({pos}) AS BIGINT) // 12, CAST(floor({pos}) AS BIGINT) % 12 + 1, 1)"
+    return (f"{month_start} + CAST(ceil(({pos} - floor({pos})) * day(last_day({month_start})) - {EPS}) AS INTEGER) - 1")
+
+_TRAINEES = f"""
 t AS (
     SELECT tr.*,
            CASE WHEN tr.regulation_choice IS NOT NULL THEN tr.regulation_choice
                 WHEN tr.swedish_at OR tr.st_start_date < DATE '{REGULATION_2021_START.isoformat()}' THEN '{REG_2015}'
                 ELSE '{REG_2021}' END AS regulation
     FROM trainee tr
+    WHERE $everyone OR list_contains($ids, tr.trainee_id)
 ),
-t2 AS (
+t2 AS MATERIALIZED (
     SELECT t.*,
            CASE WHEN regulation = '{REG_2015}' AND doktorsexamen THEN 54.0
                 WHEN regulation = '{REG_2015}' THEN 60.0 ELSE 66.0 END AS required_months,
            coalesce((SELECT sum(c.months) FROM credit c WHERE c.trainee_id = t.trainee_id), 0.0) AS credited_months
     FROM t
-),
+)
+"""
+
+_TIME = f"""
 -- each counting placement, tagged with the streams it counts toward
 pl AS (
     SELECT p.trainee_id, s.stream,
@@ -48,42 +68,36 @@ pl AS (
       OR (s.stream = 'bt_primary' AND p.kind = 'BT' AND p.setting = 'primarvard' AND t2.regulation = '{REG_2021}')
       OR (s.stream = 'bt_acute' AND p.kind = 'BT' AND p.setting = 'akutsjukvard' AND t2.regulation = '{REG_2021}')
 ),
-pl2 AS (SELECT * FROM pl WHERE s <= e),
-span AS (SELECT trainee_id, stream, min(s) AS lo, max(e) AS hi FROM pl2 GROUP BY ALL),
-bounds AS (
-    SELECT trainee_id, stream, s AS b FROM pl2
-    UNION SELECT trainee_id, stream, e + 1 FROM pl2
-    UNION SELECT sp.trainee_id, sp.stream, lv.start_date FROM span sp JOIN leave lv USING (trainee_id)
-          WHERE lv.start_date BETWEEN sp.lo AND sp.hi
-    UNION SELECT sp.trainee_id, sp.stream, lv.end_date + 1 FROM span sp JOIN leave lv USING (trainee_id)
-          WHERE lv.end_date + 1 BETWEEN sp.lo AND sp.hi
-    UNION SELECT trainee_id, stream, $as_of::DATE + 1 FROM span WHERE $as_of::DATE + 1 BETWEEN lo AND hi
-    UNION SELECT trainee_id, stream, CAST(m AS DATE) FROM span,
-          generate_series(date_trunc('month', lo) + INTERVAL 1 MONTH, CAST(hi AS TIMESTAMP), INTERVAL 1 MONTH) g(m)
+pl2 AS MATERIALIZED (SELECT * FROM pl WHERE s <= e),
+span AS MATERIALIZED (SELECT trainee_id, stream, min(s) AS lo, max(e) AS hi FROM pl2 GROUP BY ALL),
+-- percent changes: +p where a period starts, -p the day after it ends; month starts and the day
+-- after the as-of date change nothing but split segments
+events AS (
+    SELECT trainee_id, stream, s AS b, percent AS dp, 0.0 AS dl FROM pl2
+    UNION ALL SELECT trainee_id, stream, e + 1, -percent, 0.0 FROM pl2
+    UNION ALL SELECT sp.trainee_id, sp.stream, lv.start_date, 0.0, lv.percent
+              FROM span sp JOIN leave lv ON lv.trainee_id = sp.trainee_id AND lv.start_date <= sp.hi
+    UNION ALL SELECT sp.trainee_id, sp.stream, lv.end_date + 1, 0.0, -lv.percent
+              FROM span sp JOIN leave lv ON lv.trainee_id = sp.trainee_id AND lv.start_date <= sp.hi
+    UNION ALL SELECT trainee_id, stream, $as_of::DATE + 1, 0.0, 0.0 FROM span
 ),
+bounds AS (SELECT trainee_id, stream, b, sum(dp) AS dp, sum(dl) AS dl FROM events GROUP BY ALL),
 seg AS (
     SELECT trainee_id, stream, b AS seg_start,
-           lead(b) OVER (PARTITION BY trainee_id, stream ORDER BY b) AS seg_next
+           lead(b) OVER w AS seg_next,
+           sum(dp) OVER (w ROWS UNBOUNDED PRECEDING) AS p_pct,
+           sum(dl) OVER (w ROWS UNBOUNDED PRECEDING) AS l_pct
     FROM bounds
+    WINDOW w AS (PARTITION BY trainee_id, stream ORDER BY b)
 ),
-seg2 AS (
-    SELECT seg.trainee_id, seg.stream, seg.seg_start, seg.seg_next,
-           date_diff('day', seg.seg_start, seg.seg_next) AS days,
-           day(last_day(seg.seg_start)) AS dim,
-           coalesce((SELECT sum(p.percent) FROM pl2 p
-                     WHERE p.trainee_id = seg.trainee_id AND p.stream = seg.stream
-                       AND seg.seg_start BETWEEN p.s AND p.e), 0) AS p_pct,
-           coalesce((SELECT sum(l.percent) FROM leave l
-                     WHERE l.trainee_id = seg.trainee_id
-                       AND seg.seg_start BETWEEN l.start_date AND l.end_date), 0) AS l_pct
-    FROM seg WHERE seg.seg_next IS NOT NULL
+seg3 AS MATERIALIZED (
+    SELECT seg.trainee_id, seg.stream, seg.seg_start, seg.seg_next, seg.p_pct, span.hi,
+           greatest(0, least(100, p_pct) - l_pct) / 100.0 AS frac,
+           greatest(0, least(100, p_pct) - l_pct) / 100.0 * ({_pos("seg.seg_next")} - {_pos("seg.seg_start")}) AS months
+    FROM seg JOIN span USING (trainee_id, stream)
+    WHERE seg.seg_next IS NOT NULL AND seg.seg_start BETWEEN span.lo AND span.hi
 ),
-seg3 AS (
-    SELECT *, greatest(0, least(100, p_pct) - l_pct) / 100.0 AS frac,
-           days * greatest(0, least(100, p_pct) - l_pct) / 100.0 / dim AS months
-    FROM seg2
-),
-stream_months AS (
+stream_months AS MATERIALIZED (
     SELECT trainee_id,
            sum(months) FILTER (WHERE stream = 'total' AND seg_start <= $as_of) AS service_months,
            sum(months) FILTER (WHERE stream = 'bt' AND seg_start <= $as_of) AS bt_months,
@@ -92,47 +106,37 @@ stream_months AS (
            sum(months) FILTER (WHERE stream = 'total') AS recorded_months
     FROM seg3 GROUP BY trainee_id
 ),
--- projection inside the recorded (planned) history
+-- the projection, as a month position: inside the recorded (planned) history ...
 cum AS (
     SELECT s.*, t2.required_months - t2.credited_months AS target,
-           coalesce(sum(s.months) OVER (PARTITION BY s.trainee_id ORDER BY s.seg_start
-                                        ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS before
+           sum(s.months) OVER (PARTITION BY s.trainee_id ORDER BY s.seg_start ROWS UNBOUNDED PRECEDING)
+             - s.months AS before
     FROM seg3 s JOIN t2 USING (trainee_id) WHERE s.stream = 'total'
 ),
 reached AS (
-    SELECT trainee_id,
-           min(seg_start + CAST(least(days, greatest(1, ceil((target - before) * dim / frac - {EPS}))) AS INTEGER) - 1)
-             AS reached_date
+    SELECT trainee_id, arg_min({_pos("seg_start")} + (target - before) / frac, seg_start) AS pos
     FROM cum WHERE frac > 0 AND before + months >= target - {EPS} AND target > 0
     GROUP BY trainee_id
 ),
--- after the last recorded placement day, that day's percent continues
+-- ... and after the last recorded placement day, whose percent continues (with no leave)
 tail AS (
-    SELECT sp.trainee_id, sp.hi AS last_day,
-           least(100, (SELECT sum(p.percent) FROM pl2 p WHERE p.trainee_id = sp.trainee_id AND p.stream = 'total'
-                                                     AND sp.hi BETWEEN p.s AND p.e)) / 100.0 AS f,
-           greatest(sp.hi, $as_of::DATE) + 1 AS t0
-    FROM span sp WHERE sp.stream = 'total'
+    SELECT s.trainee_id, greatest(s.hi, $as_of::DATE) + 1 AS t0, least(100, s.p_pct) / 100.0 AS f,
+           t2.required_months - t2.credited_months - sm.recorded_months AS x
+    FROM seg3 s JOIN t2 USING (trainee_id) JOIN stream_months sm USING (trainee_id)
+    WHERE s.stream = 'total' AND s.seg_next = s.hi + 1 AND s.p_pct > 0
 ),
-tail2 AS (
-    SELECT tail.*, t2.required_months - t2.credited_months - coalesce(sm.recorded_months, 0) AS x,
-           CAST(date_trunc('month', t0) AS DATE) AS m0, day(t0) AS d0, day(last_day(t0)) AS dim0
-    FROM tail JOIN t2 USING (trainee_id) LEFT JOIN stream_months sm USING (trainee_id)
-    WHERE f > 0
+projection AS (
+    SELECT trainee_id, coalesce(r.pos, {_pos("tail.t0")} + tail.x / tail.f) AS pos,
+           CASE WHEN r.pos IS NULL THEN (year(tail.t0) + {PROJECTION_HORIZON_YEARS}) * 12 END AS horizon_pos
+    FROM tail FULL JOIN reached r USING (trainee_id)
 ),
-tail3 AS (
-    SELECT *, (x + f * (d0 - 1) / dim0) / f AS y FROM tail2
-),
-tail4 AS (
-    SELECT *, CAST(ceil(y - {EPS}) - 1 AS INTEGER) AS m FROM tail3
-),
-tail_date AS (
-    SELECT trainee_id,
-           CAST(m0 + to_months(m) AS DATE)
-             + CAST(ceil((y - m) * day(last_day(CAST(m0 + to_months(m) AS DATE))) - {EPS}) AS INTEGER) - 1 AS tail_date,
-           make_date(year(t0) + {PROJECTION_HORIZON_YEARS}, 1, 1) AS horizon
-    FROM tail4 WHERE y < 12 * ({PROJECTION_HORIZON_YEARS} + 1)
-),
+projected AS (
+    SELECT trainee_id, {_date_at("pos")} AS projected_date
+    FROM projection WHERE horizon_pos IS NULL OR pos < horizon_pos - {EPS}
+)
+"""
+
+_DELMAL = f"""
 -- delmål status (RULES 6)
 app AS (
     SELECT t2.trainee_id, t2.regulation, t2.specialty, d.code, d.ordinal
@@ -158,13 +162,15 @@ grp2 AS (
     SELECT trainee_id, specialty, code, count(*) AS n_groups, count(*) FILTER (WHERE covered) AS n_covered
     FROM grp GROUP BY ALL
 ),
-status AS (
+recorded AS (SELECT DISTINCT trainee_id, code FROM certs),
+status AS MATERIALIZED (
     SELECT a.trainee_id, a.specialty = '' AS is_bt, a.code, a.ordinal,
            CASE WHEN coalesce(g.n_groups, 0) > 0 AND g.n_covered = g.n_groups THEN 'uppfyllt'
-                WHEN EXISTS (SELECT 1 FROM certs ce WHERE ce.trainee_id = a.trainee_id AND ce.code = a.code)
-                     THEN 'pågår'
+                WHEN rc.code IS NOT NULL THEN 'pågår'
                 ELSE 'ej påbörjat' END AS status
-    FROM app a LEFT JOIN grp2 g ON g.trainee_id = a.trainee_id AND g.specialty = a.specialty AND g.code = a.code
+    FROM app a
+    LEFT JOIN grp2 g ON g.trainee_id = a.trainee_id AND g.specialty = a.specialty AND g.code = a.code
+    LEFT JOIN recorded rc ON rc.trainee_id = a.trainee_id AND rc.code = a.code
 ),
 status_counts AS (
     SELECT trainee_id,
@@ -185,7 +191,7 @@ signed_docs AS (
 """
 
 _COHORT = f"""
-WITH {_BASE},
+WITH {_TRAINEES}, {_TIME}, {_DELMAL},
 res AS (
     SELECT t2.trainee_id, t2.name, t2.specialty, t2.regulation, t2.st_start_date, t2.unit_id,
            u.name AS unit_name, u.region_id, u.area,
@@ -195,7 +201,7 @@ res AS (
            coalesce(sm.service_months, 0) + t2.credited_months AS counted_months,
            greatest(0, t2.required_months - coalesce(sm.service_months, 0) - t2.credited_months) AS remaining_months,
            CASE WHEN t2.required_months - t2.credited_months <= 0 THEN t2.st_start_date
-                ELSE coalesce(r.reached_date, CASE WHEN td.tail_date < td.horizon THEN td.tail_date END) END AS projected_completion_date,
+                ELSE pj.projected_date END AS projected_completion_date,
            CASE WHEN t2.regulation = '{REG_2021}' THEN coalesce(sm.bt_months, 0) END AS bt_months,
            CASE WHEN t2.regulation = '{REG_2021}' THEN coalesce(sm.bt_primary_months, 0) END AS bt_primary_months,
            CASE WHEN t2.regulation = '{REG_2021}' THEN coalesce(sm.bt_acute_months, 0) END AS bt_acute_months,
@@ -213,8 +219,7 @@ res AS (
     FROM t2
     LEFT JOIN unit u ON u.unit_id = t2.unit_id
     LEFT JOIN stream_months sm USING (trainee_id)
-    LEFT JOIN reached r USING (trainee_id)
-    LEFT JOIN tail_date td USING (trainee_id)
+    LEFT JOIN projected pj USING (trainee_id)
     LEFT JOIN status_counts sc USING (trainee_id)
     LEFT JOIN signed_docs sd USING (trainee_id)
 )
@@ -236,21 +241,26 @@ ORDER BY trainee_id
 """
 
 _DELMAL_LONG = f"""
-WITH {_BASE}
+WITH {_TRAINEES}, {_DELMAL}
 SELECT s.trainee_id, t2.specialty, t2.regulation, t2.unit_id, s.code, s.is_bt, s.status
 FROM status s JOIN t2 USING (trainee_id)
 ORDER BY s.trainee_id, s.is_bt, s.ordinal
 """
 
 
-def cohort(con: Connection, as_of: date) -> pd.DataFrame:
-    """One row per trainee: months, projection, BT split, delmål counts and readiness."""
-    df = con.cursor().execute(_COHORT, {"as_of": as_of}).df()
+def _scope(trainee_ids: Sequence[str] | None) -> dict[str, object]:
+    return {"everyone": trainee_ids is None, "ids": list(trainee_ids or [])}
+
+
+def cohort(con: Connection, as_of: date, trainee_ids: Sequence[str] | None = None) -> pd.DataFrame:
+    """One row per trainee (all, or the given ones): months, projection, BT split, delmål counts, readiness."""
+    df = con.cursor().execute(_COHORT, {"as_of": as_of, **_scope(trainee_ids)}).df()
     for col in ("st_start_date", "projected_completion_date", "bt_approved_date"):
         df[col] = df[col].map(lambda v: v.date() if hasattr(v, "date") and not pd.isna(v) else (None if pd.isna(v) else v))
     return df
 
 
-def delmal_long(con: Connection, as_of: date) -> pd.DataFrame:
+def delmal_long(con: Connection, as_of: date, trainee_ids: Sequence[str] | None = None) -> pd.DataFrame:
     """(trainee_id, specialty, regulation, unit_id, code, is_bt, status) for every applicable delmål."""
-    return con.cursor().execute(_DELMAL_LONG, {"as_of": as_of}).df()
+    del as_of  # status depends on signatures, not on the date; kept for a uniform signature
+    return con.cursor().execute(_DELMAL_LONG, _scope(trainee_ids)).df()
