@@ -243,3 +243,9 @@ def test_progress_json_has_the_contract_fields() -> None:
     assert j["bt"] is None and j["at"] is None and j["regulation"] == REG_2015
     assert set(j) >= {"trainee_id", "required_months", "credited_months", "projected_completion_date",
                       "delmal", "ready_to_apply", "missing"}
+
+
+def test_missing_sentence_keeps_delmal_codes_as_written() -> None:
+    rec = TraineeRecord(trainee(swedish_at=False, st_start_date=D("2022-01-01")))
+    p = progress(rec, "2024-01-01", (Requirement("STa3", (("vetenskap",),)),))
+    assert "Delmål STa3 är inte uppfyllt: signerat intyg saknas för delmål STa3 Medicinsk vetenskap." in p.missing

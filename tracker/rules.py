@@ -375,11 +375,15 @@ def _at_progress(rec: TraineeRecord, as_of: date) -> ATProgress | None:
     return ATProgress(months=total, by_setting=by_setting, complete=complete)
 
 
+def _lower_first(label: str) -> str:
+    return label[:1].lower() + label[1:]
+
+
 def missing_sentence_for_delmal(rec: TraineeRecord, req: Requirement) -> str:
     groups = missing_types(rec, req)
     if not groups:
         return f"Delmål {req.code} är inte uppfyllt."
-    parts = [" eller ".join(TYPE_LABELS.get(t, t).lower() for t in g) for g in groups]
+    parts = [" eller ".join(_lower_first(TYPE_LABELS.get(t, t)) for t in g) for g in groups]
     return f"Delmål {req.code} är inte uppfyllt: signerat intyg saknas för {', '.join(parts)}."
 
 
