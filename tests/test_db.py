@@ -80,3 +80,20 @@ def test_tracker_library_never_imports_streamlit_or_plotly() -> None:
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "1 kept, 0 broken" in result.stdout
+
+
+def test_catalogue_can_be_replaced_from_a_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    data = json.loads((Path(__file__).resolve().parents[1] / "data" / "catalogue.json").read_text(encoding="utf-8"))
+    psyk = next(s for s in data["specialties"] if s["name"] == "Psykiatri")
+    psyk["regulations"]["SOSFS 2015:8"]["delmal"] = psyk["regulations"]["SOSFS 2015:8"]["delmal"][:5]
+    revised = tmp_path / "revised.json"
+    revised.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    db = str(tmp_path / "t.duckdb")
+    assert main(["catalogue", str(revised), "--db", db]) == 0
+    con = connect(db)
+    codes = [r[0] for r in con.execute(
+        "SELECT code FROM catalogue_delmal WHERE regulation = 'SOSFS 2015:8' AND specialty = 'Psykiatri' "
+        "ORDER BY ordinal").fetchall()]
+    assert codes == ["a1", "a2", "a3", "a4", "a5", "a6", "b1", "b2", "b3", "b4", "b5", "c1", "c2", "c3", "c4", "c5"]
