@@ -158,3 +158,29 @@ def test_semicolon_separated_excel_export_is_read(example_bundle: Path, con: Con
     write(example_bundle, "credits.csv", text)
     import_bundle(con, example_bundle)
     assert con.execute("SELECT months FROM credit").fetchall() == [(6.0,)]
+
+
+def test_excel_workbook_with_the_same_sheets_is_imported(example_bundle: Path, con: Connection) -> None:
+    import io
+
+    import pandas as pd
+
+    from tracker.importer import import_frames, read_uploads
+
+    buf = io.BytesIO()
+    with pd.ExcelWriter(buf, engine="openpyxl") as xl:
+        for name in ("trainees", "placements", "leave", "credits"):
+            df = pd.read_csv(example_bundle / f"{name}.csv", dtype=str, keep_default_na=False)
+            if name == "placements":  # real date cells, as Excel stores them
+                df["start_date"] = pd.to_datetime(df["start_date"])
+            df.to_excel(xl, sheet_name=name, index=False)
+    import_frames(con, read_uploads({"bundle.xlsx": buf.getvalue()}))
+    assert counts(con)["placement"] == 10 and counts(con)["leave"] == 2
+
+
+def test_upload_of_an_unknown_file_is_refused(con: Connection) -> None:
+    from tracker.importer import read_uploads
+
+    with pytest.raises(ImportRejected) as exc:
+        read_uploads({"evil.exe": b"MZ"})
+    assert "okänd fil" in str(exc.value.errors[0])

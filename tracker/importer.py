@@ -110,7 +110,8 @@ def read_workbook(data: BinaryIO, name: str = "arbetsbok.xlsx") -> dict[str, pd.
         key = str(sheet).strip().lower()
         key = key if key.endswith(".csv") else key + ".csv"
         if key in BUNDLE_FILES:
-            frames[key] = _normalise(df)
+            # date cells come back as "2024-03-01 00:00:00": keep the date
+            frames[key] = _normalise(df).replace(r"^(\d{4}-\d{2}-\d{2}) 00:00:00$", r"\1", regex=True)
     return frames
 
 
