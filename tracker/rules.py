@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from fractions import Fraction
-from functools import lru_cache
+from functools import cache
 
 from tracker.domain import (
     REG_2015,
@@ -81,7 +81,7 @@ def days_in_month(d: date) -> int:
     return _days_in_month(d.year, d.month)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _days_in_month(year: int, month: int) -> int:
     return calendar.monthrange(year, month)[1]
 

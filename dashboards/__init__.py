@@ -1,0 +1,1 @@
+"""The Streamlit user interface: thin pages over ``tracker.services``."""

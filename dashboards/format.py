@@ -1,0 +1,112 @@
+"""Swedish formatting of dates, months and numbers for everything shown to people."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime
+from fractions import Fraction
+
+import pandas as pd
+
+from tracker.rules import sv_number
+
+MONTHS = (
+    "januari",
+    "februari",
+    "mars",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "augusti",
+    "september",
+    "oktober",
+    "november",
+    "december",
+)
+DASH = "–"
+
+
+def _as_date(d: object) -> date | None:
+    if d is None or d is pd.NaT:
+        return None
+    if isinstance(d, datetime):
+        return d.date()
+    if isinstance(d, date):
+        return d
+    if isinstance(d, str) and d:
+        try:
+            return date.fromisoformat(d[:10])
+        except ValueError:
+            return None
+    return None
+
+
+def sv_date(d: object) -> str:
+    """'30 juni 2024'; a dash for a missing date."""
+    day = _as_date(d)
+    if day is None:
+        return DASH
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def iso_date(d: object) -> str:
+    """'2024-06-30'; a dash for a missing date (for tables, where ISO sorts and reads well)."""
+    day = _as_date(d)
+    return day.isoformat() if day else DASH
+
+
+def period(start: object, end: object) -> str:
+    a, b = iso_date(start), iso_date(end)
+    if a == DASH and b == DASH:
+        return DASH
+    return f"{a} – {b}" if a != b else a
+
+
+def num(x: Fraction | float | int | None, decimals: int = 2) -> str:
+    """A number with a decimal comma, trailing zeros dropped: 30.25 -> '30,25', 6.0 -> '6'."""
+    if x is None or (isinstance(x, float) and pd.isna(x)):
+        return DASH
+    if decimals == 2:
+        return sv_number(x)
+    text = f"{float(x):.{decimals}f}"
+    if decimals:
+        text = text.rstrip("0").rstrip(".")
+    return text.replace(".", ",")
+
+
+def months(x: Fraction | float | int | None) -> str:
+    """'30,25 mån'."""
+    text = num(x)
+    return text if text == DASH else f"{text} mån"
+
+
+def months_of(counted: Fraction | float, required: Fraction | float) -> str:
+    """'30,25 av 66 mån'."""
+    return f"{num(counted)} av {num(required)} mån"
+
+
+def pct(x: float | None, decimals: int = 0) -> str:
+    """'46 %'."""
+    text = num(x, decimals)
+    return text if text == DASH else f"{text} %"
+
+
+def count_of(done: int, total: int) -> str:
+    return f"{int(done)} av {int(total)}"
+
+
+def days(n: float | int | None) -> str:
+    if n is None or pd.isna(n):
+        return DASH
+    n = int(round(float(n)))
+    return f"{n} dag" if abs(n) == 1 else f"{n} dagar"
+
+
+def codes(values: Iterable[str] | None) -> str:
+    items = list(values or [])
+    return ", ".join(items) if items else DASH
+
+
+def yes_no(v: object) -> str:
+    return "Ja" if bool(v) else "Nej"

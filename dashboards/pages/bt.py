@@ -1,0 +1,69 @@
+"""Utbildningsenhet: bastjänstgöring – vilka som gör BT, tid per verksamhet och intyg som väntar."""
+
+import pandas as pd
+import streamlit as st
+
+from dashboards import charts, data, views
+from dashboards import format as fmt
+from dashboards.auth import page_context
+
+con, actor = page_context("studierektor", "verksamhetschef", "admin")
+st.title("BT")
+st.caption(
+    "Bastjänstgöring enligt HSLF-FS 2021:8: minst 6 månader, varav minst 3 i primärvård och 3 i akut "
+    "sjukvård, BT-delmål 1–18 med signerade intyg, intyg om fullgjord BT och om uppnådd baskompetens."
+)
+as_of = data.as_of()
+with views.shown_errors():
+    df: pd.DataFrame = data.read("bt_overview", con, actor, as_of)
+    waiting: pd.DataFrame = data.read("bt_waiting", con, actor)
+
+m = st.columns(4)
+m[0].metric("Behöver BT godkänd", len(df))
+m[1].metric("BT-tiden klar", int(df["bt_time_complete"].astype(bool).sum()) if len(df) else 0)
+m[2].metric("Klara att ansöka", int(df["ready_for_application"].sum()) if len(df) else 0)
+m[3].metric("BT-intyg som väntar på signering", len(waiting))
+
+if df.empty:
+    st.info(
+        "Ingen ST-läkare inom ditt ansvarsområde väntar på godkänd BT. BT gäller ST-läkare enligt "
+        "HSLF-FS 2021:8; när en BT blir godkänd registreras datumet på ST-läkaren."
+    )
+else:
+    views.plot(charts.bt_trainees_chart(df), key="bt_chart")
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "Namn": df["name"],
+                "Enhet": df["unit_name"].fillna(fmt.DASH),
+                "BT-tid": df["bt_months"].map(fmt.months),
+                "Primärvård": df["bt_primary_months"].map(fmt.months),
+                "Akut sjukvård": df["bt_acute_months"].map(fmt.months),
+                "BT-delmål": [
+                    fmt.count_of(u, t) for u, t in zip(df["bt_delmal_uppfyllt"], df["bt_delmal_total"], strict=True)
+                ],
+                "Väntar på signering": df["bt_waiting"].astype(int),
+                "Klar att ansöka": df["ready_for_application"].map(fmt.yes_no),
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+
+st.subheader("BT-intyg som väntar på signering")
+if waiting.empty:
+    st.info("Inga BT-intyg väntar på signering.")
+else:
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "ST-läkare": waiting["trainee_name"],
+                "Intyg": waiting["type_label"],
+                "Rubrik": waiting["title"],
+                "Delmål": waiting["delmal"].map(fmt.codes),
+                "Skickat till": waiting["signer_name"].fillna(fmt.DASH),
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )

@@ -1,0 +1,77 @@
+"""Utbildningsenhet: import av CSV-filer eller en Excel-arbetsbok; alla fel visas innan något skrivs."""
+
+import pandas as pd
+import streamlit as st
+
+from dashboards import views
+from dashboards.auth import page_context
+from dashboards.db import after_write
+from tracker import services
+from tracker.importer import ImportRejected
+from tracker.schemas import COLUMNS
+
+con, actor = page_context("studierektor", "admin")
+st.title("Import")
+views.show_flash()
+st.markdown(
+    "Ladda upp filerna i importformatet (UTF-8, rubrikrad, datum som ÅÅÅÅ-MM-DD) eller en Excel-arbetsbok med "
+    "en flik per fil. `trainees.csv` krävs; övriga filer får saknas. Allt kontrolleras först: **inget skrivs "
+    "förrän alla rader är korrekta**."
+)
+with st.expander("Filer och kolumner"):
+    st.dataframe(
+        pd.DataFrame({"Fil": list(COLUMNS), "Kolumner": [", ".join(c) for c in COLUMNS.values()]}),
+        hide_index=True,
+        width="stretch",
+    )
+round_no = st.session_state.get("import_round", 0)
+uploads = st.file_uploader("Filer", type=["csv", "xlsx"], accept_multiple_files=True, key=f"import_files_{round_no}")
+if not uploads:
+    st.info("Välj en eller flera filer för att kontrollera dem.")
+    st.stop()
+
+files = {u.name: u.getvalue() for u in uploads}
+with views.shown_errors(), st.spinner("Kontrollerar filerna …"):
+    frames, errors = services.check_import(con, actor, files)
+
+if errors:
+    st.error(
+        f"{len(errors)} fel hittades. Inget har skrivits till databasen. Rätta filerna och ladda upp dem igen.",
+        icon=":material/error:",
+    )
+    report = pd.DataFrame(
+        {
+            "Fil": [e.file for e in errors],
+            "Rad": [e.line for e in errors],
+            "Kolumn": [e.column for e in errors],
+            "Fel": [e.message for e in errors],
+        }
+    )
+    st.dataframe(report, hide_index=True, width="stretch")
+    st.download_button(
+        "Ladda ner felrapporten (CSV)",
+        report.to_csv(index=False).encode("utf-8-sig"),
+        file_name="importfel.csv",
+        mime="text/csv",
+    )
+    st.stop()
+
+st.success("Alla rader är korrekta.", icon=":material/check_circle:")
+st.dataframe(
+    pd.DataFrame({"Fil": list(frames), "Rader": [len(f) for f in frames.values()]}),
+    hide_index=True,
+    width="content",
+)
+if st.button("Importera", type="primary", icon=":material/upload:"):
+    try:
+        result = services.run_import(con, actor, frames)
+    except ImportRejected as exc:
+        st.error(str(exc))
+    except services.AccessDenied as exc:
+        st.error(str(exc))
+    else:
+        after_write()
+        counts = ", ".join(f"{n} {label}" for label, n in result.counts.items())
+        views.flash(f"Importen är klar: {counts}.")
+        st.session_state["import_round"] = round_no + 1
+        st.rerun()

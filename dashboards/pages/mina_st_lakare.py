@@ -1,0 +1,10 @@
+"""Handledare: mina ST-läkare, med möjlighet att öppna en ST-läkare (endast läsning)."""
+
+import streamlit as st
+
+from dashboards import views
+from dashboards.auth import page_context
+
+con, actor = page_context("handledare")
+st.title("Mina ST-läkare")
+views.trainee_list(con, actor, supervised_only=True)

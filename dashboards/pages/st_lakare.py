@@ -1,0 +1,10 @@
+"""Utbildningsenhet: alla ST-läkare inom ansvarsområdet, med möjlighet att öppna en (endast läsning)."""
+
+import streamlit as st
+
+from dashboards import views
+from dashboards.auth import page_context
+
+con, actor = page_context("studierektor", "verksamhetschef", "admin")
+st.title("ST-läkare")
+views.trainee_list(con, actor, supervised_only=False)

@@ -1,0 +1,653 @@
+"""Page components shared by several pages: one trainee's overview, timeline, delmål and intyg.
+
+The ST-läkare's own pages call these with their own trainee id; the handledare's and the
+studierektor's trainee views call the same functions read-only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from dashboards import charts, data
+from dashboards import format as fmt
+from dashboards.db import after_write
+from tracker import services
+from tracker.auth import Actor
+from tracker.db import Connection, TrackerError
+from tracker.domain import (
+    ACTIVITY_TYPES,
+    LEAVE_KINDS,
+    LEAVE_LABELS,
+    PLACEMENT_KINDS,
+    SETTING_LABELS,
+    SETTINGS,
+    TYPE_LABELS,
+)
+from tracker.rules import Progress
+
+PLOTLY_CONFIG = {"displayModeBar": False}
+STATUS_TEXT = {"uppfyllt": "Uppfyllt", "pågår": "Pågår", "ej påbörjat": "Ej påbörjat"}
+FLASH_KEY = "_flash"
+
+
+# --- small helpers ----------------------------------------------------------------------------
+
+
+@contextmanager
+def shown_errors() -> Iterator[None]:
+    """Show a refused or failed read as a Swedish message and stop the page."""
+    try:
+        yield
+    except services.AccessDenied as exc:
+        st.error(str(exc), icon=":material/block:")
+        st.stop()
+    except TrackerError as exc:
+        st.error(str(exc))
+        st.stop()
+
+
+def flash(message: str) -> None:
+    """A success message that survives the rerun after a write."""
+    st.session_state[FLASH_KEY] = message
+
+
+def show_flash() -> None:
+    message = st.session_state.pop(FLASH_KEY, None)
+    if message:
+        st.success(message, icon=":material/check_circle:")
+
+
+def plot(fig: Any, key: str) -> None:
+    st.plotly_chart(fig, key=key, width="stretch", config=PLOTLY_CONFIG)
+
+
+def input_errors(exc: services.InputError) -> None:
+    """A write's validation errors, one row per problem."""
+    st.error("Uppgifterna kunde inte sparas. Rätta följande och försök igen:", icon=":material/error:")
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "Fält": [services.COLUMN_LABELS.get(e.column, e.column) for e in exc.errors],
+                "Vad är fel": [e.message[:1].upper() + e.message[1:] for e in exc.errors],
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+
+
+def write(action: Any, success: str) -> bool:
+    """Run a write through the service layer; on success clear caches, flash and rerun."""
+    try:
+        action()
+    except services.InputError as exc:
+        input_errors(exc)
+        return False
+    except TrackerError as exc:
+        st.error(str(exc), icon=":material/block:")
+        return False
+    after_write()
+    flash(success)
+    st.rerun()
+    return True
+
+
+def _text(value: object) -> str:
+    return value if isinstance(value, str) and value else fmt.DASH
+
+
+def own_trainee(actor: Actor) -> str:
+    """The signed-in ST-läkare's trainee id (pages of "Min ST")."""
+    if not actor.trainee_id:
+        st.info("Ditt konto är inte kopplat till någon ST-utbildning. Kontakta studierektorn.")
+        st.stop()
+    return actor.trainee_id
+
+
+def trainee_header(con: Connection, actor: Actor, trainee_id: str, *, subtitle: str | None = None) -> None:
+    with shown_errors():
+        info = data.read("trainee_unit", con, actor, trainee_id)
+    parts = [info.get("specialty"), info.get("regulation"), info.get("unit_name")]
+    if info.get("st_start_date"):
+        parts.append(f"ST-start {fmt.sv_date(info['st_start_date'])}")
+    if subtitle:
+        st.caption(subtitle)
+    st.markdown(f"#### {info.get('name') or trainee_id}")
+    st.caption(" · ".join(str(p) for p in parts if p))
+
+
+# --- overview ---------------------------------------------------------------------------------
+
+
+def overview(con: Connection, actor: Actor, trainee_id: str, *, key: str) -> Progress:
+    """Time against the minimum, BT, the readiness checklist and the next steps."""
+    as_of = data.as_of()
+    with shown_errors():
+        progress: Progress = data.read("trainee_overview", con, actor, trainee_id, as_of)
+        certs: pd.DataFrame = data.read("certificates", con, actor, trainee_id)
+        detail: pd.DataFrame = data.read("delmal_detail", con, actor, trainee_id, as_of)
+
+    st.subheader("Tjänstgöringstid")
+    left, right = st.columns([5, 4], gap="large")
+    with left:
+        plot(
+            charts.progress_bullet(float(progress.counted_months), float(progress.required_months)), key=f"{key}_bullet"
+        )
+        st.caption(
+            f"Räknat per {fmt.sv_date(as_of)} enligt {progress.regulation}. Ledighet som inte räknas "
+            "(föräldraledighet, sjukfrånvaro, tjänstledighet) är avdragen; deltid räknas i proportion."
+        )
+    with right:
+        st.metric(
+            "Tillgodoräknad tid",
+            fmt.months_of(progress.counted_months, progress.required_months),
+            help="Tjänstgöring omräknad till heltid plus tillgodoräknanden (tidigare ST, utlandstjänstgöring, "
+            "doktorsexamen).",
+        )
+        st.metric("Återstår", fmt.months(progress.remaining_months))
+        st.metric(
+            "Beräknat klar",
+            fmt.sv_date(progress.projected_completion_date),
+            help="Första dag då minimitiden nås, med planerade placeringar och därefter samma omfattning "
+            "som den sista planerade dagen.",
+        )
+        if progress.credited_months:
+            st.caption(f"Varav tillgodoräknat: {fmt.months(progress.credited_months)}.")
+        if progress.days_before_legitimation:
+            st.warning(
+                f"{progress.days_before_legitimation} dagar ST-tjänstgöring ligger före legitimationsdatum "
+                "och räknas inte."
+            )
+
+    if progress.bt is not None:
+        bt = progress.bt
+        st.subheader("Bastjänstgöring (BT)")
+        left, right = st.columns([5, 4], gap="large")
+        with left:
+            plot(
+                charts.bt_split_chart(float(bt.primary_care_months), float(bt.acute_care_months), float(bt.months)),
+                key=f"{key}_bt",
+            )
+        with right:
+            done = sum(1 for v in bt.delmal.values() if v == "uppfyllt")
+            st.metric("BT-tid", fmt.months_of(bt.months, 6))
+            st.metric("BT-delmål uppfyllda", fmt.count_of(done, len(bt.delmal)))
+            st.caption(
+                f"Primärvård {fmt.months_of(bt.primary_care_months, 3)}, akut sjukvård "
+                f"{fmt.months_of(bt.acute_care_months, 3)} (minst 3 mån i varje)."
+            )
+            if bt.approved:
+                st.success("BT är godkänd av Socialstyrelsen.", icon=":material/verified:")
+            elif bt.ready_for_application:
+                st.info("Allt för BT är klart: ansök om intyg om godkänd bastjänstgöring.")
+            else:
+                st.info("BT är inte godkänd ännu.")
+
+    st.subheader("Klart att ansöka om bevis om specialistkompetens?")
+    checklist(progress)
+
+    st.subheader("Nästa steg")
+    steps = services.next_steps(progress, certs, detail)
+    if steps:
+        st.markdown("\n".join(f"{i}. {s}" for i, s in enumerate(steps, start=1)))
+    else:
+        st.markdown("Inget att göra just nu.")
+    return progress
+
+
+def checklist(progress: Progress) -> None:
+    for done, label, lines in services.readiness(progress):
+        icon = ":green[:material/check_circle:]" if done else ":red[:material/cancel:]"
+        st.markdown(f"{icon} **{label}**")
+        if done or not lines:
+            continue
+        if len(lines) <= 2:
+            for line in lines:
+                st.markdown(f"&nbsp;&nbsp;&nbsp;&nbsp;{line}")
+        else:
+            with st.expander(f"Visa vad som saknas ({len(lines)} punkter)"):
+                st.markdown("\n".join(f"- {line}" for line in lines))
+
+
+# --- timeline ---------------------------------------------------------------------------------
+
+
+def timeline(con: Connection, actor: Actor, trainee_id: str, *, key: str) -> None:
+    with shown_errors():
+        df: pd.DataFrame = data.read("timeline", con, actor, trainee_id)
+    if df.empty:
+        st.info("Inga placeringar eller ledigheter är registrerade ännu. Lägg till dem under Intyg.")
+        return
+    plot(charts.timeline_chart(df, data.as_of()), key=f"{key}_timeline")
+    st.caption(
+        "Ljusare staplar = deltid (omfattningen står i etiketten). Randiga staplar = planerat "
+        "(startar efter i dag). Den prickade linjen är dagens datum."
+    )
+    placements = df[df["category"] == "Placering"]
+    planned = placements[placements["planned"]]
+    a, b, c = st.columns(3)
+    a.metric("Placeringar", len(placements))
+    b.metric("Varav planerade", len(planned))
+    c.metric("Ledigheter", int((df["category"] == "Ledighet").sum()))
+    table = pd.DataFrame(
+        {
+            "Typ": df["category"],
+            "Vad": df["name"],
+            "Period": [fmt.period(s, e) for s, e in zip(df["start_date"], df["end_date"], strict=True)],
+            "Omfattning": [fmt.pct(p) if pd.notna(p) else fmt.DASH for p in df["percent"]],
+            "Planerad": ["Ja" if p else "" for p in df["planned"]],
+        }
+    )
+    st.dataframe(table, hide_index=True, width="stretch")
+
+
+# --- delmål -----------------------------------------------------------------------------------
+
+
+def delmal(con: Connection, actor: Actor, trainee_id: str, *, key: str) -> None:
+    as_of = data.as_of()
+    with shown_errors():
+        df: pd.DataFrame = data.read("delmal_detail", con, actor, trainee_id, as_of)
+    if df.empty:
+        st.warning("Ingen målbeskrivning hittades för ST-läkarens specialitet och regelverk.")
+        return
+    official = bool(df["title_official"].all())
+    verified = bool(df[~df["is_bt"].astype(bool)]["verified"].all())
+    st.caption(
+        (
+            "Rubrikerna är Socialstyrelsens. "
+            if official
+            else "Rubrikerna för c-/STc-delmål (och de flesta övriga) är beskrivande etiketter, inte officiella titlar: "
+            "Socialstyrelsen anger bara kompetenskrav. "
+        )
+        + (
+            "Katalogen är kontrollerad mot Socialstyrelsens målbeskrivning."
+            if verified
+            else "Katalogen för den här specialiteten är inte kontrollerad mot Socialstyrelsens "
+            "egen text; jämför med målbeskrivningen vid osäkerhet."
+        )
+    )
+    is_bt = df["is_bt"].astype(bool)
+    if is_bt.any():
+        tabs = st.tabs([f"ST-delmål ({int((~is_bt).sum())})", f"BT-delmål ({int(is_bt.sum())})"])
+        with tabs[0]:
+            _delmal_block(df[~is_bt], key=f"{key}_st")
+        with tabs[1]:
+            _delmal_block(df[is_bt], key=f"{key}_bt")
+    else:
+        _delmal_block(df, key=f"{key}_st")
+
+
+def _delmal_block(df: pd.DataFrame, *, key: str) -> None:
+    counts = df["status"].value_counts().to_dict()
+    left, right = st.columns([2, 3], gap="large")
+    with left:
+        plot(charts.delmal_status_chart(counts), key=f"{key}_chart")
+    with right:
+        a, b, c = st.columns(3)
+        a.metric("Uppfyllda", int(counts.get("uppfyllt", 0)))
+        b.metric("Pågår", int(counts.get("pågår", 0)))
+        c.metric("Ej påbörjade", int(counts.get("ej påbörjat", 0)))
+        st.caption(
+            "Uppfyllt = varje krävd utbildningsaktivitet har ett signerat intyg som anger delmålet. "
+            "Pågår = något är registrerat men inte allt är signerat."
+        )
+
+    status_filter = st.segmented_control(
+        "Visa", ["Alla", "Ej uppfyllda", "Uppfyllda"], default="Alla", key=f"{key}_filter"
+    )
+    shown = df
+    if status_filter == "Ej uppfyllda":
+        shown = df[df["status"] != "uppfyllt"]
+    elif status_filter == "Uppfyllda":
+        shown = df[df["status"] == "uppfyllt"]
+    if shown.empty:
+        st.info("Inga delmål att visa med det här urvalet.")
+        return
+    table = pd.DataFrame(
+        {
+            "Delmål": shown["code"],
+            "Rubrik": shown["title"],
+            "Status": shown["status"].map(STATUS_TEXT),
+            "Vad saknas": shown["missing"].map(lambda v: v or fmt.DASH),
+            "Intyg": shown["certificates"].map(lambda v: "; ".join(v) if len(v) else fmt.DASH),
+        }
+    )
+    st.dataframe(
+        table,
+        hide_index=True,
+        width="stretch",
+        height=min(38 + 35 * len(table), 38 + 35 * 30),
+        column_config={
+            "Delmål": st.column_config.TextColumn(width="small"),
+            "Rubrik": st.column_config.TextColumn(width="medium"),
+            "Status": st.column_config.TextColumn(width="small"),
+            "Vad saknas": st.column_config.TextColumn(width="large"),
+            "Intyg": st.column_config.TextColumn(width="large"),
+        },
+    )
+    st.markdown("##### Kompetenskrav")
+    for r in shown.to_dict("records"):
+        with st.expander(f"{r['code']} {r['title']} · {STATUS_TEXT.get(r['status'], r['status'])}"):
+            if len(r["kompetenskrav"]):
+                st.markdown("Den specialistkompetenta läkaren ska:\n" + "\n".join(f"- {k}" for k in r["kompetenskrav"]))
+            else:
+                st.caption("Kompetenskraven finns inte i katalogen.")
+            if len(r["activities"]):
+                st.markdown("**Utbildningsaktiviteter:** " + "; ".join(r["activities"]))
+            if r["missing"]:
+                st.markdown(f"**Saknas:** {r['missing']}")
+
+
+# --- intyg ------------------------------------------------------------------------------------
+
+
+def certificate_table(con: Connection, actor: Actor, trainee_id: str) -> pd.DataFrame:
+    with shown_errors():
+        certs: pd.DataFrame = data.read("certificates", con, actor, trainee_id)
+    if certs.empty:
+        st.info("Inga intyg är registrerade ännu.")
+        return certs
+    statuses = st.multiselect(
+        "Status",
+        list(services.STATUS_LABELS.values()),
+        default=[],
+        placeholder="Alla statusar",
+        key=f"cert_status_{trainee_id}",
+    )
+    shown = certs if not statuses else certs[certs["status_label"].isin(statuses)]
+    table = pd.DataFrame(
+        {
+            "Status": shown["status_label"],
+            "Intyg": [r["title"] or r["type_label"] for r in shown.to_dict("records")],
+            "Period": [fmt.period(s, e) for s, e in zip(shown["start_date"], shown["end_date"], strict=True)],
+            "Delmål": shown["delmal"].map(fmt.codes),
+            "Handledare": [
+                _text(r["signed_by"] if r["status"] == "signerat" else r["signer_name"])
+                for r in shown.to_dict("records")
+            ],
+            "Signerat": shown["signed_date"].map(lambda d: fmt.iso_date(d) if d else fmt.DASH),
+            "Typ": shown["type_label"],
+        }
+    )
+    st.dataframe(
+        table,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "Intyg": st.column_config.TextColumn(width="large"),
+            "Delmål": st.column_config.TextColumn(width="small"),
+        },
+    )
+    for r in certs[certs["status"] == "returnerat"].to_dict("records"):
+        st.warning(
+            f"Returnerat: ”{r['title'] or r['type_label']}”. Kommentar: {r['comment'] or fmt.DASH}",
+            icon=":material/undo:",
+        )
+    a, b, c = st.columns(3)
+    a.metric("Signerade", int((certs["status"] == "signerat").sum()))
+    b.metric("Väntar på signering", int((certs["status"] == "skickat").sum()))
+    c.metric("Utkast eller returnerade", int(certs["status"].isin(["utkast", "returnerat"]).sum()))
+    return certs
+
+
+def _delmal_options(con: Connection, actor: Actor, trainee_id: str) -> dict[str, str]:
+    cat: pd.DataFrame = data.read("delmal_catalogue", con, actor, trainee_id)
+    return {r["code"]: f"{r['code']} {r['title']}" for r in cat.to_dict("records")}
+
+
+def certificate_forms(con: Connection, actor: Actor, trainee_id: str, certs: pd.DataFrame) -> None:
+    """Forms to add placements, leave and activities, to send an intyg and to change a returned one."""
+    tabs = st.tabs(["Skicka för signering", "Ny aktivitet eller intyg", "Ny placering", "Ny ledighet", "Ändra intyg"])
+    with tabs[0]:
+        _send_form(con, actor, trainee_id, certs)
+    with tabs[1]:
+        _certificate_form(con, actor, trainee_id)
+    with tabs[2]:
+        _placement_form(con, actor, trainee_id)
+    with tabs[3]:
+        _leave_form(con, actor, trainee_id)
+    with tabs[4]:
+        _edit_form(con, actor, trainee_id, certs)
+
+
+def _cert_label(r: dict[str, Any]) -> str:
+    title = r["title"] or r["type_label"]
+    return f"{title} ({services.STATUS_LABELS.get(r['status'], r['status']).lower()})"
+
+
+def _send_form(con: Connection, actor: Actor, trainee_id: str, certs: pd.DataFrame) -> None:
+    sendable = certs[certs["status"].isin(["utkast", "returnerat"])] if len(certs) else certs
+    if sendable.empty:
+        st.info("Du har inga osignerade intyg att skicka. Lägg först till en aktivitet eller ett intyg.")
+        return
+    with shown_errors():
+        supervisors: pd.DataFrame = data.read("handledare_for", con, actor, trainee_id)
+    if supervisors.empty:
+        st.warning("Du har ingen handledare registrerad just nu. Kontakta studierektorn.")
+        return
+    rows = {r["certificate_id"]: r for r in sendable.to_dict("records")}
+    names = {r["person_id"]: f"{r['name']} ({r['kind']})" for r in supervisors.to_dict("records")}
+    with st.form("send_certificate"):
+        cid = st.selectbox("Intyg", list(rows), format_func=lambda c: _cert_label(rows[c]))
+        signer = st.selectbox("Handledare som ska signera", list(names), format_func=lambda p: names[p])
+        submitted = st.form_submit_button("Skicka för signering", type="primary", icon=":material/send:")
+    if submitted and cid and signer:
+        write(
+            lambda: services.request_signature(con, actor, cid, signer),
+            f"Intyget är skickat till {names[signer].split(' (')[0]} för signering.",
+        )
+
+
+def _certificate_form(con: Connection, actor: Actor, trainee_id: str) -> None:
+    options = _delmal_options(con, actor, trainee_id)
+    with st.form("add_certificate", clear_on_submit=False):
+        ctype = st.selectbox("Typ", list(ACTIVITY_TYPES), format_func=lambda t: TYPE_LABELS.get(t, t))
+        title = st.text_input("Rubrik", placeholder="t.ex. Kurs i försäkringsmedicin")
+        a, b = st.columns(2)
+        start = a.date_input("Startdatum", value=None, format="YYYY-MM-DD")
+        end = b.date_input("Slutdatum", value=None, format="YYYY-MM-DD")
+        codes = st.multiselect(
+            "Delmål som intyget avser", list(options), format_func=lambda c: options[c], placeholder="Välj delmål"
+        )
+        submitted = st.form_submit_button("Spara som utkast", type="primary", icon=":material/save:")
+    st.caption("Intyget sparas som utkast. Skicka det sedan till din handledare för signering.")
+    if submitted:
+        write(
+            lambda: services.add_certificate(
+                con, actor, trainee_id, type=ctype, title=title, delmal=codes, start_date=start, end_date=end
+            ),
+            "Aktiviteten är sparad som utkast.",
+        )
+
+
+def _placement_form(con: Connection, actor: Actor, trainee_id: str) -> None:
+    with st.form("add_placement"):
+        a, b = st.columns(2)
+        kind = a.selectbox("Tjänstgöring", list(PLACEMENT_KINDS), index=2)
+        setting = b.selectbox("Verksamhet", list(SETTINGS), format_func=lambda s: SETTING_LABELS.get(s, s))
+        workplace = st.text_input("Arbetsplats", placeholder="t.ex. Medicinkliniken, Sahlgrenska")
+        a, b, c = st.columns(3)
+        start = a.date_input("Startdatum", value=None, format="YYYY-MM-DD")
+        end = b.date_input("Slutdatum", value=None, format="YYYY-MM-DD")
+        percent = c.number_input("Omfattning (% av heltid)", min_value=1, max_value=100, value=100, step=5)
+        submitted = st.form_submit_button("Spara placering", type="primary", icon=":material/save:")
+    if submitted:
+        write(
+            lambda: services.add_placement(
+                con,
+                actor,
+                trainee_id,
+                kind=kind,
+                setting=setting,
+                workplace=workplace,
+                start_date=start,
+                end_date=end,
+                percent=float(percent),
+            ),
+            "Placeringen är sparad.",
+        )
+
+
+def _leave_form(con: Connection, actor: Actor, trainee_id: str) -> None:
+    with st.form("add_leave"):
+        kind = st.selectbox("Typ av ledighet", list(LEAVE_KINDS), format_func=lambda k: LEAVE_LABELS.get(k, k))
+        a, b, c = st.columns(3)
+        start = a.date_input("Startdatum", value=None, format="YYYY-MM-DD")
+        end = b.date_input("Slutdatum", value=None, format="YYYY-MM-DD")
+        percent = c.number_input("Omfattning (% av heltid)", min_value=1, max_value=100, value=100, step=5)
+        submitted = st.form_submit_button("Spara ledighet", type="primary", icon=":material/save:")
+    st.caption("Semester och jourkompensation räknas som tjänstgöring och registreras inte här.")
+    if submitted:
+        write(
+            lambda: services.add_leave(
+                con, actor, trainee_id, kind=kind, start_date=start, end_date=end, percent=float(percent)
+            ),
+            "Ledigheten är sparad.",
+        )
+
+
+def _edit_form(con: Connection, actor: Actor, trainee_id: str, certs: pd.DataFrame) -> None:
+    editable = certs[certs["status"].isin(["utkast", "returnerat"])] if len(certs) else certs
+    if editable.empty:
+        st.info("Bara utkast och returnerade intyg kan ändras; signerade intyg är låsta.")
+        return
+    rows = {r["certificate_id"]: r for r in editable.to_dict("records")}
+    cid = st.selectbox("Intyg att ändra", list(rows), format_func=lambda c: _cert_label(rows[c]), key="edit_pick")
+    r = rows[cid]
+    if r["comment"]:
+        st.info(f"Handledarens kommentar: {r['comment']}")
+    options = _delmal_options(con, actor, trainee_id)
+    with st.form(f"edit_{cid}"):
+        title = st.text_input("Rubrik", value=r["title"])
+        a, b = st.columns(2)
+        start = a.date_input("Startdatum", value=r["start_date"], format="YYYY-MM-DD")
+        end = b.date_input("Slutdatum", value=r["end_date"], format="YYYY-MM-DD")
+        codes = st.multiselect(
+            "Delmål", list(options), default=[c for c in r["delmal"] if c in options], format_func=lambda c: options[c]
+        )
+        submitted = st.form_submit_button("Spara ändringar", type="primary", icon=":material/save:")
+    if submitted:
+        write(
+            lambda: services.update_certificate(
+                con, actor, cid, title=title, delmal=codes, start_date=start, end_date=end
+            ),
+            "Intyget är ändrat. Skicka det igen för signering.",
+        )
+
+
+# --- trainee lists ----------------------------------------------------------------------------
+
+
+def trainee_list(con: Connection, actor: Actor, *, supervised_only: bool) -> None:
+    """A sortable, filterable table of trainees with one trainee opened below it (read-only)."""
+    as_of = data.as_of()
+    with shown_errors():
+        df: pd.DataFrame = data.read("supervisor_table" if supervised_only else "trainee_table", con, actor, as_of)
+    if df.empty:
+        if supervised_only:
+            st.info(
+                "Du är inte handledare för någon ST-läkare just nu. Handledarskap registreras av "
+                "studierektorn eller administratören."
+            )
+        else:
+            st.info(
+                "Det finns inga ST-läkare inom ditt ansvarsområde ännu. Importera dem under Import "
+                "eller skriv in en ST-intressent."
+            )
+        return
+    a, b, c = st.columns([2, 2, 2])
+    query = a.text_input("Sök namn", key=f"tl_q_{supervised_only}", placeholder="Skriv en del av namnet")
+    specialties = b.multiselect(
+        "Specialitet", sorted(df["specialty"].dropna().unique()), key=f"tl_s_{supervised_only}", placeholder="Alla"
+    )
+    sorts = ["Namn", "Tid kvar (minst först)", "Beräknat klar", "Ej påbörjade delmål"]
+    if supervised_only:
+        sorts.insert(3, "Väntar på dig")
+    sort = c.selectbox("Sortera efter", sorts, key=f"tl_o_{supervised_only}")
+    shown = df
+    if query:
+        shown = shown[shown["name"].str.contains(query, case=False, regex=False)]
+    if specialties:
+        shown = shown[shown["specialty"].isin(specialties)]
+    order = {
+        "Namn": (["name"], [True]),
+        "Tid kvar (minst först)": (["remaining_months"], [True]),
+        "Beräknat klar": (["projected_completion_date"], [True]),
+        "Väntar på dig": (["waiting_for_me", "name"], [False, True]),
+        "Ej påbörjade delmål": (["delmal_ej", "name"], [False, True]),
+    }[sort]
+    shown = shown.sort_values(order[0], ascending=order[1], na_position="last")
+    table = pd.DataFrame(
+        {
+            "Namn": shown["name"],
+            "Väntar": shown["waiting_for_me"].astype(int),
+            "Andel": shown["progress_pct"].round(0),
+            "Tillgodoräknat": [
+                fmt.months_of(c, r) for c, r in zip(shown["counted_months"], shown["required_months"], strict=True)
+            ],
+            "Beräknat klar": shown["projected_completion_date"].map(fmt.iso_date),
+            "Delmål klara": [
+                fmt.count_of(u, t) for u, t in zip(shown["delmal_uppfyllt"], shown["delmal_total"], strict=True)
+            ],
+            "Pågår": shown["delmal_pagar"].astype(int),
+            "Ej påbörjade": shown["delmal_ej"].astype(int),
+            "Specialitet": shown["specialty"],
+            "Enhet": shown["unit_name"].fillna(fmt.DASH),
+        }
+    )
+    if not supervised_only:
+        table = table.drop(columns=["Väntar"])
+    st.dataframe(
+        table,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "Väntar": st.column_config.NumberColumn(help="Intyg som väntar på din signatur"),
+            "Andel": st.column_config.ProgressColumn(
+                min_value=0, max_value=100, format="%d %%", help="Andel av minimitiden som är tillgodoräknad"
+            ),
+            "Tillgodoräknat": st.column_config.TextColumn(help="Tillgodoräknad tid av minimitiden, heltidsmånader"),
+            "Delmål klara": st.column_config.TextColumn(help="Uppfyllda delmål av alla som gäller"),
+            "Pågår": st.column_config.NumberColumn(help="Delmål där något är registrerat men inte allt signerat"),
+            "Ej påbörjade": st.column_config.NumberColumn(help="Delmål där inget är registrerat"),
+        },
+    )
+    st.caption(
+        f"{len(shown)} av {len(df)} ST-läkare."
+        + (" Väntar på dig = intyg som skickats till dig för signering." if supervised_only else "")
+    )
+
+    st.divider()
+    names = dict(zip(shown["trainee_id"], shown["name"], strict=True))
+    if not names:
+        return
+    pick = st.selectbox(
+        "Öppna ST-läkare",
+        list(names),
+        format_func=lambda t: names[t],
+        index=None,
+        placeholder="Välj en ST-läkare i listan",
+        key=f"tl_open_{supervised_only}",
+    )
+    if pick:
+        trainee_view(con, actor, str(pick), key=f"tv_{supervised_only}")
+
+
+def trainee_view(con: Connection, actor: Actor, trainee_id: str, *, key: str) -> None:
+    """One trainee, read-only, with the same components as the ST-läkare's own pages."""
+    trainee_header(con, actor, trainee_id, subtitle="Endast läsbehörighet")
+    tabs = st.tabs(["Översikt", "Tidslinje", "Delmål", "Intyg"])
+    with tabs[0]:
+        overview(con, actor, trainee_id, key=f"{key}_ov")
+    with tabs[1]:
+        timeline(con, actor, trainee_id, key=f"{key}_tl")
+    with tabs[2]:
+        delmal(con, actor, trainee_id, key=f"{key}_dm")
+    with tabs[3]:
+        certificate_table(con, actor, trainee_id)

@@ -1,0 +1,62 @@
+"""ST-tracker: the entry point. Page setup, sign-in and navigation only; the pages live in dashboards/pages."""
+
+from pathlib import Path
+
+import streamlit as st
+
+from dashboards import auth, db
+
+PAGES = Path(__file__).parent / "dashboards" / "pages"
+
+
+def _page(file: str, title: str, icon: str, *, default: bool = False) -> st.Page:
+    return st.Page(PAGES / file, title=title, icon=icon, default=default)
+
+
+def _sections(actor: auth.Actor) -> dict[str, list[st.Page]]:
+    sections: dict[str, list[st.Page]] = {}
+    if actor.has("st_lakare"):
+        sections["Min ST"] = [
+            _page("oversikt.py", "Översikt", ":material/dashboard:"),
+            _page("tidslinje.py", "Tidslinje", ":material/timeline:"),
+            _page("delmal.py", "Delmål", ":material/checklist:"),
+            _page("intyg.py", "Intyg", ":material/description:"),
+            _page("planering.py", "Tänk om", ":material/lightbulb:"),
+        ]
+    if actor.has("handledare"):
+        sections["Mina ST-läkare"] = [
+            _page("mina_st_lakare.py", "Mina ST-läkare", ":material/groups:"),
+            _page("att_signera.py", "Att signera", ":material/draw:"),
+        ]
+    if actor.has("studierektor", "verksamhetschef", "admin"):
+        office = [
+            _page("kohort.py", "Kohort", ":material/insights:"),
+            _page("st_lakare.py", "ST-läkare", ":material/person_search:"),
+            _page("flaskhalsar.py", "Delmål-flaskhalsar", ":material/grid_on:"),
+            _page("bt.py", "BT", ":material/medical_services:"),
+            _page("intressenter.py", "ST-intressenter", ":material/how_to_reg:"),
+        ]
+        if actor.has("studierektor", "admin"):
+            office.append(_page("importera.py", "Import", ":material/upload_file:"))
+        sections["Utbildningsenhet"] = office
+    return sections
+
+
+def run() -> None:
+    st.set_page_config(page_title="ST-tracker", page_icon=":material/school:", layout="wide")
+    con = db.connection()
+    actor = auth.current_actor(con)
+    if actor is None:
+        login = st.Page(lambda: auth.login_page(con), title="Logga in", icon=":material/login:", url_path="logga-in")
+        st.navigation([login], position="hidden").run()
+        return
+    auth.sidebar(actor)
+    sections = _sections(actor)
+    if not sections:
+        st.title("ST-tracker")
+        st.info("Ditt konto har ingen roll i ST-trackern ännu. Kontakta din studierektor eller administratören.")
+        return
+    st.navigation(sections).run()
+
+
+run()

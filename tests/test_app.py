@@ -1,0 +1,470 @@
+"""The Streamlit app through AppTest: every role, every page, with the figures checked against the library."""
+
+from __future__ import annotations
+
+import base64
+import json
+import shutil
+from collections.abc import Iterator
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+import streamlit as st
+from streamlit import config as st_config
+from streamlit.testing.v1 import AppTest
+
+from dashboards import format as fmt
+from tracker.db import Connection, connect
+from tracker.demo import load_demo
+from tracker.progress import progress_for
+
+ROOT = Path(__file__).resolve().parents[1]
+APP = str(ROOT / "streamlit_app.py")
+TODAY = date.today()
+PAGES = "dashboards/pages"
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One demo database (40 trainees) for the whole module."""
+    path = tmp_path_factory.mktemp("app") / "demo.duckdb"
+    con = connect(path)
+    load_demo(con, trainees=40, seed=11, as_of=TODAY)
+    con.close()
+    return path
+
+
+@pytest.fixture(scope="module")
+def con(seeded: Path) -> Iterator[Connection]:
+    c = connect(seeded)
+    yield c
+    c.close()
+
+
+@pytest.fixture(autouse=True)
+def app_env(seeded: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TRACKER_DB", str(seeded))
+    monkeypatch.setenv("TRACKER_AUTH", "dev")
+    st.cache_data.clear()
+
+
+def person(con: Connection, email: str) -> str:
+    row = con.execute("SELECT person_id FROM person WHERE email = ?", [email]).fetchone()
+    assert row is not None
+    return str(row[0])
+
+
+def signed_in(con: Connection, email: str, page: str | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["person_id"] = person(con, email)
+    at.run()
+    assert not at.exception, at.exception
+    if page:
+        at.switch_page(f"{PAGES}/{page}.py").run()
+        assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def button(at: AppTest, label: str) -> Any:
+    found = [b for b in at.button if b.label == label]
+    assert found, f"no button {label!r}"
+    return found[0]
+
+
+def metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def figures(at: AppTest) -> list[dict[str, Any]]:
+    return [json.loads(el.proto.spec) for el in at.get("plotly_chart")]
+
+
+def arr(v: Any) -> list[Any]:
+    """A figure's data array: plotly sends numeric arrays as base64 typed arrays."""
+    if isinstance(v, dict) and "bdata" in v:
+        values = np.frombuffer(base64.b64decode(v["bdata"]), dtype=np.dtype(v["dtype"]))
+        if "shape" in v:
+            values = values.reshape([int(n) for n in str(v["shape"]).split(",")])
+        return values.tolist()
+    return list(v)
+
+
+def all_text(at: AppTest) -> str:
+    parts = [
+        str(e.value)
+        for kind in ("markdown", "caption", "title", "header", "subheader", "info", "success", "warning", "error")
+        for e in getattr(at, kind)
+    ]
+    for df in at.dataframe:
+        parts.append(df.value.to_string())
+    return "\n".join(parts)
+
+
+def assert_chart_labelled(fig: dict[str, Any]) -> None:
+    layout = fig["layout"]
+    assert layout["title"]["text"], "every chart has a title"
+    assert layout.get("separators") == ", ", "decimal comma in charts"
+
+
+# --- anonymous visitors and signing in --------------------------------------------------------
+
+
+def test_anonymous_visitor_sees_only_the_login_page(con: Connection) -> None:
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception
+    assert [t.value for t in at.title] == ["ST-tracker"]
+    assert {t.label for t in at.text_input} == {"E-postadress", "Lösenord"}
+    text = all_text(at)
+    names = [r[0] for r in con.execute("SELECT name FROM trainee").fetchall()]
+    assert not [n for n in names if n in text and n != "Sara Lindqvist"], "no trainee names on the login page"
+    assert "30," not in text and not at.metric and not at.get("plotly_chart")
+    with pytest.raises(ValueError):
+        at.switch_page(f"{PAGES}/oversikt.py")
+
+
+def test_login_form_signs_in_and_out(con: Connection) -> None:
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.text_input(key="login_email").input("st@demo.se")
+    at.text_input(key="login_password").input("fel")
+    button(at, "Logga in").click().run()
+    assert any("Fel e-postadress eller lösenord" in e.value for e in at.error)
+    assert "person_id" not in at.session_state
+    at.text_input(key="login_password").input("demo")
+    button(at, "Logga in").click().run()
+    assert not at.exception
+    assert at.session_state["person_id"] == person(con, "st@demo.se")
+    assert [t.value for t in at.title] == ["Översikt"]
+    at.button(key="logout").click().run()
+    assert "person_id" not in at.session_state
+    assert [t.value for t in at.title] == ["ST-tracker"]
+
+
+def test_dev_picker_needs_dev_mode_and_loopback(con: Connection, monkeypatch: pytest.MonkeyPatch) -> None:
+    old = st_config.get_option("server.address")
+    try:
+        st_config.set_option("server.address", "0.0.0.0")
+        at = AppTest.from_file(APP, default_timeout=60).run()
+        assert not [s for s in at.selectbox if s.key == "dev_person"]
+
+        st_config.set_option("server.address", "127.0.0.1")
+        monkeypatch.setenv("TRACKER_AUTH", "")
+        at = AppTest.from_file(APP, default_timeout=60).run()
+        assert not [s for s in at.selectbox if s.key == "dev_person"]
+
+        monkeypatch.setenv("TRACKER_AUTH", "dev")
+        at = AppTest.from_file(APP, default_timeout=60).run()
+        handledare = person(con, "handledare@demo.se")
+        at.selectbox(key="dev_person").select(handledare).run()
+        at.button(key="dev_login").click().run()
+        assert not at.exception
+        assert at.session_state["person_id"] == handledare
+        assert [t.value for t in at.title] == ["Mina ST-läkare"]
+    finally:
+        st_config.set_option("server.address", old)
+
+
+# --- ST-läkare --------------------------------------------------------------------------------
+
+
+def test_overview_shows_the_computed_progress(con: Connection) -> None:
+    at = signed_in(con, "st@demo.se", "oversikt")
+    trainee_id = con.execute(
+        "SELECT trainee_id FROM trainee JOIN person USING (person_id) WHERE email = 'st@demo.se'"
+    ).fetchone()[0]
+    p = progress_for(con, trainee_id, TODAY)
+    shown = metrics(at)
+    assert shown["Tillgodoräknad tid"] == f"{fmt.num(p.counted_months)} av {fmt.num(p.required_months)} mån"
+    assert shown["Återstår"] == f"{fmt.num(p.remaining_months)} mån"
+    assert shown["Beräknat klar"] == fmt.sv_date(p.projected_completion_date)
+    bullet = figures(at)[0]
+    assert bullet["data"][0]["type"] == "indicator"
+    assert bullet["data"][0]["value"] == pytest.approx(float(p.counted_months))
+    assert bullet["data"][0]["gauge"]["threshold"]["value"] == pytest.approx(float(p.required_months))
+    text = all_text(at)
+    assert "Nästa steg" in text
+    for line in p.missing[:2]:
+        assert line in text
+    if p.bt is not None:
+        assert shown["BT-tid"] == f"{fmt.num(p.bt.months)} av 6 mån"
+
+
+def test_trainee_pages_render_with_content(con: Connection) -> None:
+    at = signed_in(con, "st@demo.se")
+    trainee_id = at.session_state["person_id"]
+    tid = con.execute("SELECT trainee_id FROM trainee WHERE person_id = ?", [trainee_id]).fetchone()[0]
+
+    at.switch_page(f"{PAGES}/tidslinje.py").run()
+    assert not at.exception
+    fig = figures(at)[0]
+    assert_chart_labelled(fig)
+    assert fig["layout"]["xaxis"]["title"]["text"] == "Datum"
+    assert any(s.get("type") == "line" for s in fig["layout"].get("shapes", [])), "the 'idag' line"
+    n_periods = con.execute(
+        "SELECT (SELECT count(*) FROM placement WHERE trainee_id = $t) + (SELECT count(*) FROM leave WHERE trainee_id = $t)",
+        {"t": tid},
+    ).fetchone()[0]
+    assert int(metrics(at)["Placeringar"]) + int(metrics(at)["Ledigheter"]) == n_periods
+
+    at.switch_page(f"{PAGES}/delmal.py").run()
+    assert not at.exception
+    p = progress_for(con, tid, TODAY)
+    shown = {m.label: m.value for m in at.tabs[0].metric}  # the ST-delmål tab (BT delmål are in the second)
+    assert int(shown["Uppfyllda"]) == sum(1 for s in p.delmal.values() if s == "uppfyllt")
+    assert int(shown["Ej påbörjade"]) == sum(1 for s in p.delmal.values() if s == "ej påbörjat")
+    assert list(at.dataframe[0].value["Delmål"]) == list(p.delmal)
+    assert "inte officiella titlar" in all_text(at)
+
+    at.switch_page(f"{PAGES}/intyg.py").run()
+    assert not at.exception
+    n_certs = con.execute("SELECT count(*) FROM certificate WHERE trainee_id = ?", [tid]).fetchone()[0]
+    assert len(at.dataframe[0].value) == n_certs
+    assert {b.label for b in at.button} >= {"Skicka för signering", "Spara som utkast", "Spara placering"}
+
+    at.switch_page(f"{PAGES}/planering.py").run()
+    assert not at.exception
+    assert metrics(at)["Beräknat klar i dag"] == fmt.sv_date(p.projected_completion_date)
+    assert metrics(at)["Beräknat klar med ändringen"] == fmt.sv_date(p.projected_completion_date)
+    at.checkbox[0].check()
+    at.slider[0].set_value(50)
+    button(at, "Räkna").click().run()
+    assert not at.exception
+    assert metrics(at)["Beräknat klar med ändringen"] != fmt.sv_date(p.projected_completion_date)
+    # Nothing was saved.
+    assert progress_for(con, tid, TODAY).projected_completion_date == p.projected_completion_date
+
+
+def test_trainee_cannot_reach_other_roles_pages(con: Connection) -> None:
+    at = signed_in(con, "st@demo.se")
+    for page in ("kohort", "mina_st_lakare", "att_signera", "importera", "intressenter"):
+        with pytest.raises(ValueError):
+            at.switch_page(f"{PAGES}/{page}.py")
+
+
+# --- handledare -------------------------------------------------------------------------------
+
+
+def test_handledare_table_lists_exactly_the_assigned_trainees(con: Connection) -> None:
+    at = signed_in(con, "handledare@demo.se", "mina_st_lakare")
+    pid = at.session_state["person_id"]
+    expected = {
+        r[0]
+        for r in con.execute(
+            """SELECT DISTINCT t.name FROM supervision s JOIN trainee t USING (trainee_id)
+               WHERE s.person_id = ? AND s.start_date <= ? AND (s.end_date IS NULL OR s.end_date >= ?)""",
+            [pid, TODAY, TODAY],
+        ).fetchall()
+    }
+    table = at.dataframe[0].value
+    assert set(table["Namn"]) == expected and len(table) == len(expected)
+    waiting = con.execute(
+        """SELECT count(*) FROM certificate c JOIN trainee t USING (trainee_id)
+           WHERE c.status = 'skickat' AND c.signer_person_id = ? AND list_contains(?, t.name)""",
+        [pid, sorted(expected)],
+    ).fetchone()[0]
+    assert int(table["Väntar"].sum()) == waiting
+    # Open one trainee read-only: the same overview components, no forms.
+    at.selectbox(key="tl_open_True").select_index(0).run()
+    assert not at.exception
+    assert "Tillgodoräknad tid" in metrics(at)
+    assert not [b for b in at.button if b.label in ("Spara placering", "Skicka för signering")]
+
+
+def test_handledare_pages_and_sign_flow(
+    con: Connection, seeded: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Writes go to a copy so the other tests keep the seeded state.
+    copy = tmp_path / "write.duckdb"
+    shutil.copy(seeded, copy)
+    monkeypatch.setenv("TRACKER_DB", str(copy))
+    wcon = connect(copy)
+    try:
+        at = signed_in(wcon, "handledare@demo.se", "att_signera")
+        pid = at.session_state["person_id"]
+        pending = wcon.execute(
+            "SELECT certificate_id FROM certificate WHERE status = 'skickat' AND signer_person_id = ? ",
+            [pid],
+        ).fetchall()
+        assert int(metrics(at)["Intyg som väntar på dig"]) == len(pending)
+        assert pending, "the demo gives the handledare something to sign"
+        signs = [b for b in at.button if b.label == "Signera"]
+        signs[0].click().run()
+        assert not at.exception
+        assert any("signerat" in s.value for s in at.success)
+        assert int(metrics(at)["Intyg som väntar på dig"]) == len(pending) - 1
+        audit = wcon.execute(
+            "SELECT count(*) FROM audit_log WHERE action = 'sign' AND actor_person_id = ?", [pid]
+        ).fetchone()[0]
+        assert audit == 1
+    finally:
+        wcon.close()
+
+
+# --- utbildningsenhet -------------------------------------------------------------------------
+
+
+def _in_area(con: Connection, email: str) -> int:
+    return int(
+        con.execute(
+            """SELECT count(*) FROM trainee t JOIN unit u USING (unit_id)
+               JOIN role_assignment r ON r.region_id = u.region_id AND r.area = u.area AND r.role = 'studierektor'
+               JOIN person p ON p.person_id = r.person_id WHERE p.email = ?""",
+            [email],
+        ).fetchone()[0]
+    )
+
+
+@pytest.mark.parametrize("email", ["studierektor@demo.se", "admin@demo.se"])
+def test_office_pages_render_with_labelled_charts(con: Connection, email: str) -> None:
+    at = signed_in(con, email, "kohort")
+    expected = 40 if email.startswith("admin") else _in_area(con, email)
+    assert int(metrics(at)["ST-läkare"]) == expected
+    figs = figures(at)
+    assert len(figs) == 3
+    for fig in figs:
+        assert_chart_labelled(fig)
+        assert fig["layout"]["xaxis"]["title"]["text"] and fig["layout"]["yaxis"]["title"]["text"]
+    histogram = figs[1]
+    assert sum(arr(histogram["data"][0]["y"])) == expected
+
+    for page, title in (
+        ("st_lakare", "ST-läkare"),
+        ("flaskhalsar", "Delmål-flaskhalsar"),
+        ("bt", "BT"),
+        ("intressenter", "ST-intressenter"),
+        ("importera", "Import"),
+    ):
+        at.switch_page(f"{PAGES}/{page}.py").run()
+        assert not at.exception, (page, [e.value for e in at.exception])
+        assert [t.value for t in at.title] == [title]
+        for fig in figures(at):
+            assert_chart_labelled(fig)
+    at.switch_page(f"{PAGES}/st_lakare.py").run()
+    assert len(at.dataframe[0].value) == expected
+
+
+def test_bottleneck_heatmap_and_intressent_queue(con: Connection) -> None:
+    at = signed_in(con, "studierektor@demo.se", "flaskhalsar")
+    heat = figures(at)[0]
+    assert heat["data"][0]["type"] == "heatmap"
+    assert heat["layout"]["xaxis"]["title"]["text"] == "Delmål"
+    z = arr(heat["data"][0]["z"])
+    assert z and all(0 <= v <= 100 for row in z for v in row if v is not None and v == v)
+
+    at.switch_page(f"{PAGES}/intressenter.py").run()
+    assert not at.exception
+    open_steps = ("intresse", "dokument", "bedomning", "vantelista")
+    queued = con.execute(
+        f"""SELECT count(*) FROM intressent i JOIN unit u USING (unit_id)
+            JOIN role_assignment r ON r.region_id = u.region_id AND r.area = u.area AND r.role = 'studierektor'
+            JOIN person p ON p.person_id = r.person_id
+            WHERE p.email = 'studierektor@demo.se' AND i.step IN {open_steps}"""
+    ).fetchone()[0]
+    assert int(metrics(at)["I kön"]) == queued
+
+
+def test_verksamhetschef_sees_office_pages_but_no_import(con: Connection) -> None:
+    email = con.execute(
+        """SELECT p.email FROM person p JOIN role_assignment r USING (person_id)
+           WHERE r.role = 'verksamhetschef' AND p.email IS NOT NULL ORDER BY p.person_id LIMIT 1"""
+    ).fetchone()
+    if email is None:
+        pytest.skip("the demo has no verksamhetschef with an e-mail address")
+    at = signed_in(con, str(email[0]), "kohort")
+    assert not at.exception
+    with pytest.raises(ValueError):
+        at.switch_page(f"{PAGES}/importera.py")
+
+
+def test_trainee_adds_a_placement_through_the_form(
+    seeded: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    copy = tmp_path / "write.duckdb"
+    shutil.copy(seeded, copy)
+    monkeypatch.setenv("TRACKER_DB", str(copy))
+    wcon = connect(copy)
+    try:
+        at = signed_in(wcon, "st@demo.se", "intyg")
+        tid = wcon.execute(
+            "SELECT trainee_id FROM trainee JOIN person USING (person_id) WHERE email = 'st@demo.se'"
+        ).fetchone()[0]
+        before = progress_for(wcon, tid, TODAY).service_months
+        # A bad period first: the form shows the row errors and nothing is written.
+        form = at.get("form")
+        placement = next(f for f in form if f.proto.form.form_id == "add_placement")
+        placement.text_input[0].input("Medicinkliniken")
+        dates = placement.date_input
+        dates[0].set_value(date(2019, 2, 1))
+        dates[1].set_value(date(2019, 1, 1))
+        button(at, "Spara placering").click().run()
+        assert not at.exception
+        assert any("kunde inte sparas" in e.value for e in at.error)
+        assert "Slutdatum" in set(at.dataframe[-1].value["Fält"])
+        assert progress_for(wcon, tid, TODAY).service_months == before
+        # Then a correct one: two full calendar months after the legitimation date, before any other
+        # placement, so it adds exactly 2 months at 100 %.
+        legit, first = wcon.execute(
+            "SELECT t.legitimation_date, min(p.start_date) FROM trainee t JOIN placement p USING (trainee_id) "
+            "WHERE t.trainee_id = ? GROUP BY ALL",
+            [tid],
+        ).fetchone()
+        start = date(legit.year + (legit.month // 12), legit.month % 12 + 1, 1)
+        end = date(start.year + (start.month + 1) // 12, (start.month + 1) % 12 + 1, 1) - timedelta(days=1)
+        if end >= first:
+            pytest.skip("the demo trainee has no free two months between legitimation and the first placement")
+        placement = next(f for f in at.get("form") if f.proto.form.form_id == "add_placement")
+        placement.date_input[0].set_value(start)
+        placement.date_input[1].set_value(end)
+        button(at, "Spara placering").click().run()
+        assert not at.exception
+        assert any("Placeringen är sparad" in s.value for s in at.success)
+        after = progress_for(wcon, tid, TODAY).service_months
+        assert after - before == 2
+        at.switch_page(f"{PAGES}/oversikt.py").run()
+        p = progress_for(wcon, tid, TODAY)
+        assert metrics(at)["Tillgodoräknad tid"] == f"{fmt.num(p.counted_months)} av {fmt.num(p.required_months)} mån"
+        assert wcon.execute("SELECT count(*) FROM audit_log WHERE entity = 'placement'").fetchone()[0] == 1
+    finally:
+        wcon.close()
+
+
+OIDC_SECRETS = {
+    "auth": {
+        "redirect_uri": "http://127.0.0.1:8501/oauth2callback",
+        "cookie_secret": "test-secret-not-used",
+        "client_id": "st-tracker",
+        "client_secret": "x",
+        "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration",
+    }
+}
+
+
+def test_organisation_login_maps_the_verified_email_to_a_person(con: Connection) -> None:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.secrets = OIDC_SECRETS
+    at.run()
+    assert not at.exception
+    assert button(at, "Logga in med organisationskonto")
+
+    # A known address signs the person in (no session state needed: the identity cookie carries it).
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.secrets = OIDC_SECRETS
+    at.user = {"is_logged_in": True, "email": "Studierektor@demo.se", "email_verified": True}
+    at.run()
+    assert not at.exception
+    assert [t.value for t in at.title] == ["Kohort"]
+
+    # An unknown or unverified address: a clear Swedish message and nothing else.
+    for user in (
+        {"is_logged_in": True, "email": "okand@region.se"},
+        {"is_logged_in": True, "email": "studierektor@demo.se", "email_verified": False},
+    ):
+        at = AppTest.from_file(APP, default_timeout=60)
+        at.secrets = OIDC_SECRETS
+        at.user = user
+        at.run()
+        assert not at.exception
+        assert any("finns inte i ST-trackern" in e.value for e in at.error)
+        assert not at.metric and not at.dataframe and not at.get("plotly_chart")

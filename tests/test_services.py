@@ -1,0 +1,495 @@
+"""The service layer: who may read and write what, audit rows, and effects on computed progress."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime, timedelta
+from fractions import Fraction
+
+import pytest
+
+from tracker import catalogue_store, services
+from tracker.auth import (
+    LoginError,
+    actor_for_email,
+    actor_for_person,
+    hash_password,
+    verify_password,
+)
+from tracker.db import Connection, connect
+from tracker.progress import progress_for
+from tracker.services import AccessDenied, InputError
+
+TODAY = date.today()
+D = date.fromisoformat
+
+
+def _insert(con: Connection, table: str, rows: list[dict[str, object]]) -> None:
+    for r in rows:
+        cols = ", ".join(r)
+        marks = ", ".join("?" for _ in r)
+        con.execute(f"INSERT INTO {table} ({cols}) VALUES ({marks})", list(r.values()))
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A small, hand-made database: two regions, three units, two trainees and their staff."""
+    path = str(tmp_path_factory.mktemp("svc") / "template.duckdb")
+    con = connect(path)
+    catalogue_store.ensure_catalogue(con)
+    pw = hash_password("hemligt")
+    _insert(con, "region", [{"region_id": "R1", "name": "Region Norr"}, {"region_id": "R2", "name": "Region Syd"}])
+    _insert(
+        con,
+        "unit",
+        [
+            {"unit_id": "U1", "name": "VC Norra", "region_id": "R1", "area": "Norra", "kind": "vardcentral"},
+            {"unit_id": "U2", "name": "VC Södra", "region_id": "R1", "area": "Södra", "kind": "vardcentral"},
+            {"unit_id": "U3", "name": "VC Väst", "region_id": "R2", "area": "Väst", "kind": "vardcentral"},
+        ],
+    )
+    people = {
+        "pA": "Anna ST",
+        "pB": "Bertil ST",
+        "pH": "Hanna Handledare",
+        "pH2": "Hugo Handledare",
+        "pS": "Sara Studierektor",
+        "pS2": "Sven Studierektor",
+        "pV": "Vera Verksamhetschef",
+        "pAdm": "Adam Admin",
+    }
+    _insert(
+        con,
+        "person",
+        [
+            {"person_id": k, "name": v, "email": f"{k.lower()}@example.se", "password_hash": pw}
+            for k, v in people.items()
+        ],
+    )
+    _insert(
+        con,
+        "role_assignment",
+        [
+            {"person_id": "pA", "role": "st_lakare"},
+            {"person_id": "pB", "role": "st_lakare"},
+            {"person_id": "pH", "role": "handledare"},
+            {"person_id": "pH2", "role": "handledare"},
+            {"person_id": "pS", "role": "studierektor", "region_id": "R1"},
+            {"person_id": "pS2", "role": "studierektor", "region_id": "R2", "area": "Väst"},
+            {"person_id": "pV", "role": "verksamhetschef", "unit_id": "U3"},
+            {"person_id": "pAdm", "role": "admin"},
+        ],
+    )
+    _insert(
+        con,
+        "trainee",
+        [
+            {
+                "trainee_id": "TA",
+                "person_id": "pA",
+                "name": "Anna ST",
+                "specialty": "Allmänmedicin",
+                "legitimation_date": D("2022-06-01"),
+                "swedish_at": False,
+                "st_start_date": D("2023-01-01"),
+                "unit_id": "U1",
+            },
+            {
+                "trainee_id": "TB",
+                "person_id": "pB",
+                "name": "Bertil ST",
+                "specialty": "Allmänmedicin",
+                "legitimation_date": D("2016-06-01"),
+                "swedish_at": True,
+                "st_start_date": D("2020-01-01"),
+                "unit_id": "U3",
+            },
+        ],
+    )
+    _insert(
+        con,
+        "supervision",
+        [
+            {"trainee_id": "TA", "person_id": "pH", "kind": "huvudhandledare", "start_date": D("2023-01-01")},
+            # Hugo supervised Bertil, but that ended a month ago.
+            {
+                "trainee_id": "TB",
+                "person_id": "pH2",
+                "kind": "huvudhandledare",
+                "start_date": D("2020-01-01"),
+                "end_date": TODAY - timedelta(days=30),
+            },
+        ],
+    )
+    _insert(
+        con,
+        "placement",
+        [
+            {
+                "trainee_id": "TA",
+                "kind": "BT",
+                "setting": "primarvard",
+                "start_date": D("2023-01-01"),
+                "end_date": D("2023-03-31"),
+                "percent": 100.0,
+            },
+            {
+                "trainee_id": "TA",
+                "kind": "BT",
+                "setting": "akutsjukvard",
+                "start_date": D("2023-04-01"),
+                "end_date": D("2023-06-30"),
+                "percent": 100.0,
+            },
+            {
+                "trainee_id": "TB",
+                "kind": "ST",
+                "setting": "primarvard",
+                "start_date": D("2020-01-01"),
+                "end_date": D("2021-12-31"),
+                "percent": 100.0,
+            },
+        ],
+    )
+    _insert(
+        con,
+        "intressent",
+        [
+            {
+                "intressent_id": "I1",
+                "name": "Ines Intressent",
+                "email": "ines@example.se",
+                "specialty": "Allmänmedicin",
+                "unit_id": "U1",
+                "legitimation_date": D("2024-01-15"),
+                "swedish_at": False,
+                "step": "vantelista",
+                "reported_date": D("2025-01-10"),
+            },
+            {
+                "intressent_id": "I2",
+                "name": "Ivar Intressent",
+                "specialty": "Allmänmedicin",
+                "unit_id": "U3",
+                "step": "intresse",
+                "reported_date": D("2025-02-01"),
+            },
+        ],
+    )
+    _insert(
+        con,
+        "intressent_step",
+        [
+            {"intressent_id": "I1", "step": "intresse", "step_date": D("2025-01-10")},
+            {"intressent_id": "I1", "step": "vantelista", "step_date": D("2025-03-01")},
+            {"intressent_id": "I2", "step": "intresse", "step_date": D("2025-02-01")},
+        ],
+    )
+    con.close()
+    return path
+
+
+@pytest.fixture
+def con(template: str, tmp_path: pytest.TempPathFactory) -> Connection:
+    """A fresh copy of the template database for each test."""
+    import shutil
+
+    path = str(tmp_path / "db.duckdb")  # type: ignore[operator]
+    shutil.copy(template, path)
+    c = connect(path)
+    yield c  # type: ignore[misc]
+    c.close()
+
+
+def actor(con: Connection, pid: str) -> services.Actor:
+    a = actor_for_person(con, pid)
+    assert a is not None
+    return a
+
+
+def audit_rows(con: Connection, action: str) -> list[tuple[object, ...]]:
+    return con.execute(
+        "SELECT actor_person_id, entity, entity_id, trainee_id, before_json, after_json FROM audit_log "
+        "WHERE action = ? ORDER BY audit_id",
+        [action],
+    ).fetchall()
+
+
+# --- actors -----------------------------------------------------------------------------------
+
+
+def test_actor_carries_roles_and_scope(con: Connection) -> None:
+    a = actor(con, "pA")
+    assert a.roles == {"st_lakare"} and a.trainee_id == "TA"
+    assert actor(con, "pS").regions == {"R1"}
+    assert actor(con, "pS2").areas == {("R2", "Väst")}
+    assert actor(con, "pV").unit_ids == {"U3"}
+    assert actor_for_email(con, "PA@Example.se") == a
+    assert actor_for_email(con, "okand@example.se") is None
+
+
+def test_password_is_checked_and_the_account_locks_after_five_failures(con: Connection) -> None:
+    assert verify_password(con, "pa@example.se", "hemligt") == actor(con, "pA")
+    assert verify_password(con, "pa@example.se", "fel") is None
+    assert verify_password(con, "ingen@example.se", "hemligt") is None
+    moment = datetime(2026, 1, 1, 12, 0)
+    for _ in range(3):
+        assert verify_password(con, "pa@example.se", "fel", now=moment) is None
+    with pytest.raises(LoginError, match="låst i 15 minuter"):
+        verify_password(con, "pa@example.se", "fel", now=moment)
+    # Even the right password is refused while locked ...
+    with pytest.raises(LoginError, match="Kontot är låst"):
+        verify_password(con, "pa@example.se", "hemligt", now=moment + timedelta(minutes=14))
+    # ... and accepted once the 15 minutes have passed.
+    assert verify_password(con, "pa@example.se", "hemligt", now=moment + timedelta(minutes=16)) is not None
+
+
+# --- the access matrix ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("pid", "trainee_id", "allowed"),
+    [
+        ("pA", "TA", True),  # own record
+        ("pA", "TB", False),  # another trainee
+        ("pH", "TA", True),  # current supervision
+        ("pH", "TB", False),  # not assigned
+        ("pH2", "TB", False),  # the assignment has ended
+        ("pS", "TA", True),  # studierektor of the region
+        ("pS", "TB", False),  # another region
+        ("pS2", "TB", True),  # studierektor of the area
+        ("pS2", "TA", False),
+        ("pV", "TB", True),  # verksamhetschef of the unit
+        ("pV", "TA", False),
+        ("pAdm", "TA", True),
+        ("pAdm", "TB", True),
+    ],
+)
+def test_reads_follow_the_scope_rules(con: Connection, pid: str, trainee_id: str, allowed: bool) -> None:
+    a = actor(con, pid)
+    reads = [
+        lambda: services.trainee_overview(con, a, trainee_id, TODAY),
+        lambda: services.certificates(con, a, trainee_id),
+        lambda: services.timeline(con, a, trainee_id),
+        lambda: services.handledare_for(con, a, trainee_id),
+        lambda: services.trainee_record(con, a, trainee_id),
+    ]
+    for read in reads:
+        if allowed:
+            read()
+        else:
+            with pytest.raises(AccessDenied):
+                read()
+    assert (trainee_id in set(services.visible_trainees(con, a)["trainee_id"])) is allowed
+
+
+def test_aggregates_only_contain_the_actors_trainees(con: Connection) -> None:
+    assert list(services.cohort(con, actor(con, "pS"), TODAY)["trainee_id"]) == ["TA"]
+    assert list(services.cohort(con, actor(con, "pS2"), TODAY)["trainee_id"]) == ["TB"]
+    assert sorted(services.cohort(con, actor(con, "pAdm"), TODAY)["trainee_id"]) == ["TA", "TB"]
+    assert set(services.delmal_long(con, actor(con, "pS"), TODAY)["trainee_id"]) == {"TA"}
+    assert list(services.supervisor_table(con, actor(con, "pH"), TODAY)["trainee_id"]) == ["TA"]
+    assert services.supervisor_table(con, actor(con, "pH2"), TODAY).empty
+
+
+def test_trainees_and_handledare_cannot_open_office_pages(con: Connection) -> None:
+    for pid in ("pA", "pH"):
+        with pytest.raises(AccessDenied):
+            services.intressent_queue(con, actor(con, pid))
+        with pytest.raises(AccessDenied):
+            services.check_import(con, actor(con, pid), {"trainees.csv": b"trainee_id\n"})
+    assert list(services.intressent_queue(con, actor(con, "pS"))["intressent_id"]) == ["I1"]
+    assert list(services.intressent_queue(con, actor(con, "pV"))["intressent_id"]) == ["I2"]
+
+
+def test_only_the_trainee_or_admin_adds_records(con: Connection) -> None:
+    period = {"kind": "ST", "setting": "annan", "start_date": D("2024-01-01"), "end_date": D("2024-01-31")}
+    for pid in ("pB", "pH", "pS"):
+        with pytest.raises(AccessDenied):
+            services.add_placement(con, actor(con, pid), "TA", percent=100, **period)  # type: ignore[arg-type]
+    services.add_placement(con, actor(con, "pAdm"), "TA", percent=100, **period)  # type: ignore[arg-type]
+
+
+# --- writes change progress and leave audit rows ----------------------------------------------
+
+
+def test_adding_a_placement_is_audited_and_adds_its_months(con: Connection) -> None:
+    a = actor(con, "pA")
+    before = progress_for(con, "TA", TODAY)
+    assert before.service_months == Fraction(6)  # BT 2023-01..06 at 100 %
+    pid = services.add_placement(
+        con,
+        a,
+        "TA",
+        kind="ST",
+        setting="annan",
+        workplace="Medicinkliniken",
+        start_date=D("2024-01-01"),
+        end_date=D("2024-06-30"),
+        percent=50,
+    )
+    after = services.trainee_overview(con, a, "TA", TODAY)
+    assert after.service_months == Fraction(9)  # + 6 months at 50 %
+    rows = audit_rows(con, "add")
+    assert rows[-1][:4] == ("pA", "placement", str(pid), "TA")
+    assert json.loads(str(rows[-1][5]))["percent"] == 50
+
+
+def test_leave_reduces_counted_time(con: Connection) -> None:
+    a = actor(con, "pA")
+    services.add_leave(
+        con, a, "TA", kind="foraldraledighet", start_date=D("2023-02-01"), end_date=D("2023-02-28"), percent=100
+    )
+    assert services.trainee_overview(con, a, "TA", TODAY).service_months == Fraction(5)
+    assert audit_rows(con, "add")[-1][1] == "leave"
+
+
+def test_bad_input_is_refused_row_by_row(con: Connection) -> None:
+    a = actor(con, "pA")
+    with pytest.raises(InputError) as err:
+        services.add_placement(
+            con, a, "TA", kind="XX", setting="annan", start_date=D("2024-02-01"), end_date=D("2024-01-01"), percent=150
+        )
+    columns = {e.column for e in err.value.errors}
+    assert columns == {"kind", "end_date", "percent"}
+    assert "slutdatum ligger före startdatum" in str(err.value)
+    with pytest.raises(InputError, match="STc99 finns inte"):
+        services.add_certificate(con, a, "TA", type="kurs", title="Kurs", delmal=["STc99"])
+    assert not audit_rows(con, "add")
+
+
+def test_certificate_flow_sign_makes_delmal_uppfyllt_and_locks(con: Connection) -> None:
+    trainee, hanna, hugo = actor(con, "pA"), actor(con, "pH"), actor(con, "pH2")
+    cid = services.add_certificate(
+        con,
+        trainee,
+        "TA",
+        type="klinisk_tjanstgoring",
+        title="Klinisk tjänstgöring VC",
+        delmal=["STc1", "STc2"],
+        start_date=D("2023-01-01"),
+        end_date=D("2023-06-30"),
+    )
+    assert services.trainee_overview(con, trainee, "TA", TODAY).delmal["STc1"] == "pågår"
+    # Only a current handledare can be asked; a trainee cannot sign.
+    with pytest.raises(AccessDenied):
+        services.request_signature(con, trainee, cid, "pH2")
+    with pytest.raises(AccessDenied):
+        services.sign_certificate(con, trainee, cid)
+    services.request_signature(con, trainee, cid, "pH")
+    assert list(services.pending_signatures(con, hanna)["certificate_id"]) == [cid]
+    assert services.pending_signatures(con, hugo).empty
+    # Signing as someone else is refused.
+    with pytest.raises(AccessDenied):
+        services.sign_certificate(con, hugo, cid)
+    with pytest.raises(AccessDenied):
+        services.sign_certificate(con, actor(con, "pAdm"), cid)
+    services.sign_certificate(con, hanna, cid)
+    progress = services.trainee_overview(con, trainee, "TA", TODAY)
+    assert progress.delmal["STc1"] == "uppfyllt" and progress.delmal["STc2"] == "uppfyllt"
+    certs = services.certificates(con, trainee, "TA")
+    row = certs[certs["certificate_id"] == cid].iloc[0]
+    assert row["status"] == "signerat" and row["signed_by"] == "Hanna Handledare" and row["delmal"] == ["STc1", "STc2"]
+    sign = audit_rows(con, "sign")
+    assert sign[-1][:4] == ("pH", "certificate", cid, "TA")
+    assert json.loads(str(sign[-1][4]))["status"] == "skickat"
+    assert json.loads(str(sign[-1][5]))["status"] == "signerat"
+    # A signed certificate is locked.
+    with pytest.raises(AccessDenied, match="låst"):
+        services.update_certificate(con, trainee, cid, title="Ändrad", delmal=["STc1"])
+    with pytest.raises(AccessDenied, match="låst"):
+        services.sign_certificate(con, hanna, cid)
+    with pytest.raises(AccessDenied, match="låst"):
+        services.return_certificate(con, hanna, cid, "fel")
+    with pytest.raises(AccessDenied, match="låst"):
+        services.request_signature(con, trainee, cid, "pH")
+
+
+def test_returned_certificate_can_be_edited_and_resent(con: Connection) -> None:
+    trainee, hanna = actor(con, "pA"), actor(con, "pH")
+    cid = services.add_certificate(con, trainee, "TA", type="kurs", title="Ledarskap", delmal=["STa5"])
+    services.request_signature(con, trainee, cid, "pH")
+    with pytest.raises(AccessDenied, match="väntar på signering"):
+        services.update_certificate(con, trainee, cid, title="x", delmal=["STa5"])
+    with pytest.raises(InputError):
+        services.return_certificate(con, hanna, cid, "   ")
+    services.return_certificate(con, hanna, cid, "Ange kursens datum.")
+    certs = services.certificates(con, trainee, "TA")
+    assert certs.iloc[0]["status"] == "returnerat" and certs.iloc[0]["comment"] == "Ange kursens datum."
+    services.update_certificate(
+        con,
+        trainee,
+        cid,
+        title="Ledarskap",
+        delmal=["STa5", "STa6"],
+        start_date=D("2024-03-04"),
+        end_date=D("2024-03-06"),
+    )
+    services.request_signature(con, trainee, cid, "pH")
+    assert len(audit_rows(con, "request_signature")) == 2
+    assert [r[1] for r in audit_rows(con, "update")] == ["certificate"]
+
+
+def test_what_if_moves_the_projection_and_saves_nothing(con: Connection) -> None:
+    a = actor(con, "pA")
+    as_of = D("2023-03-31")
+    base, half = services.what_if(con, a, "TA", as_of, future_percent=50)
+    assert base.projected_completion_date is not None and half.projected_completion_date is not None
+    assert half.projected_completion_date > base.projected_completion_date
+    _, with_leave = services.what_if(
+        con,
+        a,
+        "TA",
+        as_of,
+        planned_leave=[services.PlannedLeave("foraldraledighet", D("2025-01-01"), D("2025-12-31"), 100)],
+    )
+    assert with_leave.projected_completion_date is not None
+    assert with_leave.projected_completion_date > base.projected_completion_date
+    assert progress_for(con, "TA", as_of).projected_completion_date == base.projected_completion_date
+
+
+# --- intressenter -----------------------------------------------------------------------------
+
+
+def test_intressent_moves_keep_dates_and_enrolment_creates_the_trainee(con: Connection) -> None:
+    sara = actor(con, "pS")
+    with pytest.raises(AccessDenied):
+        services.move_intressent(con, sara, "I2", "dokument")  # another region
+    services.move_intressent(con, sara, "I1", "bedomning", "Tillbaka för komplettering", on=D("2025-04-01"))
+    hist = services.intressent_history(con, sara, "I1")
+    assert dict(zip(hist["step"], hist["step_date"], strict=True))["bedomning"] == D("2025-04-01")
+    services.update_intressent_documents(con, sara, "I1", {"doc_cv": True, "doc_legitimation": True})
+    tid = services.enrol_intressent(con, sara, "I1", st_start_date=D("2025-09-01"), on=D("2025-08-15"))
+    row = con.execute(
+        "SELECT name, specialty, legitimation_date, unit_id, person_id FROM trainee WHERE trainee_id = ?", [tid]
+    ).fetchone()
+    assert row is not None
+    assert row[:4] == ("Ines Intressent", "Allmänmedicin", D("2024-01-15"), "U1")
+    assert con.execute("SELECT trainee_id, step FROM intressent WHERE intressent_id = 'I1'").fetchone() == (
+        tid,
+        "inskriven",
+    )
+    new = actor_for_email(con, "ines@example.se")
+    assert new is not None and new.trainee_id == tid and "st_lakare" in new.roles
+    assert tid in set(services.visible_trainees(con, sara)["trainee_id"])
+    assert {r[1] for r in audit_rows(con, "enrol")} == {"intressent"}
+    with pytest.raises(AccessDenied, match="redan inskriven"):
+        services.enrol_intressent(con, sara, "I1", st_start_date=D("2025-09-01"))
+    stats = services.intressent_stats(con, sara)
+    assert stats.iloc[0]["inskriven"] == 1
+
+
+def test_import_is_checked_before_anything_is_written(con: Connection) -> None:
+    sara = actor(con, "pS")
+    bad = (
+        "trainee_id,name,specialty,legitimation_date,swedish_at,st_start_date,regulation,doktorsexamen,"
+        "bt_approved_date\nT9,Nils,Allmänmedicin,2020-01-01,maybe,2021-13-01,,false,\n"
+    ).encode()
+    frames, errors = services.check_import(con, sara, {"trainees.csv": bad})
+    assert {(e.line, e.column) for e in errors} == {(2, "swedish_at"), (2, "st_start_date")}
+    assert con.execute("SELECT count(*) FROM trainee WHERE trainee_id = 'T9'").fetchone() == (0,)
+    good = bad.replace(b"maybe", b"true").replace(b"2021-13-01", b"2021-03-01")
+    frames, errors = services.check_import(con, sara, {"trainees.csv": good})
+    assert errors == []
+    result = services.run_import(con, sara, frames)
+    assert result.counts["ST-läkare"] == 1
