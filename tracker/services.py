@@ -1259,6 +1259,21 @@ def _certificate(cur: duckdb.DuckDBPyConnection, certificate_id: str) -> dict[st
 _LOCKED = "Intyget är signerat och låst; det kan inte ändras."
 
 
+def _own_unsent_certificate(
+    con: Connection, actor: Actor, certificate_id: str, when_sent: str
+) -> tuple[dict[str, Any], str]:
+    """The certificate and its trainee, if the actor may change it: own, not sent, not signed."""
+    with transaction(con) as cur:
+        before = _certificate(cur, certificate_id)
+    trainee_id = str(before["trainee_id"])
+    _require_own_write(con, actor, trainee_id)
+    if before["status"] in ("signerat", "makulerat"):
+        raise AccessDenied(_LOCKED)
+    if before["status"] == "skickat":
+        raise AccessDenied(when_sent)
+    return before, trainee_id
+
+
 def update_certificate(
     con: Connection,
     actor: Actor,
@@ -1270,14 +1285,10 @@ def update_certificate(
     end_date: date | None = None,
 ) -> None:
     """Change an unsigned certificate ('utkast' or 'returnerat'); a signed one is locked."""
-    with transaction(con) as cur:
-        before = _certificate(cur, certificate_id)
-    trainee_id = str(before["trainee_id"])
-    _require_own_write(con, actor, trainee_id)
-    if before["status"] in ("signerat", "makulerat"):
-        raise AccessDenied(_LOCKED)
-    if before["status"] == "skickat":
-        raise AccessDenied("Intyget väntar på signering; det kan ändras först om handledaren returnerar det.")
+    before, trainee_id = _own_unsent_certificate(
+        con, actor, certificate_id,
+        "Intyget väntar på signering; det kan ändras först om handledaren returnerar det.",
+    )
     values = {
         "type": before["type"],
         "title": (title or "").strip(),
@@ -1307,14 +1318,9 @@ def update_certificate(
 
 def request_signature(con: Connection, actor: Actor, certificate_id: str, handledare_person_id: str) -> None:
     """Send an unsigned certificate to one of the trainee's current handledare."""
-    with transaction(con) as cur:
-        before = _certificate(cur, certificate_id)
-    trainee_id = str(before["trainee_id"])
-    _require_own_write(con, actor, trainee_id)
-    if before["status"] in ("signerat", "makulerat"):
-        raise AccessDenied(_LOCKED)
-    if before["status"] == "skickat":
-        raise AccessDenied("Intyget är redan skickat för signering.")
+    before, trainee_id = _own_unsent_certificate(
+        con, actor, certificate_id, "Intyget är redan skickat för signering."
+    )
     current = handledare_for(con, actor, trainee_id)
     if handledare_person_id not in set(current["person_id"]):
         raise AccessDenied("Intyget kan bara skickas till någon som är din handledare just nu.")
