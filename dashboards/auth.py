@@ -100,6 +100,7 @@ def sign_out() -> None:
         del st.session_state[key]
     if _oidc_settings() is not None and _oidc_logged_in():
         st.logout()
+        st.stop()  # st.logout queues a redirect to the provider; a rerun would drop it
     st.rerun()
 
 

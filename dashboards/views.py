@@ -327,8 +327,8 @@ def _delmal_block(df: pd.DataFrame, *, key: str) -> None:
             "Delmål": st.column_config.TextColumn(width="small"),
             "Rubrik": st.column_config.TextColumn(width="medium"),
             "Status": st.column_config.TextColumn(width="small"),
-            "Vad saknas": st.column_config.TextColumn(width="large"),
-            "Intyg": st.column_config.TextColumn(width="large"),
+            "Vad saknas": st.column_config.TextColumn(width="medium"),
+            "Intyg": st.column_config.TextColumn(width="medium"),
         },
     )
     st.markdown("##### Kompetenskrav")

@@ -48,7 +48,7 @@ before, after = base.projected_completion_date, plan.projected_completion_date
 a, b, c = st.columns(3)
 a.metric("Beräknat klar i dag", fmt.sv_date(before))
 delta = None
-if before and after:
+if before and after and after != before:
     shift = (after - before).days
     delta = f"{'+' if shift > 0 else ''}{fmt.days(shift)}"
 b.metric("Beräknat klar med ändringen", fmt.sv_date(after) if after else "Nås inte", delta=delta, delta_color="inverse")
