@@ -641,12 +641,12 @@ def what_if(
 # --- reads: aggregates ------------------------------------------------------------------------
 
 
-def _scoped(df: pd.DataFrame, con: Connection, actor: Actor) -> pd.DataFrame:
+def _visible_ids(con: Connection, actor: Actor) -> list[str] | None:
+    """The trainees the actor may read, or None for everyone (so the SQL computes only those)."""
     if actor.is_admin:
-        return df.reset_index(drop=True)
+        return None
     sql, params = _visible_sql(actor)
-    ids = set(_query(con, sql, params)["trainee_id"])
-    return df[df["trainee_id"].isin(ids)].reset_index(drop=True)
+    return sorted(set(_query(con, sql, params)["trainee_id"]))
 
 
 @dataclass(frozen=True)
@@ -673,7 +673,7 @@ ALL = CohortFilter()
 
 def cohort(con: Connection, actor: Actor, as_of: date, flt: CohortFilter = ALL) -> pd.DataFrame:
     """One row per visible trainee (tracker.progress_sql.cohort), with percent of minimum time."""
-    df = flt.apply(_scoped(progress_sql.cohort(con, as_of), con, actor))
+    df = flt.apply(progress_sql.cohort(con, as_of, _visible_ids(con, actor)))
     df["progress_pct"] = (100.0 * df["counted_months"] / df["required_months"]).clip(upper=100.0)
     return df
 
@@ -768,7 +768,7 @@ def expected_specialists(con: Connection, actor: Actor, as_of: date, flt: Cohort
 
 def delmal_long(con: Connection, actor: Actor, as_of: date) -> pd.DataFrame:
     """Every applicable delmål of every visible trainee with its status (tracker.progress_sql)."""
-    return _scoped(progress_sql.delmal_long(con, as_of), con, actor)
+    return progress_sql.delmal_long(con, as_of, _visible_ids(con, actor))
 
 
 def delmal_bottlenecks(
