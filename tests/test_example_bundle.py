@@ -83,3 +83,23 @@ def test_sql_path_gives_the_same_figures_as_the_reference_path(example_bundle: P
         assert int(row["delmal_uppfyllt"]) == sum(s == "uppfyllt" for s in p.delmal.values())
         assert int(row["delmal_total"]) == len(p.delmal)
         assert bool(row["ready_to_apply"]) == p.ready_to_apply
+
+
+def test_course_gaps_count_trainees_missing_a_signed_course(example_bundle: Path, con: Connection) -> None:
+    from tracker.progress_sql import course_gaps
+
+    (example_bundle / "certificates.csv").write_text(
+        "certificate_id,trainee_id,type,delmal,title,start_date,end_date,signed_by,signed_date\n"
+        "K1,E3,kurs,STa1,Hälso- och sjukvårdens förutsättningar,2023-05-01,2023-05-03,Kursledare,2023-05-10\n"
+        "K2,E1,kurs,a1,Ledarskap (osignerat),2023-05-01,2023-05-03,,\n",
+        encoding="utf-8",
+    )
+    import_bundle(con, example_bundle)
+    gaps = course_gaps(con)
+    by_code = gaps.groupby(["regulation", "code"])["trainees"].sum()
+    # STa1 requires a course: E3 (the only 2021 trainee) has one signed -> no gap left
+    assert ("HSLF-FS 2021:8", "STa1") not in by_code.index
+    # a1 requires a course under 2015: all five 2015 trainees lack a signed one (E1's is unsigned)
+    assert by_code[("SOSFS 2015:8", "a1")] == 5
+    # scoped to one trainee
+    assert course_gaps(con, ["E3"])["regulation"].unique().tolist() == ["HSLF-FS 2021:8"]

@@ -249,3 +249,62 @@ def test_missing_sentence_keeps_delmal_codes_as_written() -> None:
     rec = TraineeRecord(trainee(swedish_at=False, st_start_date=D("2022-01-01")))
     p = progress(rec, "2024-01-01", (Requirement("STa3", (("vetenskap",),)),))
     assert "Delmål STa3 är inte uppfyllt: signerat intyg saknas för delmål STa3 Medicinsk vetenskap." in p.missing
+
+
+# RULES 5: AT composition (shown, not required for ST)
+AT_COMPLETE = (
+    st("2017-09-01", "2017-12-31", kind="AT", setting="internmedicin"),  # 4
+    st("2018-01-01", "2018-04-30", kind="AT", setting="kirurgi"),  # 4
+    st("2018-05-01", "2018-05-31", kind="AT", setting="internmedicin"),  # 1 -> 9 together, >= 3 each
+    st("2018-06-01", "2018-08-31", kind="AT", setting="psykiatri"),  # 3
+    st("2018-09-01", "2019-02-28", kind="AT", setting="primarvard"),  # 6 -> 18
+)
+
+
+@pytest.mark.parametrize(
+    ("placements", "months", "complete"),
+    [
+        (AT_COMPLETE, 18, True),
+        (AT_COMPLETE[:-1] + (st("2018-09-01", "2019-01-31", kind="AT", setting="primarvard"),), 17, False),
+        # 9 months invärtes only, no kirurgi: 18 months but not the composition
+        ((st("2017-09-01", "2018-05-31", kind="AT", setting="internmedicin"),) + AT_COMPLETE[3:], 18, False),
+        # part-time below 50 % does not count toward AT
+        (AT_COMPLETE[:-1] + (st("2018-09-01", "2019-02-28", 40, kind="AT", setting="primarvard"),), 12, False),
+    ],
+)
+def test_at_composition(placements, months, complete) -> None:
+    p = progress(TraineeRecord(trainee(), tuple(placements)), "2020-01-01")
+    assert p.at is not None and (p.at.months, p.at.complete) == (months, complete)
+
+
+def _bt_done_record(**kw: object) -> TraineeRecord:
+    t = trainee(swedish_at=False, st_start_date=D("2022-01-01"), legitimation_date=D("2021-06-01"), **kw)
+    placements = (
+        st("2022-01-01", "2022-03-31", kind="BT", setting="primarvard"),
+        st("2022-04-01", "2022-06-30", kind="BT", setting="akutsjukvard"),
+        st("2022-07-01", "2027-12-31"),
+    )
+    certs = [Certificate(f"bt{i}", "bt_delmal", (f"BT{i}",), D("2022-06-30")) for i in range(1, 19)]
+    certs += [Certificate("fbt", "fullgjord_bt", (), D("2022-07-05")), Certificate("bk", "baskompetens", (), D("2022-07-05")),
+              Certificate("fst", "fullgjord_st", (), D("2027-12-01")), Certificate("sk", "specialistkompetens", (), D("2027-12-01")),
+              Certificate("k", "kurs", ("STa1",), D("2023-01-01"))]
+    return TraineeRecord(t, placements, certificates=tuple(certs))
+
+
+BT_REQS = tuple(Requirement(f"BT{i}", (("bt_delmal",),)) for i in range(1, 19))
+
+
+def test_bt_application_is_ready_when_time_delmal_and_both_documents_hold() -> None:  # RULES 4
+    p = compute_progress(_bt_done_record(), D("2022-12-31"), (), BT_REQS)
+    assert p.bt is not None and p.bt.time_complete and p.bt.delmal_complete
+    assert p.bt.fullgjord_signed and p.bt.baskompetens_signed and p.bt.ready_for_application
+    assert not p.bt.approved  # no date of "intyg om godkänd bastjänstgöring" recorded yet
+
+
+def test_2021_trainee_is_ready_to_apply_when_everything_holds() -> None:  # RULES 7
+    rec = _bt_done_record(bt_approved_date=D("2022-09-01"))
+    p = compute_progress(rec, D("2027-12-31"), (Requirement("STa1", (("kurs",),)),), BT_REQS)
+    assert p.counted_months == 72 and p.missing == [] and p.ready_to_apply
+    # one day earlier than the approval date, BT is not yet approved
+    early = compute_progress(rec, D("2022-08-31"), (Requirement("STa1", (("kurs",),)),), BT_REQS)
+    assert early.bt is not None and not early.bt.approved

@@ -247,6 +247,20 @@ FROM status s JOIN t2 USING (trainee_id)
 ORDER BY s.trainee_id, s.is_bt, s.ordinal
 """
 
+_COURSE_GAPS = f"""
+WITH {_TRAINEES}, {_DELMAL}
+SELECT t2.regulation, g.specialty, g.code, d.title, d.ordinal, count(DISTINCT g.trainee_id) AS trainees
+FROM grp g
+JOIN t2 USING (trainee_id)
+JOIN catalogue_requirement r
+  ON r.regulation = t2.regulation AND r.specialty = g.specialty AND r.code = g.code
+ AND r.req_group = g.req_group AND r.activity_type = 'kurs'
+JOIN catalogue_delmal d ON d.regulation = t2.regulation AND d.specialty = g.specialty AND d.code = g.code
+WHERE NOT g.covered
+GROUP BY ALL
+ORDER BY trainees DESC, t2.regulation, g.specialty, d.ordinal
+"""
+
 
 def _scope(trainee_ids: Sequence[str] | None) -> dict[str, object]:
     return {"everyone": trainee_ids is None, "ids": list(trainee_ids or [])}
@@ -264,3 +278,12 @@ def delmal_long(con: Connection, as_of: date, trainee_ids: Sequence[str] | None 
     """(trainee_id, specialty, regulation, unit_id, code, is_bt, status) for every applicable delmål."""
     del as_of  # status depends on signatures, not on the date; kept for a uniform signature
     return con.cursor().execute(_DELMAL_LONG, _scope(trainee_ids)).df()
+
+
+def course_gaps(con: Connection, trainee_ids: Sequence[str] | None = None) -> pd.DataFrame:
+    """Delmål whose missing piece a course would supply: how many trainees lack a signed course there.
+
+    One row per (regulation, specialty, code); the common a/b and STa/STb delmål are counted across
+    specialties (``specialty`` is then the trainees' specialty, so callers may sum over it).
+    """
+    return con.cursor().execute(_COURSE_GAPS, _scope(trainee_ids)).df()
