@@ -176,15 +176,8 @@ def _demo_accounts(con: Connection) -> None:
         return
     with st.expander("Demokonton", expanded=True, icon=":material/group:"):
         st.caption("Databasen innehåller påhittade demodata. Logga in med något av kontona:")
-        st.dataframe(
-            {
-                "E-postadress": [a[0] for a in accounts],
-                "Lösenord": [a[1] for a in accounts],
-                "Vem": [a[2] for a in accounts],
-            },
-            hide_index=True,
-            width="stretch",
-        )
+        for email, password, who in accounts:
+            st.markdown(f"**{who}**  \n`{email}` · lösenord `{password}`")
 
 
 def _dev_picker(con: Connection) -> None:
