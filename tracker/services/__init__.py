@@ -1,0 +1,149 @@
+"""The service layer the user interface calls: scoped reads and audited, validated writes.
+
+Every function takes ``(con, actor, ...)`` and checks the actor's scope itself, so a hidden page or a
+shared component can never read more than the person may see:
+
+- ST-läkare: their own record; they add placements, leave and certificates (as 'utkast') and send an
+  unsigned certificate to one of their current handledare for signature.
+- Handledare: trainees with a supervision row for them covering today; read-only, plus signing or
+  returning certificates addressed to them.
+- Studierektor: trainees whose unit lies in their region or area; aggregates and the intressent queue.
+- Verksamhetschef: trainees and intressenter of their units.
+- Admin: everything.
+
+Each write runs in one transaction and records an ``audit_log`` row (before/after as JSON).
+
+Modules: ``access`` (scope and checks), ``trainees`` (reads for one trainee), ``aggregates`` (cohort
+pages), ``records`` (writes and sign-off), ``intressenter`` (the ST-intressent queue), ``imports``
+(file import) and ``validation`` (input of writes). Callers use the names re-exported here.
+"""
+
+from tracker.auth import Actor
+from tracker.services.access import AccessDenied, can_read
+from tracker.services.aggregates import (
+    ALL,
+    RISK_LATE_SHARE,
+    RISK_LEAVE_DAYS,
+    RISK_PACE,
+    RISK_PACE_MIN_ELAPSED,
+    CohortFilter,
+    at_risk,
+    bt_overview,
+    bt_waiting,
+    cohort,
+    cohort_breakdown,
+    delmal_bottlenecks,
+    delmal_long,
+    expected_specialists,
+    progress_bins,
+    supervisor_table,
+    trainee_table,
+)
+from tracker.services.imports import check_import, run_import
+from tracker.services.intressenter import (
+    DOCUMENTS,
+    STEP_LABELS,
+    enrol_intressent,
+    intressent_history,
+    intressent_queue,
+    intressent_stats,
+    move_intressent,
+    update_intressent_documents,
+)
+from tracker.services.records import (
+    add_certificate,
+    add_leave,
+    add_placement,
+    pending_signatures,
+    request_signature,
+    return_certificate,
+    sign_certificate,
+    update_certificate,
+)
+from tracker.services.trainees import (
+    STATUS_LABELS,
+    PlannedLeave,
+    certificates,
+    delmal_catalogue,
+    delmal_detail,
+    handledare_for,
+    next_steps,
+    readiness,
+    timeline,
+    trainee_name,
+    trainee_overview,
+    trainee_record,
+    trainee_unit,
+    units,
+    visible_trainees,
+    what_if,
+)
+from tracker.services.validation import (
+    CERTIFICATE_INPUT,
+    COLUMN_LABELS,
+    LEAVE_INPUT,
+    PLACEMENT_INPUT,
+    InputError,
+)
+
+__all__ = [
+    "ALL",
+    "CERTIFICATE_INPUT",
+    "COLUMN_LABELS",
+    "DOCUMENTS",
+    "LEAVE_INPUT",
+    "PLACEMENT_INPUT",
+    "RISK_LATE_SHARE",
+    "RISK_LEAVE_DAYS",
+    "RISK_PACE",
+    "RISK_PACE_MIN_ELAPSED",
+    "STATUS_LABELS",
+    "STEP_LABELS",
+    "AccessDenied",
+    "Actor",
+    "CohortFilter",
+    "InputError",
+    "PlannedLeave",
+    "add_certificate",
+    "add_leave",
+    "add_placement",
+    "at_risk",
+    "bt_overview",
+    "bt_waiting",
+    "can_read",
+    "check_import",
+    "certificates",
+    "cohort",
+    "cohort_breakdown",
+    "delmal_bottlenecks",
+    "delmal_catalogue",
+    "delmal_detail",
+    "delmal_long",
+    "enrol_intressent",
+    "expected_specialists",
+    "handledare_for",
+    "intressent_history",
+    "intressent_queue",
+    "intressent_stats",
+    "move_intressent",
+    "next_steps",
+    "pending_signatures",
+    "progress_bins",
+    "readiness",
+    "request_signature",
+    "return_certificate",
+    "run_import",
+    "sign_certificate",
+    "supervisor_table",
+    "timeline",
+    "trainee_name",
+    "trainee_overview",
+    "trainee_record",
+    "trainee_table",
+    "trainee_unit",
+    "units",
+    "update_certificate",
+    "update_intressent_documents",
+    "visible_trainees",
+    "what_if",
+]

@@ -1,0 +1,108 @@
+"""Helpers shared by the service modules: queries on a fresh cursor, dates and the audit log."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from datetime import UTC, date, datetime
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from tracker.auth import Actor
+from tracker.db import Connection
+from tracker.domain import TYPE_LABELS
+
+# Each certificate's delmål codes as a sorted list, to LEFT JOIN ... USING (certificate_id).
+_DELMAL_LISTS_SQL = (
+    "(SELECT certificate_id, list(code ORDER BY code) AS delmal FROM certificate_delmal GROUP BY certificate_id)"
+)
+
+
+def _today() -> date:
+    return date.today()
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def _query(
+    con: Connection,
+    sql: str,
+    params: Mapping[str, Any] | None = None,
+    frames: Mapping[str, pd.DataFrame] | None = None,
+) -> pd.DataFrame:
+    """Run ``sql`` on a fresh cursor; ``frames`` are registered on that cursor first, by name."""
+    cur = con.cursor()
+    try:
+        for name, frame in (frames or {}).items():
+            cur.register(name, frame)
+        return cur.execute(sql, dict(params or {})).df()
+    finally:
+        cur.close()
+
+
+def _row(cur: duckdb.DuckDBPyConnection, sql: str, params: list[Any]) -> dict[str, Any] | None:
+    res = cur.execute(sql, params)
+    row = res.fetchone()
+    if row is None:
+        return None
+    names = [d[0] for d in res.description]
+    return dict(zip(names, row, strict=True))
+
+
+def _to_date(v: object) -> date | None:
+    if v is None or v is pd.NaT:
+        return None
+    if isinstance(v, datetime):
+        return v.date()
+    if isinstance(v, date):
+        return v
+    return None
+
+
+def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
+    return [{str(k): v for k, v in r.items()} for r in df.to_dict("records")]
+
+
+def _date_columns(df: pd.DataFrame, cols: Iterable[str]) -> pd.DataFrame:
+    for c in cols:
+        if c in df.columns:
+            df[c] = df[c].map(_to_date).astype(object)
+    return df
+
+
+def _certificate_lists(df: pd.DataFrame) -> pd.DataFrame:
+    """Certificate rows: the ``delmal`` column as Python lists and a Swedish ``type_label``."""
+    df["delmal"] = df["delmal"].map(lambda v: list(v) if v is not None else [])
+    df["type_label"] = df["type"].map(lambda t: TYPE_LABELS.get(t, t))
+    return df
+
+
+def _json(value: Mapping[str, Any] | None) -> str | None:
+    if value is None:
+        return None
+    return json.dumps(
+        {k: (v.isoformat() if isinstance(v, date) else v) for k, v in value.items()},
+        ensure_ascii=False,
+        default=str,
+    )
+
+
+def _audit(
+    cur: duckdb.DuckDBPyConnection,
+    actor: Actor,
+    action: str,
+    entity: str,
+    entity_id: str,
+    trainee_id: str | None,
+    before: Mapping[str, Any] | None,
+    after: Mapping[str, Any] | None,
+) -> None:
+    cur.execute(
+        """INSERT INTO audit_log (logged_at, actor_person_id, action, entity, entity_id, trainee_id, before_json, after_json)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+        [_now(), actor.person_id, action, entity, entity_id, trainee_id, _json(before), _json(after)],
+    )

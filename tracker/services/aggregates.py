@@ -1,0 +1,265 @@
+"""Aggregates over the trainees the actor may read: the cohort, breakdowns, bottlenecks, risk and BT."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+import pandas as pd
+
+from tracker import progress_sql
+from tracker.auth import Actor
+from tracker.db import Connection
+from tracker.domain import REG_2021
+from tracker.services._common import _DELMAL_LISTS_SQL, _certificate_lists, _date_columns, _query
+from tracker.services.access import _supervised_sql, _visible_ids, _visible_sql
+
+# Risk thresholds for the cohort page (settings, not rules of the regulations).
+RISK_PACE = 0.75  # counted service below 75 % of the calendar time since ST start
+RISK_PACE_MIN_ELAPSED = 6.0  # ... judged only after six months
+RISK_LEAVE_DAYS = 120  # non-counting leave days during the last twelve months
+RISK_LATE_SHARE = 2 / 3  # delmål still 'ej påbörjat' after two thirds of the minimum time
+
+
+@dataclass(frozen=True)
+class CohortFilter:
+    """Optional narrowing of the aggregate pages: empty tuples mean 'all'."""
+
+    specialties: tuple[str, ...] = ()
+    unit_ids: tuple[str, ...] = ()
+    regulations: tuple[str, ...] = ()
+
+    def apply(self, df: pd.DataFrame) -> pd.DataFrame:
+        keep = pd.Series(True, index=df.index)
+        if self.specialties:
+            keep &= df["specialty"].isin(self.specialties)
+        if self.unit_ids:
+            keep &= df["unit_id"].isin(self.unit_ids)
+        if self.regulations:
+            keep &= df["regulation"].isin(self.regulations)
+        return df[keep].reset_index(drop=True)
+
+
+ALL = CohortFilter()
+
+
+def cohort(con: Connection, actor: Actor, as_of: date, flt: CohortFilter = ALL) -> pd.DataFrame:
+    """One row per visible trainee (tracker.progress_sql.cohort), with percent of minimum time."""
+    df = flt.apply(progress_sql.cohort(con, as_of, _visible_ids(con, actor)))
+    df["progress_pct"] = (100.0 * df["counted_months"] / df["required_months"]).clip(upper=100.0)
+    return df
+
+
+def _over_cohort(
+    con: Connection, actor: Actor, as_of: date, flt: CohortFilter, sql: str, params: Mapping[str, Any] | None = None
+) -> pd.DataFrame:
+    """Run an aggregate query over the actor's (filtered) cohort, registered as ``_cohort``."""
+    return _query(con, sql, params, frames={"_cohort": cohort(con, actor, as_of, flt)})
+
+
+def trainee_table(con: Connection, actor: Actor, as_of: date, *, supervised_only: bool = False) -> pd.DataFrame:
+    """The cohort rows of the actor's trainees plus certificates waiting for the actor's signature.
+
+    With ``supervised_only`` only trainees with a current supervision row for the actor are listed
+    (the handledare's own list), whatever other roles the actor has.
+    """
+    sup_sql, sup_params = _supervised_sql(actor)
+    df = _over_cohort(
+        con,
+        actor,
+        as_of,
+        ALL,
+        f"""SELECT c.*, s.supervision_kind, coalesce(w.waiting, 0) AS waiting_for_me
+            FROM _cohort c
+            {"JOIN" if supervised_only else "LEFT JOIN"} ({sup_sql}) s USING (trainee_id)
+            LEFT JOIN (SELECT trainee_id, count(*) AS waiting FROM certificate
+                       WHERE status = 'skickat' AND signer_person_id = $s_pid GROUP BY trainee_id) w
+              USING (trainee_id)
+            ORDER BY c.name, c.trainee_id""",
+        sup_params,
+    )
+    return _date_columns(df, ["st_start_date", "projected_completion_date", "bt_approved_date"])
+
+
+def supervisor_table(con: Connection, actor: Actor, as_of: date) -> pd.DataFrame:
+    """The handledare's current trainees with progress, projection, delmål counts and waiting intyg."""
+    return trainee_table(con, actor, as_of, supervised_only=True)
+
+
+def cohort_breakdown(
+    con: Connection, actor: Actor, as_of: date, by: str = "specialty", flt: CohortFilter = ALL
+) -> pd.DataFrame:
+    """Trainees per specialty, unit or regulation: count, median share of the minimum time, in BT, ready."""
+    column = {"specialty": "specialty", "unit": "coalesce(unit_name, 'Ingen enhet')", "regulation": "regulation"}
+    if by not in column:
+        raise ValueError("by must be 'specialty', 'unit' or 'regulation'")
+    return _over_cohort(
+        con,
+        actor,
+        as_of,
+        flt,
+        f"""SELECT {column[by]} AS grp, count(*) AS n, median(progress_pct) AS median_pct,
+                   count(*) FILTER (WHERE regulation = '{REG_2021}' AND NOT coalesce(bt_approved, false)) AS in_bt,
+                   count(*) FILTER (WHERE ready_to_apply) AS ready
+            FROM _cohort GROUP BY ALL ORDER BY n DESC, grp""",
+    )
+
+
+def progress_bins(con: Connection, actor: Actor, as_of: date, flt: CohortFilter = ALL) -> pd.DataFrame:
+    """Trainees per tenth of the minimum time reached (0-10 %, 10-20 %, ..., 90-100 %)."""
+    return _over_cohort(
+        con,
+        actor,
+        as_of,
+        flt,
+        """WITH bins AS (SELECT range * 10 AS lo FROM range(10))
+           SELECT b.lo, b.lo + 10 AS hi, count(c.trainee_id) AS n
+           FROM bins b LEFT JOIN _cohort c
+             ON least(floor(c.progress_pct / 10) * 10, 90) = b.lo
+           GROUP BY ALL ORDER BY b.lo""",
+    )
+
+
+def expected_specialists(con: Connection, actor: Actor, as_of: date, flt: CohortFilter = ALL) -> pd.DataFrame:
+    """Trainees per year of projected completion of the minimum time."""
+    return _over_cohort(
+        con,
+        actor,
+        as_of,
+        flt,
+        """SELECT year(CAST(projected_completion_date AS DATE)) AS year, count(*) AS n
+           FROM _cohort WHERE projected_completion_date IS NOT NULL GROUP BY ALL ORDER BY year""",
+    )
+
+
+def delmal_long(con: Connection, actor: Actor, as_of: date) -> pd.DataFrame:
+    """Every applicable delmål of every visible trainee with its status (tracker.progress_sql)."""
+    return progress_sql.delmal_long(con, as_of, _visible_ids(con, actor))
+
+
+def delmal_bottlenecks(
+    con: Connection, actor: Actor, as_of: date, by: str = "specialty", flt: CohortFilter = ALL
+) -> pd.DataFrame:
+    """Share of trainees with each (non-BT) delmål uppfyllt, per specialty or unit (or 'all' together).
+
+    c/STc codes mean different things in different specialties, so per unit only the common
+    delmål (a/b, STa/STb) are compared unless the filter names exactly one specialty.
+    """
+    if by not in ("specialty", "unit", "all"):
+        raise ValueError("by must be 'specialty', 'unit' or 'all'")
+    long = flt.apply(delmal_long(con, actor, as_of))
+    common_only = by == "unit" and len(flt.specialties) != 1
+    grp_sql = {"unit": "coalesce(n.unit_name, 'Ingen enhet')", "specialty": "l.specialty", "all": "'Alla'"}[by]
+    names = cohort(con, actor, as_of, flt)[["trainee_id", "unit_name"]]
+    return _query(
+        con,
+        f"""SELECT {grp_sql} AS grp,
+                   l.regulation, l.code,
+                   count(*) AS n,
+                   count(*) FILTER (WHERE l.status = 'uppfyllt') AS n_uppfyllt,
+                   count(*) FILTER (WHERE l.status = 'ej påbörjat') AS n_ej,
+                   100.0 * count(*) FILTER (WHERE l.status = 'uppfyllt') / count(*) AS share_uppfyllt
+            FROM _long l LEFT JOIN _names n USING (trainee_id)
+            WHERE NOT l.is_bt {"AND NOT regexp_matches(l.code, '^(c|STc)[0-9]')" if common_only else ""}
+            GROUP BY ALL ORDER BY l.regulation, grp, l.code""",
+        frames={"_long": long, "_names": names},
+    )
+
+
+def at_risk(con: Connection, actor: Actor, as_of: date, flt: CohortFilter = ALL) -> pd.DataFrame:
+    """Trainees who need attention, with every reason as a Swedish sentence (one row per trainee)."""
+    df = _over_cohort(
+        con,
+        actor,
+        as_of,
+        flt,
+        f"""WITH lv AS (
+                SELECT trainee_id,
+                       sum(date_diff('day', greatest(start_date, $from), least(end_date, $as_of)) + 1)
+                         AS leave_days
+                FROM leave WHERE end_date >= $from AND start_date <= $as_of GROUP BY trainee_id
+            ), x AS (
+                SELECT c.trainee_id, c.name, c.specialty, c.unit_name, c.counted_months, c.service_months,
+                       c.required_months, c.delmal_ej, c.projected_completion_date,
+                       date_diff('day', CAST(c.st_start_date AS DATE), $as_of) / 30.436875 AS elapsed_months,
+                       coalesce(lv.leave_days, 0) AS leave_days
+                FROM _cohort c LEFT JOIN lv USING (trainee_id)
+                WHERE NOT c.ready_to_apply
+            )
+            SELECT *,
+                   elapsed_months >= {RISK_PACE_MIN_ELAPSED}
+                     AND service_months < {RISK_PACE} * elapsed_months AS behind_pace,
+                   leave_days >= {RISK_LEAVE_DAYS} AS long_leave,
+                   counted_months >= {RISK_LATE_SHARE} * required_months AND delmal_ej > 0 AS late_delmal
+            FROM x""",
+        {"as_of": as_of, "from": as_of - timedelta(days=365)},
+    )
+    df = df[df["behind_pace"] | df["long_leave"] | df["late_delmal"]].copy()
+
+    def reasons(r: pd.Series) -> str:
+        out = []
+        if r["behind_pace"]:
+            out.append(
+                f"Efter förväntad takt: {_sv(r['service_months'])} tjänstgöringsmånader på "
+                f"{_sv(r['elapsed_months'])} månader sedan ST-start"
+            )
+        if r["long_leave"]:
+            out.append(f"Lång ledighet: {int(r['leave_days'])} dagar det senaste året")
+        if r["late_delmal"]:
+            out.append(f"{int(r['delmal_ej'])} delmål ej påbörjade sent i ST")
+        return "; ".join(out)
+
+    df["reasons"] = df.apply(reasons, axis=1) if len(df) else pd.Series(dtype=str)
+    return _date_columns(df.reset_index(drop=True), ["projected_completion_date"])
+
+
+def _sv(x: float) -> str:
+    return f"{float(x):.1f}".replace(".", ",")
+
+
+def bt_overview(con: Connection, actor: Actor, as_of: date, flt: CohortFilter = ALL) -> pd.DataFrame:
+    """Trainees under HSLF-FS 2021:8 whose BT is not approved, with time split and waiting intyg."""
+    df = _over_cohort(
+        con,
+        actor,
+        as_of,
+        flt,
+        """SELECT c.trainee_id, c.name, c.unit_name, c.st_start_date, c.bt_months, c.bt_primary_months,
+                  c.bt_acute_months, c.bt_time_complete, c.bt_delmal_total, c.bt_delmal_uppfyllt,
+                  c.fullgjord_bt_signed, c.baskompetens_signed,
+                  coalesce(w.waiting, 0) AS bt_waiting
+           FROM _cohort c
+           LEFT JOIN (SELECT trainee_id, count(*) AS waiting FROM certificate
+                      WHERE status = 'skickat' AND type IN ('bt_delmal', 'fullgjord_bt', 'baskompetens')
+                      GROUP BY trainee_id) w USING (trainee_id)
+           WHERE c.regulation = $reg AND NOT coalesce(c.bt_approved, false)
+           ORDER BY c.bt_months DESC, c.name""",
+        {"reg": REG_2021},
+    )
+    df["ready_for_application"] = (
+        df["bt_time_complete"].astype(bool)
+        & (df["bt_delmal_uppfyllt"] == df["bt_delmal_total"])
+        & df["fullgjord_bt_signed"].astype(bool)
+        & df["baskompetens_signed"].astype(bool)
+    )
+    return _date_columns(df, ["st_start_date"])
+
+
+def bt_waiting(con: Connection, actor: Actor) -> pd.DataFrame:
+    """BT certificates (bt_delmal, fullgjord_bt, baskompetens) waiting for a signature, for visible trainees."""
+    sql, params = _visible_sql(actor)
+    df = _query(
+        con,
+        f"""SELECT c.certificate_id, t.name AS trainee_name, c.type, c.title, p.name AS signer_name,
+                   coalesce(d.delmal, []) AS delmal
+            FROM certificate c JOIN trainee t USING (trainee_id)
+            LEFT JOIN person p ON p.person_id = c.signer_person_id
+            LEFT JOIN {_DELMAL_LISTS_SQL} d USING (certificate_id)
+            WHERE c.status = 'skickat' AND c.type IN ('bt_delmal', 'fullgjord_bt', 'baskompetens')
+              AND c.trainee_id IN ({sql})
+            ORDER BY t.name, c.certificate_id""",
+        params,
+    )
+    return _certificate_lists(df)

@@ -1,0 +1,423 @@
+"""Reads for one trainee (and the people and units around them), each checked against the actor's scope."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+from typing import Any
+
+import pandas as pd
+
+from tracker import catalogue_store
+from tracker.auth import Actor
+from tracker.catalogue import Catalogue, CatalogueError
+from tracker.db import Connection
+from tracker.domain import (
+    LEAVE_LABELS,
+    REG_2021,
+    REGULATION_2021_START,
+    SETTING_LABELS,
+    STATUS_EJ,
+    STATUS_UPPFYLLT,
+    TYPE_LABELS,
+    Leave,
+    Placement,
+    TraineeRecord,
+)
+from tracker.progress import progress_for, progress_for_record
+from tracker.records import load_record
+from tracker.rules import Progress, Requirement, missing_types, resolve_regulation, sv_number
+from tracker.services._common import (
+    _DELMAL_LISTS_SQL,
+    _certificate_lists,
+    _date_columns,
+    _query,
+    _records,
+    _today,
+)
+from tracker.services.access import _office_units_sql, _require_read, _visible_sql
+
+STATUS_LABELS: dict[str, str] = {
+    "utkast": "Utkast",
+    "skickat": "Skickat för signering",
+    "signerat": "Signerat",
+    "returnerat": "Returnerat",
+    "makulerat": "Makulerat",
+}
+
+_REGULATION_SQL = (
+    f"coalesce(t.regulation_choice, CASE WHEN t.swedish_at OR t.st_start_date < DATE '{REGULATION_2021_START}' "
+    f"THEN 'SOSFS 2015:8' ELSE '{REG_2021}' END)"
+)
+
+
+def visible_trainees(con: Connection, actor: Actor) -> pd.DataFrame:
+    """Every trainee the actor may read, with specialty, regulation and unit."""
+    sql, params = _visible_sql(actor)
+    df = _query(
+        con,
+        f"""SELECT t.trainee_id, t.name, t.specialty, {_REGULATION_SQL} AS regulation, t.st_start_date,
+                   t.unit_id, u.name AS unit_name, u.region_id, u.area
+            FROM trainee t LEFT JOIN unit u USING (unit_id)
+            WHERE t.trainee_id IN ({sql}) ORDER BY t.name, t.trainee_id""",
+        params,
+    )
+    return _date_columns(df, ["st_start_date"])
+
+
+def trainee_name(con: Connection, actor: Actor, trainee_id: str) -> str:
+    _require_read(con, actor, trainee_id)
+    df = _query(con, "SELECT name FROM trainee WHERE trainee_id = $t", {"t": trainee_id})
+    return str(df["name"].iloc[0]) if len(df) else trainee_id
+
+
+def units(con: Connection, actor: Actor) -> pd.DataFrame:
+    """Units in the actor's scope (office roles), or the units of the trainees they can read."""
+    office = _office_units_sql(actor)
+    if office is not None:
+        sql, params = office
+    else:
+        vsql, params = _visible_sql(actor)
+        sql = f"SELECT unit_id FROM trainee WHERE trainee_id IN ({vsql})"
+    return _query(
+        con,
+        f"""SELECT u.unit_id, u.name, u.region_id, r.name AS region_name, u.area, u.kind, u.st_approved,
+                   u.st_places
+            FROM unit u JOIN region r USING (region_id) WHERE u.unit_id IN ({sql})
+            ORDER BY r.name, u.area, u.name""",
+        params,
+    )
+
+
+def handledare_for(con: Connection, actor: Actor, trainee_id: str) -> pd.DataFrame:
+    """The trainee's current handledare (supervision covering today)."""
+    _require_read(con, actor, trainee_id)
+    df = _query(
+        con,
+        """SELECT s.person_id, p.name, s.kind, s.start_date, s.end_date
+           FROM supervision s JOIN person p USING (person_id)
+           WHERE s.trainee_id = $t AND s.start_date <= $d AND (s.end_date IS NULL OR s.end_date >= $d)
+           ORDER BY s.kind DESC, p.name""",
+        {"t": trainee_id, "d": _today()},
+    )
+    return _date_columns(df, ["start_date", "end_date"])
+
+
+def trainee_overview(con: Connection, actor: Actor, trainee_id: str, as_of: date) -> Progress:
+    _require_read(con, actor, trainee_id)
+    return progress_for(con, trainee_id, as_of)
+
+
+def trainee_record(con: Connection, actor: Actor, trainee_id: str) -> TraineeRecord:
+    _require_read(con, actor, trainee_id)
+    return load_record(con, trainee_id)
+
+
+def trainee_unit(con: Connection, actor: Actor, trainee_id: str) -> dict[str, Any]:
+    """The trainee's unit, region and ST start (for headers)."""
+    _require_read(con, actor, trainee_id)
+    df = _query(
+        con,
+        f"""SELECT t.trainee_id, t.name, t.specialty, {_REGULATION_SQL} AS regulation, t.st_start_date,
+                   u.name AS unit_name, r.name AS region_name
+            FROM trainee t LEFT JOIN unit u USING (unit_id) LEFT JOIN region r ON r.region_id = u.region_id
+            WHERE t.trainee_id = $t""",
+        {"t": trainee_id},
+    )
+    row = _date_columns(df, ["st_start_date"]).iloc[0].to_dict()
+    return {str(k): (v if isinstance(v, str | date) else None) for k, v in row.items()}
+
+
+def certificates(con: Connection, actor: Actor, trainee_id: str) -> pd.DataFrame:
+    """The trainee's certificates with their delmål (as a list), status and signer."""
+    _require_read(con, actor, trainee_id)
+    df = _query(
+        con,
+        f"""SELECT c.certificate_id, c.type, c.title, c.start_date, c.end_date, c.status,
+                  coalesce(d.delmal, []) AS delmal,
+                  c.signer_person_id, sp.name AS signer_name, c.signed_by, c.signed_date, c.comment
+           FROM certificate c
+           LEFT JOIN {_DELMAL_LISTS_SQL} d USING (certificate_id)
+           LEFT JOIN person sp ON sp.person_id = c.signer_person_id
+           WHERE c.trainee_id = $t
+           ORDER BY coalesce(c.end_date, c.start_date, c.signed_date) DESC NULLS LAST, c.certificate_id""",
+        {"t": trainee_id},
+    )
+    df = _certificate_lists(_date_columns(df, ["start_date", "end_date", "signed_date"]))
+    df["status_label"] = df["status"].map(lambda s: STATUS_LABELS.get(s, s))
+    return df
+
+
+def timeline(con: Connection, actor: Actor, trainee_id: str) -> pd.DataFrame:
+    """Placements, leave and dated certificates (courses etc.) as one table of periods."""
+    _require_read(con, actor, trainee_id)
+    df = _query(
+        con,
+        """SELECT 'Placering' AS category, kind || ' ' || setting AS code, setting AS detail, workplace AS label,
+                  start_date, end_date, percent
+           FROM placement WHERE trainee_id = $t
+           UNION ALL
+           SELECT 'Ledighet', kind, kind, '', start_date, end_date, percent FROM leave WHERE trainee_id = $t
+           UNION ALL
+           SELECT 'Utbildningsaktivitet', type, status, title, start_date, coalesce(end_date, start_date), NULL
+           FROM certificate
+           WHERE trainee_id = $t AND start_date IS NOT NULL AND status <> 'makulerat'
+             AND type NOT IN ('klinisk_tjanstgoring', 'fullgjord_bt', 'baskompetens', 'fullgjord_st',
+                              'specialistkompetens', 'bt_delmal')
+           ORDER BY start_date, category""",
+        {"t": trainee_id},
+    )
+    df = _date_columns(df, ["start_date", "end_date"])
+    today = _today()
+
+    def name(row: pd.Series) -> str:
+        if row["category"] == "Placering":
+            kind = str(row["code"]).split(" ")[0]
+            text = f"{kind}: {SETTING_LABELS.get(row['detail'], row['detail'])}"
+            return f"{text}, {row['label']}" if row["label"] else text
+        if row["category"] == "Ledighet":
+            return LEAVE_LABELS.get(row["detail"], str(row["detail"]))
+        return str(row["label"]) or TYPE_LABELS.get(row["code"], str(row["code"]))
+
+    df["name"] = df.apply(name, axis=1) if len(df) else pd.Series(dtype=str)
+    df["planned"] = df["start_date"].map(lambda d: d is not None and d > today).astype(bool)
+    return df
+
+
+def delmal_catalogue(con: Connection, actor: Actor, trainee_id: str) -> pd.DataFrame:
+    """The trainee's applicable delmål (and BT delmål under HSLF-FS 2021:8), in catalogue order."""
+    rec = trainee_record(con, actor, trainee_id)
+    reg = resolve_regulation(rec.trainee)
+    rows = [(c, t, o, v, False) for c, t, o, v in catalogue_store.delmal_table(con, reg, rec.trainee.specialty)]
+    if reg == REG_2021:
+        rows += [(c, t, o, v, True) for c, t, o, v in catalogue_store.delmal_table(con, REG_2021, "")]
+    return pd.DataFrame(rows, columns=["code", "title", "title_official", "verified", "is_bt"])
+
+
+def _requirements(con: Connection, rec: TraineeRecord) -> dict[str, Requirement]:
+    """The trainee's delmål requirements by code, with the BT delmål under HSLF-FS 2021:8."""
+    reg = resolve_regulation(rec.trainee)
+    reqs = {r.code: r for r in catalogue_store.requirements(con, reg, rec.trainee.specialty)}
+    if reg == REG_2021:
+        reqs.update({r.code: r for r in catalogue_store.requirements(con, REG_2021, catalogue_store.BT_SPECIALTY)})
+    return reqs
+
+
+def delmal_detail(con: Connection, actor: Actor, trainee_id: str, as_of: date) -> pd.DataFrame:
+    """Every applicable delmål with status, the certificates listing it and what is still missing.
+
+    Columns: code, title, title_official, verified, is_bt, status, certificates (list of text),
+    missing (Swedish sentence, empty when uppfyllt), kompetenskrav (tuple of text),
+    activities (the målbeskrivning's utbildningsaktiviteter, tuple of text).
+    """
+    rec = trainee_record(con, actor, trainee_id)
+    progress = progress_for_record(con, rec, as_of)
+    reg = resolve_regulation(rec.trainee)
+    table = delmal_catalogue(con, actor, trainee_id)
+    reqs = _requirements(con, rec)
+    texts: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+    try:
+        cat = Catalogue.load()
+        items = list(cat.delmal_for(rec.trainee.specialty, reg))
+        if reg == REG_2021:
+            items += list(cat.bt_delmal())
+        texts = {d.code: (d.kompetenskrav, d.activities_text) for d in items}
+    except CatalogueError:
+        texts = {}
+    certs = certificates(con, actor, trainee_id)
+    certs = certs[certs["status"] != "makulerat"]
+    statuses = dict(progress.delmal)
+    if progress.bt is not None:
+        statuses.update(progress.bt.delmal)
+
+    cert_rows = _records(certs)
+
+    def covering(code: str) -> list[str]:
+        out = []
+        for r in cert_rows:
+            if code in r["delmal"]:
+                label = r["title"] or TYPE_LABELS.get(r["type"], r["type"])
+                out.append(f"{label} ({STATUS_LABELS.get(r['status'], r['status']).lower()})")
+        return out
+
+    def missing(code: str) -> str:
+        req = reqs.get(code)
+        if req is None or statuses.get(code) == STATUS_UPPFYLLT:
+            return ""
+        groups = missing_types(rec, req)
+        if not groups:
+            return ""
+        parts = [" eller ".join(_lower_first(TYPE_LABELS.get(t, t)) for t in g) for g in groups]
+        return "Signerat intyg saknas för " + ", ".join(parts) + "."
+
+    table["status"] = table["code"].map(lambda c: statuses.get(c, STATUS_EJ))
+    table["certificates"] = table["code"].map(covering)
+    table["missing"] = table["code"].map(missing)
+    table["kompetenskrav"] = table["code"].map(lambda c: texts.get(c, ((), ()))[0])
+    table["activities"] = table["code"].map(lambda c: texts.get(c, ((), ()))[1])
+    return table
+
+
+def _lower_first(text: str) -> str:
+    """'Kurs' -> 'kurs', but 'Delmål STa3 Medicinsk vetenskap' keeps its code and name."""
+    if " ST" in text or " BT" in text:
+        return text
+    return text[:1].lower() + text[1:]
+
+
+def readiness(progress: Progress) -> list[tuple[bool, str, list[str]]]:
+    """The checklist for the application for bevis om specialistkompetens (RULES.md section 7).
+
+    One (done, label, sentences) per item; the sentences are the Swedish explanations of what is
+    missing for that item, taken from ``progress.missing``.
+    """
+    miss = progress.missing
+
+    def about(*prefixes: str) -> list[str]:
+        return [m for m in miss if m.startswith(prefixes)]
+
+    delmal_done = sum(1 for v in progress.delmal.values() if v == STATUS_UPPFYLLT)
+    items: list[tuple[bool, str, list[str]]] = []
+    if progress.bt is not None:
+        bt_lines = about("Bastjänstgöringen", "BT-tiden")
+        items.append((progress.bt.approved, "Bastjänstgöringen är godkänd", bt_lines))
+    time_lines = about("Tjänstgöringstiden")
+    items.append(
+        (not time_lines, f"Tjänstgöringstid minst {sv_number(progress.required_months)} månader på heltid", time_lines)
+    )
+    delmal_lines = about("Delmål ")
+    items.append(
+        (
+            not delmal_lines,
+            f"Alla delmål uppfyllda ({delmal_done} av {len(progress.delmal)})",
+            delmal_lines,
+        )
+    )
+    if progress.regulation == REG_2021:
+        lines = about("Intyg om fullgjord specialiseringstjänstgöring")
+        items.append((not lines, "Intyg om fullgjord specialiseringstjänstgöring (bilaga 6) signerat", lines))
+        lines = about("Intyg om uppnådd specialistkompetens")
+        items.append((not lines, "Intyg om uppnådd specialistkompetens (bilaga 7) signerat", lines))
+    else:
+        lines = about("Intyg om uppnådd specialistkompetens")
+        items.append((not lines, "Intyg om uppnådd specialistkompetens (bilaga 2) signerat", lines))
+    return items
+
+
+def next_steps(
+    progress: Progress, certs: pd.DataFrame, delmal: pd.DataFrame | None = None, limit: int = 3
+) -> list[str]:
+    """The next few things the trainee should do, most urgent first, as Swedish sentences."""
+    steps: list[str] = []
+    live = _records(certs)
+
+    def title(r: dict[str, Any]) -> str:
+        return str(r["title"] or TYPE_LABELS.get(r["type"], r["type"]))
+
+    for r in (r for r in live if r["status"] == "returnerat"):
+        comment = f" Handledarens kommentar: {r['comment']}" if r["comment"] else ""
+        steps.append(f"Rätta och skicka om det returnerade intyget ”{title(r)}”.{comment}")
+    for r in (r for r in live if r["status"] == "utkast"):
+        steps.append(f"Skicka intyget ”{title(r)}” till din handledare för signering.")
+    bt = progress.bt
+    if bt is not None and not bt.approved:
+        if not bt.time_complete:
+            need = []
+            if bt.primary_care_months < 3:
+                need.append(f"primärvård ({sv_number(3 - bt.primary_care_months)} mån kvar)")
+            if bt.acute_care_months < 3:
+                need.append(f"akut sjukvård ({sv_number(3 - bt.acute_care_months)} mån kvar)")
+            if need:
+                steps.append("Planera BT-tjänstgöring i " + " och ".join(need) + ".")
+            else:
+                steps.append(f"BT-tiden behöver bli minst 6 månader; nu {sv_number(bt.months)} mån.")
+        elif not bt.delmal_complete:
+            done = sum(1 for v in bt.delmal.values() if v == STATUS_UPPFYLLT)
+            steps.append(f"Samla signerade intyg för BT-delmålen ({done} av {len(bt.delmal)} uppfyllda).")
+        elif not (bt.fullgjord_signed and bt.baskompetens_signed):
+            steps.append("Be om intyg om fullgjord bastjänstgöring och intyg om uppnådd baskompetens.")
+        else:
+            steps.append("Ansök hos Socialstyrelsen om intyg om godkänd bastjänstgöring och registrera datumet.")
+    for r in (r for r in live if r["status"] == "skickat"):
+        who = r["signer_name"] if isinstance(r["signer_name"], str) and r["signer_name"] else "handledaren"
+        steps.append(f"Påminn {who} om att signera ”{title(r)}”.")
+    if delmal is not None and len(delmal):
+        todo = delmal[(delmal["status"] == STATUS_EJ) & ~delmal["is_bt"].astype(bool)]
+        for r in _records(todo.head(limit)):
+            what = f" {r['missing']}" if r["missing"] else ""
+            steps.append(f"Planera en utbildningsaktivitet för delmål {r['code']} ({r['title']}).{what}")
+    if progress.counted_months < progress.required_months:
+        when = progress.projected_completion_date
+        tail = f" (beräknat klar {when.isoformat()})" if when else ""
+        steps.append(
+            f"Fortsätt tjänstgöringen: {sv_number(progress.remaining_months)} mån återstår till minimitiden{tail}."
+        )
+    if progress.ready_to_apply:
+        steps.insert(0, "Allt är klart: ansök om bevis om specialistkompetens hos Socialstyrelsen.")
+    return steps[:limit]
+
+
+@dataclass(frozen=True)
+class PlannedLeave:
+    kind: str
+    start_date: date
+    end_date: date
+    percent: float
+
+
+def what_if(
+    con: Connection,
+    actor: Actor,
+    trainee_id: str,
+    as_of: date,
+    *,
+    future_percent: float | None = None,
+    planned_leave: Sequence[PlannedLeave] = (),
+) -> tuple[Progress, Progress]:
+    """Progress now and under a changed plan (nothing is saved).
+
+    ``future_percent`` replaces the percent of every placement day after ``as_of`` and of the assumed
+    continuation after the last recorded day; planned leave is added as recorded leave, with the
+    placement extended through the leave so that the leave is inside the recorded time.
+    """
+    rec = trainee_record(con, actor, trainee_id)
+    baseline = progress_for_record(con, rec, as_of)
+    placements: list[Placement] = []
+    tomorrow = as_of + timedelta(days=1)
+    for p in rec.placements:
+        if future_percent is None or p.end_date <= as_of or p.kind == "AT":
+            placements.append(p)
+            continue
+        if p.start_date <= as_of:
+            placements.append(replace(p, end_date=as_of))
+            placements.append(replace(p, start_date=tomorrow, percent=future_percent))
+        else:
+            placements.append(replace(p, percent=future_percent))
+    counting = [p for p in placements if p.kind != "AT"]
+    last_end = max((p.end_date for p in counting), default=None)
+    if future_percent is not None and counting and (last_end is None or last_end <= as_of):
+        kind = max(counting, key=lambda p: p.end_date).kind
+        placements.append(Placement(kind, "annan", tomorrow, tomorrow, future_percent, "planerat"))
+        last_end = tomorrow
+    leave = list(rec.leave)
+    for lv in planned_leave:
+        leave.append(Leave(lv.kind, lv.start_date, lv.end_date, lv.percent))
+        if counting and last_end is not None and lv.end_date > last_end:
+            last = max((p for p in placements if p.kind != "AT"), key=lambda p: p.end_date)
+            tail_pct = (
+                future_percent
+                if future_percent is not None
+                else min(
+                    100.0,
+                    sum(
+                        p.percent for p in placements if p.kind != "AT" and p.start_date <= last.end_date <= p.end_date
+                    ),
+                )
+            )
+            placements.append(
+                Placement(last.kind, last.setting, last_end + timedelta(days=1), lv.end_date, tail_pct, "planerat")
+            )
+            last_end = lv.end_date
+    changed = replace(rec, placements=tuple(placements), leave=tuple(leave))
+    return baseline, progress_for_record(con, changed, as_of)

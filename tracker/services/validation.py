@@ -1,0 +1,112 @@
+"""Validation of the input of writes (pandera schemas), reported as ``InputError`` with every problem."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date
+from typing import Any
+
+import pandas as pd
+import pandera.pandas as pa
+
+from tracker.db import TrackerError
+from tracker.domain import ACTIVITY_TYPES, LEAVE_KINDS, PLACEMENT_KINDS, SETTINGS
+from tracker.schemas import RowError, errors_from
+
+
+class InputError(TrackerError):
+    """A write's input failed validation; ``errors`` lists every problem (nothing was written)."""
+
+    def __init__(self, errors: Sequence[RowError]) -> None:
+        self.errors = list(errors)
+        super().__init__(" ".join(f"{COLUMN_LABELS.get(e.column, e.column)}: {e.message}." for e in self.errors))
+
+
+COLUMN_LABELS: dict[str, str] = {
+    "kind": "Typ",
+    "setting": "Verksamhet",
+    "workplace": "Arbetsplats",
+    "start_date": "Startdatum",
+    "end_date": "Slutdatum",
+    "percent": "Omfattning",
+    "type": "Intygstyp",
+    "title": "Rubrik",
+    "delmal": "Delmål",
+    "comment": "Kommentar",
+    "step": "Steg",
+    "note": "Anteckning",
+}
+
+
+def _check(column: str, message: str, fn: Any, *, element_wise: bool = True) -> pa.Check:
+    return pa.Check(fn, element_wise=element_wise, ignore_na=False, error=f"{column}|{message}")
+
+
+def _end_not_before_start(df: pd.DataFrame) -> pd.Series:
+    both = df["start_date"].notna() & df["end_date"].notna()
+    return ~both | (df["end_date"] >= df["start_date"])
+
+
+def _end_not_before_start_check() -> pa.Check:
+    return pa.Check(_end_not_before_start, error="end_date|slutdatum ligger före startdatum")
+
+
+def _is_date(v: object) -> bool:
+    return isinstance(v, date)
+
+
+def _col(column: str, message: str, fn: Any) -> pa.Column:
+    """A column of one write's input; nulls reach the check (which decides whether they are allowed)."""
+    return pa.Column(object, nullable=True, checks=_check(column, message, fn))
+
+
+def _percent_ok(v: object) -> bool:
+    return isinstance(v, int | float) and not isinstance(v, bool) and 1 <= float(v) <= 100
+
+
+def _period_schema(
+    kinds: Sequence[str], kind_msg: str, extra: Mapping[str, pa.Column] | None = None
+) -> pa.DataFrameSchema:
+    cols: dict[str, pa.Column] = {
+        "kind": _col("kind", kind_msg, lambda v: v in kinds),
+        "start_date": _col("start_date", "ange ett startdatum", _is_date),
+        "end_date": _col("end_date", "ange ett slutdatum", _is_date),
+        "percent": _col("percent", "ska vara mellan 1 och 100 procent", _percent_ok),
+    }
+    cols.update(extra or {})
+    return pa.DataFrameSchema(
+        cols,
+        checks=[_end_not_before_start_check()],
+        coerce=False,
+    )
+
+
+PLACEMENT_INPUT = _period_schema(
+    PLACEMENT_KINDS,
+    "okänd tjänstgöringstyp (AT, BT eller ST)",
+    {
+        "setting": _col("setting", "okänd verksamhet", lambda v: v in SETTINGS),
+        "workplace": _col("workplace", "högst 200 tecken", lambda v: isinstance(v, str) and len(v) <= 200),
+    },
+)
+LEAVE_INPUT = _period_schema(LEAVE_KINDS, "okänd typ av ledighet")
+CERTIFICATE_INPUT = pa.DataFrameSchema(
+    {
+        "type": _col("type", "okänd intygstyp", lambda v: v in ACTIVITY_TYPES),
+        "title": _col(
+            "title", "ange en rubrik (högst 200 tecken)", lambda v: isinstance(v, str) and 0 < len(v.strip()) <= 200
+        ),
+        "start_date": _col("start_date", "ogiltigt datum", lambda v: v is None or _is_date(v)),
+        "end_date": _col("end_date", "ogiltigt datum", lambda v: v is None or _is_date(v)),
+    },
+    checks=[_end_not_before_start_check()],
+    coerce=False,
+)
+
+
+def _validate(schema: pa.DataFrameSchema, label: str, values: Mapping[str, Any]) -> None:
+    frame = pd.DataFrame([dict(values)], dtype=object)
+    try:
+        schema.validate(frame, lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        raise InputError(errors_from(label, exc)) from None
