@@ -493,3 +493,20 @@ def test_import_is_checked_before_anything_is_written(con: Connection) -> None:
     assert errors == []
     result = services.run_import(con, sara, frames)
     assert result.counts["ST-läkare"] == 1
+
+
+def test_course_gaps_count_who_lacks_a_signed_course_within_scope(con: Connection) -> None:
+    def gaps(pid: str) -> dict[tuple[str, str, str], int]:
+        df = services.course_gaps(con, actor(con, pid), TODAY, limit=500)
+        return {(r.regulation, r.specialty, r.code): int(r.trainees) for r in df.itertuples()}
+
+    admin = gaps("pAdm")
+    assert admin[("HSLF-FS 2021:8", "", "STa1")] == 1  # TA lacks the course STa1 requires
+    assert admin[("SOSFS 2015:8", "", "a1")] == 1  # TB likewise for a1
+    assert {reg for reg, _, _ in gaps("pS")} == {"HSLF-FS 2021:8"}  # the studierektor sees only TA
+    con.execute(
+        "INSERT INTO certificate (certificate_id, trainee_id, type, status, signed_by, signed_date) "
+        "VALUES ('KG1', 'TA', 'kurs', 'signerat', 'Kursledare', DATE '2024-01-10')"
+    )
+    con.execute("INSERT INTO certificate_delmal VALUES ('KG1', 'STa1')")
+    assert ("HSLF-FS 2021:8", "", "STa1") not in gaps("pAdm")

@@ -69,3 +69,25 @@ with right:
         "utbildningsaktiviteter signerade). Röda rutor är flaskhalsar. Håll muspekaren över en ruta för antal."
     )
     st.metric("Delmål under 50 % uppfyllt", int((df["share_uppfyllt"] < 50).sum()))
+
+st.subheader("Vilka kurser skulle stänga flest luckor?")
+gaps: pd.DataFrame = data.read("course_gaps", con, actor, as_of, flt)
+if gaps.empty:
+    st.success("Ingen ST-läkare i urvalet saknar ett kursintyg som krävs för ett delmål.")
+else:
+    st.caption(
+        "Delmål där en kurs krävs och ST-läkaren ännu saknar ett signerat kursintyg. En kurs som täcker "
+        "delmålen överst når flest ST-läkare; gemensamma delmål räknas över alla specialiteter."
+    )
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "Delmål": gaps["code"],
+                "Rubrik": gaps["title"],
+                "Specialitet": gaps["specialty"].replace("", "Alla (gemensamt delmål)"),
+                "ST-läkare som saknar kursintyg": gaps["trainees"].astype(int),
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )

@@ -139,6 +139,29 @@ def delmal_long(con: Connection, actor: Actor, as_of: date) -> pd.DataFrame:
     return progress_sql.delmal_long(con, as_of, _visible_ids(con, actor))
 
 
+def course_gaps(
+    con: Connection, actor: Actor, as_of: date, flt: CohortFilter = ALL, limit: int = 12
+) -> pd.DataFrame:
+    """Which courses would close the most gaps: delmål where a signed course is the missing piece.
+
+    Common delmål (a/b, STa/STb) are summed over specialties; c/STc delmål stay per specialty.
+    Columns: regulation, specialty ('' for common delmål), code, title, trainees.
+    """
+    ids = list(cohort(con, actor, as_of, flt)["trainee_id"])
+    if not ids:
+        return pd.DataFrame(columns=["regulation", "specialty", "code", "title", "trainees"])
+    gaps = progress_sql.course_gaps(con, ids)
+    common = ~gaps["code"].str.match(r"^(c|STc)\d")
+    gaps.loc[common, "specialty"] = ""
+    summed: pd.DataFrame = gaps.groupby(
+        ["regulation", "specialty", "code", "title", "ordinal"], as_index=False
+    ).agg(trainees=("trainees", "sum"))
+    ranked = summed.sort_values(
+        ["trainees", "regulation", "specialty", "ordinal"], ascending=[False, True, True, True]
+    )
+    return ranked.drop(columns="ordinal").head(limit).reset_index(drop=True)
+
+
 def delmal_bottlenecks(
     con: Connection, actor: Actor, as_of: date, by: str = "specialty", flt: CohortFilter = ALL
 ) -> pd.DataFrame:
