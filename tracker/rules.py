@@ -86,11 +86,6 @@ def _days_in_month(year: int, month: int) -> int:
     return calendar.monthrange(year, month)[1]
 
 
-def day_value(d: date) -> Fraction:
-    """A day is worth 1 / (days in its calendar month) of a month."""
-    return Fraction(1, days_in_month(d))
-
-
 def _hundredths(percent: float) -> int:
     return round(percent * 100)
 
