@@ -15,6 +15,8 @@ def _page(file: str, title: str, icon: str, *, default: bool = False) -> st.Page
 
 def _sections(actor: auth.Actor) -> dict[str, list[st.Page]]:
     sections: dict[str, list[st.Page]] = {}
+    # Each page file appears once: the log goes under the office section when the person has one.
+    office_log = actor.has("studierektor", "admin")
     if actor.has("st_lakare"):
         sections["Min ST"] = [
             _page("oversikt.py", "Översikt", ":material/dashboard:"),
@@ -23,11 +25,15 @@ def _sections(actor: auth.Actor) -> dict[str, list[st.Page]]:
             _page("intyg.py", "Intyg", ":material/description:"),
             _page("planering.py", "Tänk om", ":material/lightbulb:"),
         ]
+        if not office_log:
+            sections["Min ST"].append(_page("logg.py", "Logg", ":material/history:"))
     if actor.has("handledare"):
         sections["Mina ST-läkare"] = [
             _page("mina_st_lakare.py", "Mina ST-läkare", ":material/groups:"),
             _page("att_signera.py", "Att signera", ":material/draw:"),
         ]
+        if not office_log and not actor.has("st_lakare"):
+            sections["Mina ST-läkare"].append(_page("logg.py", "Logg", ":material/history:"))
     if actor.has("studierektor", "verksamhetschef", "admin"):
         office = [
             _page("kohort.py", "Kohort", ":material/insights:"),
@@ -36,8 +42,15 @@ def _sections(actor: auth.Actor) -> dict[str, list[st.Page]]:
             _page("bt.py", "BT", ":material/medical_services:"),
             _page("intressenter.py", "ST-intressenter", ":material/how_to_reg:"),
         ]
+        if actor.has("verksamhetschef") and not actor.has("handledare"):
+            # Intyg om fullgjord BT/ST are signed by the unit's verksamhetschef.
+            office.append(_page("att_signera.py", "Att signera", ":material/draw:"))
         if actor.has("studierektor", "admin"):
             office.append(_page("importera.py", "Import", ":material/upload_file:"))
+        if office_log:
+            office.append(_page("logg.py", "Logg", ":material/history:"))
+        if actor.is_admin:
+            office.append(_page("anvandare.py", "Användare och roller", ":material/manage_accounts:"))
         sections["Utbildningsenhet"] = office
     return sections
 

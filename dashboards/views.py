@@ -17,7 +17,7 @@ from dashboards import charts, data
 from dashboards import format as fmt
 from dashboards.db import after_write
 from tracker import services
-from tracker.auth import Actor
+from tracker.auth import ROLE_LABELS, Actor
 from tracker.db import Connection, TrackerError
 from tracker.domain import (
     ACTIVITY_TYPES,
@@ -367,8 +367,8 @@ def certificate_table(con: Connection, actor: Actor, trainee_id: str) -> pd.Data
             "Intyg": [r["title"] or r["type_label"] for r in shown.to_dict("records")],
             "Period": [fmt.period(s, e) for s, e in zip(shown["start_date"], shown["end_date"], strict=True)],
             "Delmål": shown["delmal"].map(fmt.codes),
-            "Handledare": [
-                _text(r["signed_by"] if r["status"] == "signerat" else r["signer_name"])
+            "Signerat av": [
+                _text(r["signed_by"] if r["status"] in ("signerat", "makulerat") else r["signer_name"])
                 for r in shown.to_dict("records")
             ],
             "Signerat": shown["signed_date"].map(lambda d: fmt.iso_date(d) if d else fmt.DASH),
@@ -389,11 +389,67 @@ def certificate_table(con: Connection, actor: Actor, trainee_id: str) -> pd.Data
             f"Returnerat: ”{r['title'] or r['type_label']}”. Kommentar: {r['comment'] or fmt.DASH}",
             icon=":material/undo:",
         )
+    _voided(con, actor, trainee_id, certs)
     a, b, c = st.columns(3)
     a.metric("Signerade", int((certs["status"] == "signerat").sum()))
     b.metric("Väntar på signering", int((certs["status"] == "skickat").sum()))
     c.metric("Utkast eller returnerade", int(certs["status"].isin(["utkast", "returnerat"]).sum()))
     return certs
+
+
+def _voided(con: Connection, actor: Actor, trainee_id: str, certs: pd.DataFrame) -> None:
+    """Voided certificates with their reason; the trainee can reissue one as a new draft."""
+    own = actor.trainee_id == trainee_id
+    for r in certs[certs["status"] == "makulerat"].to_dict("records"):
+        cid = r["certificate_id"]
+        with st.container(border=True):
+            st.markdown(
+                f":red-badge[:material/block: Makulerad] **{r['title'] or r['type_label']}** "
+                f"({fmt.period(r['start_date'], r['end_date'])})"
+            )
+            signed = f"Signerat av {r['signed_by']} {fmt.sv_date(r['signed_date'])}. " if r["signed_by"] else ""
+            st.caption(f"{signed}Skäl till makulering: {r['comment'] or fmt.DASH}")
+            if own and st.button(
+                "Utfärda nytt intyg", key=f"reissue_{cid}", icon=":material/content_copy:", help=REISSUE_HELP
+            ):
+                write(
+                    lambda cid=cid: services.reissue_certificate(con, actor, cid),
+                    "Ett nytt utkast är skapat. Rätta det under Ändra intyg och skicka det för signering.",
+                )
+
+
+REISSUE_HELP = "Skapar ett nytt utkast med samma typ, rubrik, datum och delmål, som du kan rätta och skicka igen."
+
+
+def void_form(con: Connection, actor: Actor, trainee_id: str, certs: pd.DataFrame) -> None:
+    """Void a signed certificate, with a reason: for the signer, a studierektor or an administrator."""
+    if certs.empty:
+        return
+    signed = certs[certs["status"] == "signerat"]
+    if not actor.has("studierektor", "admin"):
+        signed = signed[signed["signer_person_id"] == actor.person_id]
+    if signed.empty:
+        return
+    rows = {r["certificate_id"]: r for r in signed.to_dict("records")}
+    with st.expander("Makulera ett signerat intyg", icon=":material/block:"):
+        st.caption(
+            "Ett signerat intyg kan inte ändras. Makulera det med ett skäl; det räknas då inte längre, "
+            "och ST-läkaren kan utfärda ett nytt intyg som går igenom signeringen på nytt."
+        )
+        with st.form(f"void_{trainee_id}"):
+            cid = st.selectbox(
+                "Intyg",
+                list(rows),
+                format_func=lambda c: f"{rows[c]['title'] or rows[c]['type_label']} "
+                f"(signerat {fmt.iso_date(rows[c]['signed_date'])})",
+            )
+            reason = st.text_area("Skäl till makulering", height=80)
+            submitted = st.form_submit_button("Makulera", type="primary", icon=":material/block:")
+        if submitted and cid:
+            write(
+                lambda: services.void_certificate(con, actor, cid, reason),
+                "Intyget är makulerat och räknas inte längre.",
+            )
 
 
 def _delmal_options(con: Connection, actor: Actor, trainee_id: str) -> dict[str, str]:
@@ -426,16 +482,19 @@ def _send_form(con: Connection, actor: Actor, trainee_id: str, certs: pd.DataFra
     if sendable.empty:
         st.info("Du har inga osignerade intyg att skicka. Lägg först till en aktivitet eller ett intyg.")
         return
+    rows = {r["certificate_id"]: r for r in sendable.to_dict("records")}
+    cid = st.selectbox("Intyg", list(rows), format_func=lambda c: _cert_label(rows[c]), key="send_pick")
+    ctype = str(rows[cid]["type"]) if cid else ""
     with shown_errors():
-        supervisors: pd.DataFrame = data.read("handledare_for", con, actor, trainee_id)
-    if supervisors.empty:
+        signers: pd.DataFrame = data.read("signers_for", con, actor, trainee_id, ctype)
+    if signers.empty:
         st.warning("Du har ingen handledare registrerad just nu. Kontakta studierektorn.")
         return
-    rows = {r["certificate_id"]: r for r in sendable.to_dict("records")}
-    names = {r["person_id"]: f"{r['name']} ({r['kind']})" for r in supervisors.to_dict("records")}
+    names = {r["person_id"]: f"{r['name']} ({r['role']})" for r in signers.to_dict("records")}
+    if ctype in services.VERKSAMHETSCHEF_TYPES:
+        st.caption("Intyg om fullgjord BT eller ST kan också signeras av verksamhetschefen på din enhet.")
     with st.form("send_certificate"):
-        cid = st.selectbox("Intyg", list(rows), format_func=lambda c: _cert_label(rows[c]))
-        signer = st.selectbox("Handledare som ska signera", list(names), format_func=lambda p: names[p])
+        signer = st.selectbox("Signeras av", list(names), format_func=lambda p: names[p])
         submitted = st.form_submit_button("Skicka för signering", type="primary", icon=":material/send:")
     if submitted and cid and signer:
         write(
@@ -650,4 +709,148 @@ def trainee_view(con: Connection, actor: Actor, trainee_id: str, *, key: str) ->
     with tabs[2]:
         delmal(con, actor, trainee_id, key=f"{key}_dm")
     with tabs[3]:
-        certificate_table(con, actor, trainee_id)
+        certs = certificate_table(con, actor, trainee_id)
+        void_form(con, actor, trainee_id, certs)
+
+
+# --- audit log --------------------------------------------------------------------------------
+
+
+def audit_log(con: Connection, actor: Actor) -> None:
+    """The audit rows the actor may see, with filters and a CSV download of what is shown."""
+    with shown_errors():
+        df: pd.DataFrame = data.read("audit_trail", con, actor)
+    st.caption(
+        "Varje ändring i ST-trackern loggas med tidpunkt, vem som gjorde den och uppgifterna före och efter. "
+        "Loggen kan inte ändras eller raderas."
+    )
+    if df.empty:
+        st.info("Det finns inga loggade händelser som du har behörighet att se ännu.")
+        return
+    a, b, c = st.columns([2, 2, 2])
+    trainees = sorted(t for t in df["trainee_name"].unique() if t)
+    picked_trainees = a.multiselect("ST-läkare", trainees, placeholder="Alla", key="log_trainee")
+    actions = sorted(df["action_label"].unique())
+    picked_actions = b.multiselect("Händelse", actions, placeholder="Alla", key="log_action")
+    first, last = df["logged_at"].min().date(), df["logged_at"].max().date()
+    period = c.date_input("Period", value=(first, last), format="YYYY-MM-DD", key="log_period")
+    query = st.text_input("Sök", placeholder="Namn, post-id eller innehåll", key="log_query")
+    shown = df
+    if picked_trainees:
+        shown = shown[shown["trainee_name"].isin(picked_trainees)]
+    if picked_actions:
+        shown = shown[shown["action_label"].isin(picked_actions)]
+    if isinstance(period, tuple) and len(period) == 2:
+        day = shown["logged_at"].dt.date
+        shown = shown[(day >= period[0]) & (day <= period[1])]
+    if query:
+        text = (
+            shown["actor_name"]
+            + " "
+            + shown["trainee_name"]
+            + " "
+            + shown["entity_id"]
+            + " "
+            + shown["before_json"].fillna("")
+            + " "
+            + shown["after_json"].fillna("")
+        )
+        shown = shown[text.str.contains(query, case=False, regex=False)]
+    table = pd.DataFrame(
+        {
+            "Tidpunkt": shown["logged_at"].dt.strftime("%Y-%m-%d %H:%M"),
+            "Vem": shown["actor_name"],
+            "Händelse": shown["action_label"],
+            "Post": shown["entity_label"],
+            "Post-id": shown["entity_id"],
+            "ST-läkare": shown["trainee_name"].replace("", fmt.DASH),
+            "Före": shown["before_json"].fillna(fmt.DASH),
+            "Efter": shown["after_json"].fillna(fmt.DASH),
+        }
+    )
+    st.dataframe(
+        table,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "Före": st.column_config.TextColumn(width="medium", help="Uppgifterna före ändringen (JSON)"),
+            "Efter": st.column_config.TextColumn(width="medium", help="Uppgifterna efter ändringen (JSON)"),
+        },
+    )
+    st.caption(f"{len(shown)} av {len(df)} händelser. Tider i svensk tid.")
+    st.download_button(
+        "Ladda ner som CSV",
+        data=services.audit_csv(shown),
+        file_name=f"st-tracker-logg-{data.as_of().isoformat()}.csv",
+        mime="text/csv",
+        icon=":material/download:",
+        key="log_download",
+    )
+
+
+# --- users and roles --------------------------------------------------------------------------
+
+
+def _role_scope(r: dict[str, Any]) -> str:
+    parts = [r.get("unit_name") or r.get("unit_id"), r.get("region_id"), r.get("area")]
+    return ", ".join(str(p) for p in parts if isinstance(p, str) and p) or fmt.DASH
+
+
+def user_roles(con: Connection, actor: Actor) -> None:
+    """People with their roles; forms to add and remove a role assignment (administrators)."""
+    with shown_errors():
+        df: pd.DataFrame = data.read("role_assignments", con, actor)
+        unit_df: pd.DataFrame = data.read("units", con, actor)
+    query = st.text_input("Sök person", placeholder="Namn eller e-post", key="ur_q")
+    shown = df
+    if query:
+        text = shown["name"] + " " + shown["email"].fillna("")
+        shown = shown[text.str.contains(query, case=False, regex=False)]
+    records = shown.to_dict("records")
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "Namn": [r["name"] for r in records],
+                "E-post": [_text(r["email"]) for r in records],
+                "Roll": [ROLE_LABELS.get(r["role"], fmt.DASH) if isinstance(r["role"], str) else fmt.DASH for r in records],
+                "Omfattning": [_role_scope(r) if isinstance(r["role"], str) else fmt.DASH for r in records],
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+    st.caption(f"{shown['person_id'].nunique()} personer. Handledarskap och ST-läkare registreras via import.")
+    people = dict(zip(df["person_id"], df["name"] + " (" + df["email"].fillna("utan e-post") + ")", strict=False))
+    units = dict(zip(unit_df["unit_id"], unit_df["name"], strict=True))
+    regions = sorted(unit_df["region_id"].dropna().unique())
+    left, right = st.columns(2, gap="large")
+    with left, st.form("add_role"):
+        st.subheader("Ge en roll")
+        pid = st.selectbox("Person", list(people), format_func=lambda p: people[p], index=None, placeholder="Välj")
+        role = st.selectbox("Roll", list(ROLE_LABELS), format_func=lambda r: ROLE_LABELS[r])
+        region = st.selectbox("Region (studierektor)", regions, index=None, placeholder="Ingen")
+        area = st.text_input("Område (studierektor, valfritt)")
+        unit = st.selectbox(
+            "Enhet (verksamhetschef)", list(units), format_func=lambda u: units[u], index=None, placeholder="Ingen"
+        )
+        submitted = st.form_submit_button("Lägg till roll", type="primary", icon=":material/add:")
+    if submitted:
+        if pid is None:
+            st.warning("Välj en person.")
+        else:
+            write(
+                lambda: services.add_role(
+                    con, actor, str(pid), str(role), region_id=region, area=area.strip() or None, unit_id=unit
+                ),
+                f"{ROLE_LABELS[str(role)]} är tillagd för {people[pid].split(' (')[0]}.",
+            )
+    assigned = {
+        int(r["role_assignment_id"]): f"{r['name']}: {ROLE_LABELS.get(r['role'], r['role'])} ({_role_scope(r)})"
+        for r in df.dropna(subset=["role_assignment_id"]).to_dict("records")
+    }
+    with right, st.form("remove_role"):
+        st.subheader("Ta bort en roll")
+        rid = st.selectbox("Roll", list(assigned), format_func=lambda i: assigned[i], index=None, placeholder="Välj")
+        removed = st.form_submit_button("Ta bort roll", icon=":material/remove:")
+    if removed and rid is not None:
+        write(lambda: services.remove_role(con, actor, int(rid)), f"Rollen är borttagen: {assigned[rid]}.")

@@ -510,3 +510,329 @@ def test_course_gaps_count_who_lacks_a_signed_course_within_scope(con: Connectio
     )
     con.execute("INSERT INTO certificate_delmal VALUES ('KG1', 'STa1')")
     assert ("HSLF-FS 2021:8", "", "STa1") not in gaps("pAdm")
+
+
+# --- voiding and reissuing ----------------------------------------------------------------------
+
+
+def _signed(con: Connection, delmal: tuple[str, ...] = ("STc1",), ctype: str = "klinisk_tjanstgoring") -> str:
+    """A certificate for TA, signed by Hanna."""
+    trainee = actor(con, "pA")
+    cid = services.add_certificate(
+        con,
+        trainee,
+        "TA",
+        type=ctype,
+        title="Klinisk tjänstgöring VC",
+        delmal=list(delmal),
+        start_date=D("2023-01-01"),
+        end_date=D("2023-06-30"),
+    )
+    services.request_signature(con, trainee, cid, "pH")
+    services.sign_certificate(con, actor(con, "pH"), cid, on=D("2023-07-01"))
+    return cid
+
+
+def test_voiding_by_the_signer_uncounts_the_certificate_and_reissue_starts_over(con: Connection) -> None:
+    trainee, hanna = actor(con, "pA"), actor(con, "pH")
+    cid = _signed(con)
+    assert services.trainee_overview(con, trainee, "TA", TODAY).delmal["STc1"] == "uppfyllt"
+    with pytest.raises(InputError, match="makuleras"):
+        services.void_certificate(con, hanna, cid, "  ")
+    services.void_certificate(con, hanna, cid, "Fel period angiven")
+    assert services.trainee_overview(con, trainee, "TA", TODAY).delmal["STc1"] == "ej påbörjat"
+    row = con.execute(
+        "SELECT status, comment, signed_by, signed_role, signed_date FROM certificate WHERE certificate_id = ?", [cid]
+    ).fetchone()
+    assert row == ("makulerat", "Fel period angiven", "Hanna Handledare", "huvudhandledare", D("2023-07-01"))
+    void = audit_rows(con, "void")
+    assert len(void) == 1 and void[0][:4] == ("pH", "certificate", cid, "TA")
+    assert json.loads(str(void[0][4]))["status"] == "signerat"
+    assert json.loads(str(void[0][5]))["comment"] == "Fel period angiven"
+    # Final: neither voided again, edited, signed nor sent.
+    with pytest.raises(AccessDenied, match="redan makulerat"):
+        services.void_certificate(con, hanna, cid, "igen")
+    with pytest.raises(AccessDenied, match="låst"):
+        services.update_certificate(con, trainee, cid, title="x", delmal=["STc1"])
+    with pytest.raises(AccessDenied, match="låst"):
+        services.request_signature(con, trainee, cid, "pH")
+    # Only the trainee reissues; the copy is a new draft with the same content.
+    with pytest.raises(AccessDenied):
+        services.reissue_certificate(con, hanna, cid)
+    new = services.reissue_certificate(con, trainee, cid)
+    assert new != cid
+    copy = con.execute(
+        "SELECT type, title, start_date, end_date, status, signed_date FROM certificate WHERE certificate_id = ?", [new]
+    ).fetchone()
+    assert copy == ("klinisk_tjanstgoring", "Klinisk tjänstgöring VC", D("2023-01-01"), D("2023-06-30"), "utkast", None)
+    codes = con.execute("SELECT code FROM certificate_delmal WHERE certificate_id = ?", [new]).fetchall()
+    assert codes == [("STc1",)]
+    reissue = audit_rows(con, "reissue")
+    assert reissue[0][:4] == ("pA", "certificate", new, "TA")
+    assert json.loads(str(reissue[0][5]))["replaces"] == cid
+    assert services.trainee_overview(con, trainee, "TA", TODAY).delmal["STc1"] == "pågår"
+    services.request_signature(con, trainee, new, "pH")
+    services.sign_certificate(con, hanna, new)
+    assert services.trainee_overview(con, trainee, "TA", TODAY).delmal["STc1"] == "uppfyllt"
+
+
+def test_unsigned_certificates_are_edited_not_voided(con: Connection) -> None:
+    trainee = actor(con, "pA")
+    cid = services.add_certificate(con, trainee, "TA", type="kurs", title="Ledarskap", delmal=["STa5"])
+    with pytest.raises(AccessDenied, match="inte signerat"):
+        services.void_certificate(con, actor(con, "pS"), cid, "fel")
+    with pytest.raises(AccessDenied, match="Bara ett makulerat"):
+        services.reissue_certificate(con, trainee, cid)
+
+
+def test_studierektor_and_admin_void_within_scope(con: Connection) -> None:
+    first, second = _signed(con), _signed(con, ("STc2",))
+    with pytest.raises(AccessDenied):
+        services.void_certificate(con, actor(con, "pS2"), first, "annan region")
+    services.void_certificate(con, actor(con, "pS"), first, "Dubbelregistrerat")
+    services.void_certificate(con, actor(con, "pAdm"), second, "Dubbelregistrerat")
+    assert [r[0] for r in audit_rows(con, "void")] == ["pS", "pAdm"]
+
+
+# --- verksamhetschef signs fullgjord BT/ST ------------------------------------------------------
+
+
+def test_verksamhetschef_of_the_unit_signs_fullgjord_st(con: Connection) -> None:
+    bertil, vera = actor(con, "pB"), actor(con, "pV")
+    cid = services.add_certificate(con, bertil, "TB", type="fullgjord_st", title="Fullgjord ST")
+    signers = services.signers_for(con, bertil, "TB", "fullgjord_st")
+    assert list(signers["person_id"]) == ["pV"] and list(signers["role"]) == ["verksamhetschef"]
+    services.request_signature(con, bertil, cid, "pV")
+    assert list(services.pending_signatures(con, vera)["certificate_id"]) == [cid]
+    services.sign_certificate(con, vera, cid, on=D("2025-01-15"))
+    row = con.execute(
+        "SELECT status, signed_by, signed_role, signed_date FROM certificate WHERE certificate_id = ?", [cid]
+    ).fetchone()
+    assert row == ("signerat", "Vera Verksamhetschef", "verksamhetschef", D("2025-01-15"))
+    assert json.loads(str(audit_rows(con, "sign")[-1][5]))["signed_role"] == "verksamhetschef"
+    # Other types still go to a handledare only.
+    course = services.add_certificate(con, bertil, "TB", type="kurs", title="Kurs", delmal=["a1"])
+    assert services.signers_for(con, bertil, "TB", "kurs").empty
+    with pytest.raises(AccessDenied, match="handledare"):
+        services.request_signature(con, bertil, course, "pV")
+
+
+def test_verksamhetschef_of_another_unit_is_not_a_signer(con: Connection) -> None:
+    anna = actor(con, "pA")  # TA is at U1; Vera heads U3
+    cid = services.add_certificate(con, anna, "TA", type="fullgjord_bt", title="Fullgjord BT")
+    signers = services.signers_for(con, anna, "TA", "fullgjord_bt")
+    assert list(signers["person_id"]) == ["pH"]  # the handledare may still sign it
+    with pytest.raises(AccessDenied, match="verksamhetschefen på din enhet"):
+        services.request_signature(con, anna, cid, "pV")
+    services.request_signature(con, anna, cid, "pH")
+    services.sign_certificate(con, actor(con, "pH"), cid)
+    assert con.execute("SELECT signed_role FROM certificate WHERE certificate_id = ?", [cid]).fetchone() == (
+        "huvudhandledare",
+    )
+
+
+# --- the audit trail ----------------------------------------------------------------------------
+
+
+def test_audit_trail_is_scoped(con: Connection) -> None:
+    cid = _signed(con)  # TA: add, request_signature, sign
+    services.add_placement(
+        con,
+        actor(con, "pB"),
+        "TB",
+        kind="ST",
+        setting="annan",
+        start_date=D("2024-01-01"),
+        end_date=D("2024-01-31"),
+        percent=100,
+    )
+    services.move_intressent(con, actor(con, "pS"), "I1", "dokument")  # no trainee: Sara's own action
+
+    def seen(pid: str, trainee_id: str | None = None) -> list[tuple[str, str]]:
+        df = services.audit_trail(con, actor(con, pid), trainee_id)
+        return sorted(zip(df["action"], df["entity_id"], strict=True))
+
+    ta_rows = sorted([("add", cid), ("request_signature", cid), ("sign", cid)])
+    tb_row = [r for r in seen("pAdm") if r[0] == "add" and r[1] != cid]
+    assert len(tb_row) == 1
+    assert seen("pA") == ta_rows
+    assert seen("pH") == ta_rows
+    assert seen("pH2") == []  # supervision of TB has ended
+    assert seen("pS") == sorted([*ta_rows, ("move", "I1")])
+    assert seen("pS2") == tb_row
+    assert len(seen("pAdm")) == 5
+    assert seen("pAdm", "TB") == tb_row
+    with pytest.raises(AccessDenied):
+        services.audit_trail(con, actor(con, "pA"), "TB")
+    df = services.audit_trail(con, actor(con, "pA"))
+    assert set(df["action_label"]) == {"Lade till", "Skickade för signering", "Signerade"}
+    assert set(df["actor_name"]) == {"Anna ST", "Hanna Handledare"} and set(df["trainee_name"]) == {"Anna ST"}
+    assert list(df["audit_id"]) == sorted(df["audit_id"], reverse=True)  # newest first
+
+
+def test_audit_csv_export(con: Connection) -> None:
+    _signed(con)
+    data = services.export_audit_csv(con, actor(con, "pA"))
+    text = data.decode("utf-8")
+    lines = text.splitlines()
+    assert lines[0] == "Tidpunkt,Vem,Händelse,Post,Post-id,ST-läkare,Före,Efter"
+    assert len(lines) == 4 and "Signerade" in lines[1] and "Hanna Handledare" in lines[1]
+    assert services.export_audit_csv(con, actor(con, "pH2")).decode("utf-8").splitlines() == [lines[0]]
+
+
+def test_no_service_updates_or_deletes_audit_rows() -> None:
+    import re
+    from pathlib import Path
+
+    package = Path(services.__file__).parent
+    pattern = re.compile(r"\b(UPDATE\s+audit_log|DELETE\s+FROM\s+audit_log|TRUNCATE\s+audit_log)\b", re.IGNORECASE)
+    sources = {p.name: p.read_text(encoding="utf-8") for p in package.glob("*.py")}
+    assert "audit.py" in sources and "records.py" in sources
+    offenders = [name for name, text in sources.items() if pattern.search(text)]
+    assert offenders == []
+
+
+# --- the write and void access matrix -----------------------------------------------------------
+
+
+def _matrix_setup(con: Connection) -> dict[str, str]:
+    """Hugo also supervised Anna once (ended ten days ago); a signed, a sent and a draft certificate for TA."""
+    _insert(
+        con,
+        "supervision",
+        [
+            {
+                "trainee_id": "TA",
+                "person_id": "pH2",
+                "kind": "handledare",
+                "start_date": D("2023-01-01"),
+                "end_date": TODAY - timedelta(days=10),
+            }
+        ],
+    )
+    anna = actor(con, "pA")
+    signed = _signed(con)
+    sent = services.add_certificate(con, anna, "TA", type="kurs", title="Kurs", delmal=["STa5"])
+    services.request_signature(con, anna, sent, "pH")
+    draft = services.add_certificate(con, anna, "TA", type="kurs", title="Utkast", delmal=["STa6"])
+    return {"signed": signed, "sent": sent, "draft": draft}
+
+
+MATRIX_ACTIONS = {
+    "read": lambda con, a, t: services.certificates(con, a, t),
+    "audit": lambda con, a, t: services.audit_trail(con, a, t),
+    "sign": lambda con, a, t: services.sign_certificate(con, a, t),
+    "edit": lambda con, a, t: services.update_certificate(con, a, t, title="Ändrad", delmal=["STc1"]),
+    "void": lambda con, a, t: services.void_certificate(con, a, t, "Fel uppgifter"),
+}
+
+
+@pytest.mark.parametrize(
+    ("pid", "action", "target", "allowed"),
+    [
+        ("pA", "read", "TA", True),
+        ("pA", "read", "TB", False),  # trainee A reading B
+        ("pA", "audit", "TB", False),
+        ("pH", "read", "TA", True),
+        ("pH", "read", "TB", False),  # handledare, not assigned
+        ("pH2", "read", "TA", False),  # handledare whose assignment ended
+        ("pH2", "audit", "TA", False),
+        ("pS", "read", "TA", True),
+        ("pS", "read", "TB", False),  # studierektor, another region
+        ("pS2", "read", "TA", False),
+        ("pS", "audit", "TA", True),
+        ("pH", "sign", "sent", True),
+        ("pH2", "sign", "sent", False),  # signing a certificate addressed to another handledare
+        ("pS", "sign", "sent", False),
+        ("pAdm", "sign", "sent", False),
+        ("pA", "sign", "sent", False),
+        ("pA", "edit", "draft", True),
+        ("pA", "edit", "signed", False),  # a signed certificate is locked
+        ("pH", "edit", "draft", False),
+        ("pH", "void", "signed", True),  # the signer
+        ("pS", "void", "signed", True),  # studierektor with TA in scope
+        ("pAdm", "void", "signed", True),
+        ("pH2", "void", "signed", False),  # an unrelated handledare
+        ("pS2", "void", "signed", False),  # studierektor of another region
+        ("pA", "void", "signed", False),  # the trainee
+        ("pV", "void", "signed", False),
+    ],
+)
+def test_write_and_void_matrix(con: Connection, pid: str, action: str, target: str, allowed: bool) -> None:
+    ids = _matrix_setup(con)
+    subject = ids.get(target, target)
+    run = MATRIX_ACTIONS[action]
+    a = actor(con, pid)
+    if allowed:
+        run(con, a, subject)
+    else:
+        with pytest.raises(AccessDenied):
+            run(con, a, subject)
+
+
+def test_every_write_leaves_exactly_one_audit_row_in_order(con: Connection) -> None:
+    assert con.execute("SELECT count(*) FROM audit_log").fetchone() == (0,)
+    anna, hanna, sara = actor(con, "pA"), actor(con, "pH"), actor(con, "pS")
+    pid = services.add_placement(
+        con,
+        anna,
+        "TA",
+        kind="ST",
+        setting="annan",
+        start_date=D("2024-01-01"),
+        end_date=D("2024-03-31"),
+        percent=100,
+    )
+    cid = services.add_certificate(con, anna, "TA", type="kurs", title="Ledarskap", delmal=["STa5"])
+    services.request_signature(con, anna, cid, "pH")
+    services.sign_certificate(con, hanna, cid)
+    services.void_certificate(con, sara, cid, "Fel kurs")
+    new = services.reissue_certificate(con, anna, cid)
+    services.move_intressent(con, sara, "I1", "dokument")
+    rows = con.execute(
+        "SELECT action, actor_person_id, entity, entity_id, trainee_id FROM audit_log ORDER BY audit_id"
+    ).fetchall()
+    assert rows == [
+        ("add", "pA", "placement", str(pid), "TA"),
+        ("add", "pA", "certificate", cid, "TA"),
+        ("request_signature", "pA", "certificate", cid, "TA"),
+        ("sign", "pH", "certificate", cid, "TA"),
+        ("void", "pS", "certificate", cid, "TA"),
+        ("reissue", "pA", "certificate", new, "TA"),
+        ("move", "pS", "intressent", "I1", None),
+    ]
+    # Refused writes leave no row.
+    with pytest.raises(AccessDenied):
+        services.void_certificate(con, anna, cid, "x")
+    assert con.execute("SELECT count(*) FROM audit_log").fetchone() == (7,)
+
+
+# --- users and roles ----------------------------------------------------------------------------
+
+
+def test_only_admin_manages_roles_and_every_change_is_audited(con: Connection) -> None:
+    adam = actor(con, "pAdm")
+    for pid in ("pS", "pA", "pV"):
+        with pytest.raises(AccessDenied):
+            services.role_assignments(con, actor(con, pid))
+        with pytest.raises(AccessDenied):
+            services.add_role(con, actor(con, pid), "pH2", "studierektor", region_id="R2")
+    with pytest.raises(InputError, match="region eller ett område"):
+        services.add_role(con, adam, "pH2", "studierektor")
+    rid = services.add_role(con, adam, "pH2", "studierektor", region_id="R2")
+    assert actor(con, "pH2").regions == {"R2"}
+    with pytest.raises(InputError, match="redan"):
+        services.add_role(con, adam, "pH2", "studierektor", region_id="R2")
+    table = services.role_assignments(con, adam)
+    assert "studierektor" in set(table[table["person_id"] == "pH2"]["role"])
+    services.remove_role(con, adam, rid)
+    assert "studierektor" not in actor(con, "pH2").roles
+    own = con.execute("SELECT role_assignment_id FROM role_assignment WHERE person_id = 'pAdm'").fetchone()
+    assert own is not None
+    with pytest.raises(AccessDenied, match="egen"):
+        services.remove_role(con, adam, int(own[0]))
+    rows = con.execute("SELECT action, actor_person_id, entity, entity_id FROM audit_log ORDER BY audit_id").fetchall()
+    assert rows == [
+        ("add_role", "pAdm", "role_assignment", str(rid)),
+        ("remove_role", "pAdm", "role_assignment", str(rid)),
+    ]

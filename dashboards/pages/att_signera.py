@@ -1,4 +1,4 @@
-"""Handledare: intyg som väntar på min signatur; signera eller returnera med en kommentar."""
+"""Handledare och verksamhetschef: intyg som väntar på min signatur; signera eller returnera med en kommentar."""
 
 import pandas as pd
 import streamlit as st
@@ -8,7 +8,7 @@ from dashboards import format as fmt
 from dashboards.auth import page_context
 from tracker import services
 
-con, actor = page_context("handledare")
+con, actor = page_context("handledare", "verksamhetschef")
 st.title("Att signera")
 views.show_flash()
 with views.shown_errors():

@@ -7,4 +7,5 @@ from dashboards.auth import page_context
 
 con, actor = page_context("handledare")
 st.title("Mina ST-läkare")
+views.show_flash()
 views.trainee_list(con, actor, supervised_only=True)

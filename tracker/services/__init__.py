@@ -14,7 +14,7 @@ shared component can never read more than the person may see:
 Each write runs in one transaction and records an ``audit_log`` row (before/after as JSON).
 
 Modules: ``access`` (scope and checks), ``trainees`` (reads for one trainee), ``aggregates`` (cohort
-pages), ``records`` (writes and sign-off), ``intressenter`` (the ST-intressent queue), ``imports``
+pages), ``records`` (writes, sign-off and voiding), ``audit`` (the read-only audit trail), ``intressenter`` (the ST-intressent queue), ``imports``
 (file import) and ``validation`` (input of writes). Callers use the names re-exported here.
 """
 
@@ -40,6 +40,7 @@ from tracker.services.aggregates import (
     supervisor_table,
     trainee_table,
 )
+from tracker.services.audit import ACTION_LABELS, ENTITY_LABELS, audit_csv, audit_trail, export_audit_csv
 from tracker.services.imports import check_import, run_import
 from tracker.services.intressenter import (
     DOCUMENTS,
@@ -52,15 +53,20 @@ from tracker.services.intressenter import (
     update_intressent_documents,
 )
 from tracker.services.records import (
+    VERKSAMHETSCHEF_TYPES,
     add_certificate,
     add_leave,
     add_placement,
     pending_signatures,
+    reissue_certificate,
     request_signature,
     return_certificate,
     sign_certificate,
+    signers_for,
     update_certificate,
+    void_certificate,
 )
+from tracker.services.roles import add_role, remove_role, role_assignments
 from tracker.services.trainees import (
     STATUS_LABELS,
     PlannedLeave,
@@ -88,10 +94,12 @@ from tracker.services.validation import (
 )
 
 __all__ = [
+    "ACTION_LABELS",
     "ALL",
     "CERTIFICATE_INPUT",
     "COLUMN_LABELS",
     "DOCUMENTS",
+    "ENTITY_LABELS",
     "LEAVE_INPUT",
     "PLACEMENT_INPUT",
     "RISK_LATE_SHARE",
@@ -100,6 +108,7 @@ __all__ = [
     "RISK_PACE_MIN_ELAPSED",
     "STATUS_LABELS",
     "STEP_LABELS",
+    "VERKSAMHETSCHEF_TYPES",
     "AccessDenied",
     "Actor",
     "CohortFilter",
@@ -108,7 +117,10 @@ __all__ = [
     "add_certificate",
     "add_leave",
     "add_placement",
+    "add_role",
     "at_risk",
+    "audit_csv",
+    "audit_trail",
     "bt_overview",
     "bt_waiting",
     "can_read",
@@ -122,6 +134,7 @@ __all__ = [
     "delmal_detail",
     "delmal_long",
     "enrol_intressent",
+    "export_audit_csv",
     "expected_specialists",
     "handledare_for",
     "intressent_history",
@@ -132,10 +145,14 @@ __all__ = [
     "pending_signatures",
     "progress_bins",
     "readiness",
+    "reissue_certificate",
+    "remove_role",
     "request_signature",
     "return_certificate",
+    "role_assignments",
     "run_import",
     "sign_certificate",
+    "signers_for",
     "supervisor_table",
     "timeline",
     "trainee_name",
@@ -147,5 +164,6 @@ __all__ = [
     "update_certificate",
     "update_intressent_documents",
     "visible_trainees",
+    "void_certificate",
     "what_if",
 ]

@@ -1,12 +1,16 @@
 """Writes to a trainee's record (placements, leave, certificates) and the certificate sign-off workflow.
 
 The ST-läkare adds placements, leave and certificates (as 'utkast') and sends an unsigned certificate
-to one of their current handledare, who signs it (after which it is locked) or returns it with a
-comment. Each write runs in one transaction and records an ``audit_log`` row.
+to one of their current handledare (or, for a certificate of fullgjord BT/ST, to a verksamhetschef of
+their unit), who signs it (after which it is locked) or returns it with a comment. A signed
+certificate is never edited: the signer, a studierektor or an administrator voids it with a reason
+('makulerat', final) and the trainee reissues a new draft to go through the flow again. Each write
+runs in one transaction and records an ``audit_log`` row.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from collections.abc import Mapping, Sequence
 from datetime import date
@@ -21,7 +25,7 @@ from tracker.domain import SUMMARY_TYPES
 from tracker.records import load_record
 from tracker.schemas import RowError
 from tracker.services._common import _audit, _certificate_lists, _date_columns, _query, _row, _today
-from tracker.services.access import AccessDenied, _require_own_write
+from tracker.services.access import AccessDenied, _office_units_sql, _require_own_write, _require_read
 from tracker.services.trainees import _requirements, handledare_for
 from tracker.services.validation import CERTIFICATE_INPUT, LEAVE_INPUT, PLACEMENT_INPUT, InputError, _validate
 
@@ -248,11 +252,44 @@ def update_certificate(
         )
 
 
-def request_signature(con: Connection, actor: Actor, certificate_id: str, handledare_person_id: str) -> None:
-    """Send an unsigned certificate to one of the trainee's current handledare."""
-    before, trainee_id = _own_unsent_certificate(con, actor, certificate_id, "Intyget är redan skickat för signering.")
+# Certificate types a verksamhetschef of the trainee's unit may sign (besides the handledare).
+VERKSAMHETSCHEF_TYPES: tuple[str, ...] = ("fullgjord_bt", "fullgjord_st")
+
+
+def _unit_chiefs(con: Connection, trainee_id: str) -> pd.DataFrame:
+    """Verksamhetschefer of the trainee's unit (person_id, name)."""
+    return _query(
+        con,
+        """SELECT DISTINCT p.person_id, p.name FROM role_assignment r
+           JOIN person p USING (person_id) JOIN trainee t ON t.unit_id = r.unit_id
+           WHERE r.role = 'verksamhetschef' AND t.trainee_id = $t ORDER BY p.name""",
+        {"t": trainee_id},
+    )
+
+
+def signers_for(con: Connection, actor: Actor, trainee_id: str, certificate_type: str) -> pd.DataFrame:
+    """Who may sign a certificate of this type now: person_id, name and role ('huvudhandledare',
+    'handledare' or 'verksamhetschef'). The trainee's current handledare, plus for fullgjord BT/ST the
+    verksamhetschefer of the trainee's unit."""
+    _require_read(con, actor, trainee_id)
     current = handledare_for(con, actor, trainee_id)
-    if handledare_person_id not in set(current["person_id"]):
+    out = pd.DataFrame({"person_id": current["person_id"], "name": current["name"], "role": current["kind"]})
+    if certificate_type in VERKSAMHETSCHEF_TYPES:
+        chiefs = _unit_chiefs(con, trainee_id).assign(role="verksamhetschef")
+        out = pd.concat([out, chiefs[~chiefs["person_id"].isin(out["person_id"])]], ignore_index=True)
+    return out.reset_index(drop=True)
+
+
+def request_signature(con: Connection, actor: Actor, certificate_id: str, handledare_person_id: str) -> None:
+    """Send an unsigned certificate to one of the trainee's current handledare (or, for fullgjord BT/ST,
+    to a verksamhetschef of the trainee's unit)."""
+    before, trainee_id = _own_unsent_certificate(con, actor, certificate_id, "Intyget är redan skickat för signering.")
+    allowed = signers_for(con, actor, trainee_id, str(before["type"]))
+    if handledare_person_id not in set(allowed["person_id"]):
+        if before["type"] in VERKSAMHETSCHEF_TYPES:
+            raise AccessDenied(
+                "Intyget kan bara skickas till din handledare eller till verksamhetschefen på din enhet."
+            )
         raise AccessDenied("Intyget kan bara skickas till någon som är din handledare just nu.")
 
     def write(cur: duckdb.DuckDBPyConnection) -> None:
@@ -289,12 +326,21 @@ def sign_certificate(con: Connection, actor: Actor, certificate_id: str, *, on: 
     day = on or _today()
     with transaction(con) as cur:
         before = _addressed_to_actor(cur, actor, certificate_id)
-        kind = _row(
+        chief = _row(
             cur,
-            """SELECT min(kind) AS kind FROM supervision WHERE trainee_id = ? AND person_id = ?""",
-            [before["trainee_id"], actor.person_id],
+            """SELECT count(*) AS n FROM role_assignment r JOIN trainee t ON t.unit_id = r.unit_id
+               WHERE r.role = 'verksamhetschef' AND r.person_id = ? AND t.trainee_id = ?""",
+            [actor.person_id, before["trainee_id"]],
         )
-        role = (kind or {}).get("kind") or "handledare"
+        if before["type"] in VERKSAMHETSCHEF_TYPES and chief and chief["n"]:
+            role = "verksamhetschef"
+        else:
+            kind = _row(
+                cur,
+                """SELECT min(kind) AS kind FROM supervision WHERE trainee_id = ? AND person_id = ?""",
+                [before["trainee_id"], actor.person_id],
+            )
+            role = (kind or {}).get("kind") or "handledare"
         cur.execute(
             """UPDATE certificate SET status = 'signerat', signed_by = ?, signed_role = ?, signed_date = ?,
                       comment = '' WHERE certificate_id = ?""",
@@ -339,3 +385,86 @@ def return_certificate(con: Connection, actor: Actor, certificate_id: str, comme
             before,
             {**before, "status": "returnerat", "comment": text},
         )
+
+
+def _may_void(con: Connection, actor: Actor, cert: Mapping[str, Any]) -> bool:
+    """The signer, or a studierektor (in that role's scope) or administrator, may void a certificate."""
+    if actor.is_admin:
+        return True
+    if cert["signer_person_id"] and cert["signer_person_id"] == actor.person_id:
+        return True
+    if "studierektor" not in actor.roles:
+        return False
+    office = _office_units_sql(dataclasses.replace(actor, roles=frozenset({"studierektor"}), unit_ids=frozenset()))
+    if office is None:
+        return False
+    sql, params = office
+    df = _query(
+        con,
+        f"SELECT count(*) AS n FROM trainee WHERE trainee_id = $tid AND unit_id IN ({sql})",
+        {**params, "tid": cert["trainee_id"]},
+    )
+    return bool(df["n"].iloc[0])
+
+
+def void_certificate(con: Connection, actor: Actor, certificate_id: str, reason: str) -> None:
+    """Void (makulera) a signed certificate, with a reason kept in its comment. Final: a voided
+    certificate no longer counts and cannot be changed; the trainee reissues a corrected one."""
+    with transaction(con) as cur:
+        before = _certificate(cur, certificate_id)
+    trainee_id = str(before["trainee_id"])
+    if not _may_void(con, actor, before):
+        raise AccessDenied("Bara den som signerade intyget, en studierektor eller en administratör kan makulera det.")
+    if before["status"] == "makulerat":
+        raise AccessDenied("Intyget är redan makulerat.")
+    if before["status"] != "signerat":
+        raise AccessDenied("Intyget är inte signerat; ett osignerat intyg ändras i stället för att makuleras.")
+    text = (reason or "").strip()
+    if not text:
+        raise InputError([RowError("intyg", 2, "comment", "ange varför intyget makuleras")])
+    with transaction(con) as cur:
+        cur.execute(
+            "UPDATE certificate SET status = 'makulerat', comment = ? WHERE certificate_id = ?",
+            [text, certificate_id],
+        )
+        _audit(
+            cur,
+            actor,
+            "void",
+            "certificate",
+            certificate_id,
+            trainee_id,
+            before,
+            {**before, "status": "makulerat", "comment": text},
+        )
+
+
+def reissue_certificate(con: Connection, actor: Actor, certificate_id: str) -> str:
+    """A new draft copy (same type, title, dates and delmål) of a voided certificate, for the trainee to
+    correct and send for signature again. Returns the new certificate's id."""
+    with transaction(con) as cur:
+        old = _certificate(cur, certificate_id)
+    trainee_id = str(old["trainee_id"])
+    _require_own_write(con, actor, trainee_id)
+    if old["status"] != "makulerat":
+        raise AccessDenied("Bara ett makulerat intyg kan utfärdas på nytt.")
+    cid = f"{trainee_id}-{uuid.uuid4().hex[:8]}"
+    values = {
+        "type": old["type"],
+        "title": old["title"],
+        "start_date": old["start_date"],
+        "end_date": old["end_date"],
+        "delmal": list(old["delmal"]),
+        "status": "utkast",
+        "replaces": certificate_id,
+    }
+    with transaction(con) as cur:
+        cur.execute(
+            """INSERT INTO certificate (certificate_id, trainee_id, type, title, start_date, end_date, status)
+               VALUES (?, ?, ?, ?, ?, ?, 'utkast')""",
+            [cid, trainee_id, old["type"], old["title"], old["start_date"], old["end_date"]],
+        )
+        for code in old["delmal"]:
+            cur.execute("INSERT INTO certificate_delmal VALUES (?, ?)", [cid, code])
+        _audit(cur, actor, "reissue", "certificate", cid, trainee_id, None, values)
+    return cid

@@ -1,0 +1,97 @@
+"""People and their role assignments: listing, adding and removing roles (administrators only, audited)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from tracker.auth import Actor
+from tracker.db import Connection, NotFoundError, transaction
+from tracker.domain import ROLES
+from tracker.schemas import RowError
+from tracker.services._common import _audit, _query, _row
+from tracker.services.access import AccessDenied
+from tracker.services.validation import InputError
+
+_ADMIN_ONLY = "Användare och roller hanteras av administratörer."
+
+
+def _require_admin(actor: Actor) -> None:
+    if not actor.is_admin:
+        raise AccessDenied(_ADMIN_ONLY)
+
+
+def role_assignments(con: Connection, actor: Actor) -> pd.DataFrame:
+    """Every person with their role assignments (one row per assignment; people without roles once)."""
+    _require_admin(actor)
+    return _query(
+        con,
+        """SELECT p.person_id, p.name, p.email, r.role_assignment_id, r.role, r.region_id, r.area, r.unit_id,
+                  u.name AS unit_name
+           FROM person p LEFT JOIN role_assignment r USING (person_id) LEFT JOIN unit u ON u.unit_id = r.unit_id
+           ORDER BY p.name, p.person_id, r.role, r.role_assignment_id""",
+    )
+
+
+def add_role(
+    con: Connection,
+    actor: Actor,
+    person_id: str,
+    role: str,
+    *,
+    region_id: str | None = None,
+    area: str | None = None,
+    unit_id: str | None = None,
+) -> int:
+    """Give a person a role (studierektor: a region and/or area; verksamhetschef: a unit). Returns its id."""
+    _require_admin(actor)
+    errors: list[RowError] = []
+    if role not in ROLES:
+        errors.append(RowError("roll", 2, "role", "okänd roll"))
+    if role == "studierektor" and not (region_id or area):
+        errors.append(RowError("roll", 2, "region_id", "en studierektor behöver en region eller ett område"))
+    if role == "verksamhetschef" and not unit_id:
+        errors.append(RowError("roll", 2, "unit_id", "en verksamhetschef behöver en enhet"))
+    if errors:
+        raise InputError(errors)
+    values: dict[str, Any] = {
+        "person_id": person_id,
+        "role": role,
+        "region_id": region_id or None,
+        "area": area or None,
+        "unit_id": unit_id or None,
+    }
+    with transaction(con) as cur:
+        if _row(cur, "SELECT person_id FROM person WHERE person_id = ?", [person_id]) is None:
+            raise NotFoundError(f"Personen {person_id} finns inte.")
+        same = _row(
+            cur,
+            """SELECT count(*) AS n FROM role_assignment WHERE person_id = ? AND role = ?
+               AND region_id IS NOT DISTINCT FROM ? AND area IS NOT DISTINCT FROM ? AND unit_id IS NOT DISTINCT FROM ?""",
+            [person_id, role, values["region_id"], values["area"], values["unit_id"]],
+        )
+        if same and same["n"]:
+            raise InputError([RowError("roll", 2, "role", "personen har redan den rollen")])
+        row = cur.execute(
+            """INSERT INTO role_assignment (person_id, role, region_id, area, unit_id) VALUES (?, ?, ?, ?, ?)
+               RETURNING role_assignment_id""",
+            [person_id, role, values["region_id"], values["area"], values["unit_id"]],
+        ).fetchone()
+        assert row is not None
+        rid = int(row[0])
+        _audit(cur, actor, "add_role", "role_assignment", str(rid), None, None, values)
+    return rid
+
+
+def remove_role(con: Connection, actor: Actor, role_assignment_id: int) -> None:
+    """Remove a role assignment; an administrator cannot remove their own admin role."""
+    _require_admin(actor)
+    with transaction(con) as cur:
+        before = _row(cur, "SELECT * FROM role_assignment WHERE role_assignment_id = ?", [role_assignment_id])
+        if before is None:
+            raise NotFoundError(f"Rolltilldelningen {role_assignment_id} finns inte.")
+        if before["role"] == "admin" and before["person_id"] == actor.person_id:
+            raise AccessDenied("Du kan inte ta bort din egen administratörsroll.")
+        cur.execute("DELETE FROM role_assignment WHERE role_assignment_id = ?", [role_assignment_id])
+        _audit(cur, actor, "remove_role", "role_assignment", str(role_assignment_id), None, before, None)
