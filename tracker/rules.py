@@ -371,15 +371,21 @@ def _at_progress(rec: TraineeRecord, as_of: date) -> ATProgress | None:
 
 
 def _lower_first(label: str) -> str:
+    """'Kurs' -> 'kurs' inside a sentence; codes and names further on keep their case."""
     return label[:1].lower() + label[1:]
 
 
-def missing_sentence_for_delmal(rec: TraineeRecord, req: Requirement) -> str:
+def missing_activities(rec: TraineeRecord, req: Requirement) -> str:
+    """The activity types still lacking a signed certificate, as Swedish text ('' when none)."""
     groups = missing_types(rec, req)
-    if not groups:
+    return ", ".join(" eller ".join(_lower_first(TYPE_LABELS.get(t, t)) for t in g) for g in groups)
+
+
+def missing_sentence_for_delmal(rec: TraineeRecord, req: Requirement) -> str:
+    lacking = missing_activities(rec, req)
+    if not lacking:
         return f"Delmål {req.code} är inte uppfyllt."
-    parts = [" eller ".join(_lower_first(TYPE_LABELS.get(t, t)) for t in g) for g in groups]
-    return f"Delmål {req.code} är inte uppfyllt: signerat intyg saknas för {', '.join(parts)}."
+    return f"Delmål {req.code} är inte uppfyllt: signerat intyg saknas för {lacking}."
 
 
 def compute_progress(

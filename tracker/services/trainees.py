@@ -27,7 +27,7 @@ from tracker.domain import (
 )
 from tracker.progress import progress_for, progress_for_record
 from tracker.records import load_record
-from tracker.rules import Progress, Requirement, missing_types, resolve_regulation, sv_number
+from tracker.rules import Progress, Requirement, missing_activities, resolve_regulation, sv_number
 from tracker.services._common import (
     _DELMAL_LISTS_SQL,
     _certificate_lists,
@@ -245,11 +245,8 @@ def delmal_detail(con: Connection, actor: Actor, trainee_id: str, as_of: date) -
         req = reqs.get(code)
         if req is None or statuses.get(code) == STATUS_UPPFYLLT:
             return ""
-        groups = missing_types(rec, req)
-        if not groups:
-            return ""
-        parts = [" eller ".join(_lower_first(TYPE_LABELS.get(t, t)) for t in g) for g in groups]
-        return "Signerat intyg saknas för " + ", ".join(parts) + "."
+        lacking = missing_activities(rec, req)
+        return f"Signerat intyg saknas för {lacking}." if lacking else ""
 
     table["status"] = table["code"].map(lambda c: statuses.get(c, STATUS_EJ))
     table["certificates"] = table["code"].map(covering)
@@ -257,13 +254,6 @@ def delmal_detail(con: Connection, actor: Actor, trainee_id: str, as_of: date) -
     table["kompetenskrav"] = table["code"].map(lambda c: texts.get(c, ((), ()))[0])
     table["activities"] = table["code"].map(lambda c: texts.get(c, ((), ()))[1])
     return table
-
-
-def _lower_first(text: str) -> str:
-    """'Kurs' -> 'kurs', but 'Delmål STa3 Medicinsk vetenskap' keeps its code and name."""
-    if " ST" in text or " BT" in text:
-        return text
-    return text[:1].lower() + text[1:]
 
 
 def readiness(progress: Progress) -> list[tuple[bool, str, list[str]]]:
