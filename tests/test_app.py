@@ -51,6 +51,17 @@ def app_env(seeded: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     st.cache_data.clear()
 
 
+@pytest.fixture
+def wcon(seeded: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Connection]:
+    """A writable copy of the demo database, so that the other tests keep the seeded state."""
+    copy = tmp_path / "write.duckdb"
+    shutil.copy(seeded, copy)
+    monkeypatch.setenv("TRACKER_DB", str(copy))
+    c = connect(copy)
+    yield c
+    c.close()
+
+
 def person(con: Connection, email: str) -> str:
     row = con.execute("SELECT person_id FROM person WHERE email = ?", [email]).fetchone()
     assert row is not None
@@ -272,34 +283,24 @@ def test_handledare_table_lists_exactly_the_assigned_trainees(con: Connection) -
     assert not [b for b in at.button if b.label in ("Spara placering", "Skicka för signering")]
 
 
-def test_handledare_pages_and_sign_flow(
-    con: Connection, seeded: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # Writes go to a copy so the other tests keep the seeded state.
-    copy = tmp_path / "write.duckdb"
-    shutil.copy(seeded, copy)
-    monkeypatch.setenv("TRACKER_DB", str(copy))
-    wcon = connect(copy)
-    try:
-        at = signed_in(wcon, "handledare@demo.se", "att_signera")
-        pid = at.session_state["person_id"]
-        pending = wcon.execute(
-            "SELECT certificate_id FROM certificate WHERE status = 'skickat' AND signer_person_id = ? ",
-            [pid],
-        ).fetchall()
-        assert int(metrics(at)["Intyg som väntar på dig"]) == len(pending)
-        assert pending, "the demo gives the handledare something to sign"
-        signs = [b for b in at.button if b.label == "Signera"]
-        signs[0].click().run()
-        assert not at.exception
-        assert any("signerat" in s.value for s in at.success)
-        assert int(metrics(at)["Intyg som väntar på dig"]) == len(pending) - 1
-        audit = wcon.execute(
-            "SELECT count(*) FROM audit_log WHERE action = 'sign' AND actor_person_id = ?", [pid]
-        ).fetchone()[0]
-        assert audit == 1
-    finally:
-        wcon.close()
+def test_handledare_pages_and_sign_flow(wcon: Connection) -> None:
+    at = signed_in(wcon, "handledare@demo.se", "att_signera")
+    pid = at.session_state["person_id"]
+    pending = wcon.execute(
+        "SELECT certificate_id FROM certificate WHERE status = 'skickat' AND signer_person_id = ? ",
+        [pid],
+    ).fetchall()
+    assert int(metrics(at)["Intyg som väntar på dig"]) == len(pending)
+    assert pending, "the demo gives the handledare something to sign"
+    signs = [b for b in at.button if b.label == "Signera"]
+    signs[0].click().run()
+    assert not at.exception
+    assert any("signerat" in s.value for s in at.success)
+    assert int(metrics(at)["Intyg som väntar på dig"]) == len(pending) - 1
+    audit = wcon.execute(
+        "SELECT count(*) FROM audit_log WHERE action = 'sign' AND actor_person_id = ?", [pid]
+    ).fetchone()[0]
+    assert audit == 1
 
 
 # --- utbildningsenhet -------------------------------------------------------------------------
@@ -378,56 +379,47 @@ def test_verksamhetschef_sees_office_pages_but_no_import(con: Connection) -> Non
         at.switch_page(f"{PAGES}/importera.py")
 
 
-def test_trainee_adds_a_placement_through_the_form(
-    seeded: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    copy = tmp_path / "write.duckdb"
-    shutil.copy(seeded, copy)
-    monkeypatch.setenv("TRACKER_DB", str(copy))
-    wcon = connect(copy)
-    try:
-        at = signed_in(wcon, "st@demo.se", "intyg")
-        tid = wcon.execute(
-            "SELECT trainee_id FROM trainee JOIN person USING (person_id) WHERE email = 'st@demo.se'"
-        ).fetchone()[0]
-        before = progress_for(wcon, tid, TODAY).service_months
-        # A bad period first: the form shows the row errors and nothing is written.
-        form = at.get("form")
-        placement = next(f for f in form if f.proto.form.form_id == "add_placement")
-        placement.text_input[0].input("Medicinkliniken")
-        dates = placement.date_input
-        dates[0].set_value(date(2019, 2, 1))
-        dates[1].set_value(date(2019, 1, 1))
-        button(at, "Spara placering").click().run()
-        assert not at.exception
-        assert any("kunde inte sparas" in e.value for e in at.error)
-        assert "Slutdatum" in set(at.dataframe[-1].value["Fält"])
-        assert progress_for(wcon, tid, TODAY).service_months == before
-        # Then a correct one: two full calendar months after the legitimation date, before any other
-        # placement, so it adds exactly 2 months at 100 %.
-        legit, first = wcon.execute(
-            "SELECT t.legitimation_date, min(p.start_date) FROM trainee t JOIN placement p USING (trainee_id) "
-            "WHERE t.trainee_id = ? GROUP BY ALL",
-            [tid],
-        ).fetchone()
-        start = date(legit.year + (legit.month // 12), legit.month % 12 + 1, 1)
-        end = date(start.year + (start.month + 1) // 12, (start.month + 1) % 12 + 1, 1) - timedelta(days=1)
-        if end >= first:
-            pytest.skip("the demo trainee has no free two months between legitimation and the first placement")
-        placement = next(f for f in at.get("form") if f.proto.form.form_id == "add_placement")
-        placement.date_input[0].set_value(start)
-        placement.date_input[1].set_value(end)
-        button(at, "Spara placering").click().run()
-        assert not at.exception
-        assert any("Placeringen är sparad" in s.value for s in at.success)
-        after = progress_for(wcon, tid, TODAY).service_months
-        assert after - before == 2
-        at.switch_page(f"{PAGES}/oversikt.py").run()
-        p = progress_for(wcon, tid, TODAY)
-        assert metrics(at)["Tillgodoräknad tid"] == f"{fmt.num(p.counted_months)} av {fmt.num(p.required_months)} mån"
-        assert wcon.execute("SELECT count(*) FROM audit_log WHERE entity = 'placement'").fetchone()[0] == 1
-    finally:
-        wcon.close()
+def test_trainee_adds_a_placement_through_the_form(wcon: Connection) -> None:
+    at = signed_in(wcon, "st@demo.se", "intyg")
+    tid = wcon.execute(
+        "SELECT trainee_id FROM trainee JOIN person USING (person_id) WHERE email = 'st@demo.se'"
+    ).fetchone()[0]
+    before = progress_for(wcon, tid, TODAY).service_months
+    # A bad period first: the form shows the row errors and nothing is written.
+    form = at.get("form")
+    placement = next(f for f in form if f.proto.form.form_id == "add_placement")
+    placement.text_input[0].input("Medicinkliniken")
+    dates = placement.date_input
+    dates[0].set_value(date(2019, 2, 1))
+    dates[1].set_value(date(2019, 1, 1))
+    button(at, "Spara placering").click().run()
+    assert not at.exception
+    assert any("kunde inte sparas" in e.value for e in at.error)
+    assert "Slutdatum" in set(at.dataframe[-1].value["Fält"])
+    assert progress_for(wcon, tid, TODAY).service_months == before
+    # Then a correct one: two full calendar months after the legitimation date, before any other
+    # placement, so it adds exactly 2 months at 100 %.
+    legit, first = wcon.execute(
+        "SELECT t.legitimation_date, min(p.start_date) FROM trainee t JOIN placement p USING (trainee_id) "
+        "WHERE t.trainee_id = ? GROUP BY ALL",
+        [tid],
+    ).fetchone()
+    start = date(legit.year + (legit.month // 12), legit.month % 12 + 1, 1)
+    end = date(start.year + (start.month + 1) // 12, (start.month + 1) % 12 + 1, 1) - timedelta(days=1)
+    if end >= first:
+        pytest.skip("the demo trainee has no free two months between legitimation and the first placement")
+    placement = next(f for f in at.get("form") if f.proto.form.form_id == "add_placement")
+    placement.date_input[0].set_value(start)
+    placement.date_input[1].set_value(end)
+    button(at, "Spara placering").click().run()
+    assert not at.exception
+    assert any("Placeringen är sparad" in s.value for s in at.success)
+    after = progress_for(wcon, tid, TODAY).service_months
+    assert after - before == 2
+    at.switch_page(f"{PAGES}/oversikt.py").run()
+    p = progress_for(wcon, tid, TODAY)
+    assert metrics(at)["Tillgodoräknad tid"] == f"{fmt.num(p.counted_months)} av {fmt.num(p.required_months)} mån"
+    assert wcon.execute("SELECT count(*) FROM audit_log WHERE entity = 'placement'").fetchone()[0] == 1
 
 
 OIDC_SECRETS = {
@@ -473,67 +465,49 @@ def test_organisation_login_maps_the_verified_email_to_a_person(con: Connection)
 # --- voiding, reissuing and the log -----------------------------------------------------------
 
 
-def test_handledare_voids_a_signed_certificate_and_the_trainee_reissues_it(
-    seeded: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    copy = tmp_path / "write.duckdb"
-    shutil.copy(seeded, copy)
-    monkeypatch.setenv("TRACKER_DB", str(copy))
-    wcon = connect(copy)
-    try:
-        at = signed_in(wcon, "handledare@demo.se", "mina_st_lakare")
-        pid = at.session_state["person_id"]
-        names = list(at.dataframe[0].value["Namn"])
-        row = wcon.execute(
-            """SELECT c.certificate_id, t.name, t.trainee_id FROM certificate c JOIN trainee t USING (trainee_id)
-               WHERE c.status = 'signerat' AND c.signer_person_id = ? AND list_contains(?, t.name)
-               ORDER BY c.certificate_id LIMIT 1""",
-            [pid, names],
-        ).fetchone()
-        if row is None:
-            pytest.skip("the demo handledare has signed nothing for a current trainee")
-        cid, name, tid = row
-        at.selectbox(key="tl_open_True").select(next(t for t in at.selectbox(key="tl_open_True").options if t == name))
-        at.run()
-        assert not at.exception
-        form = next(f for f in at.get("form") if f.proto.form.form_id == f"void_{tid}")
-        form.selectbox[0].set_value(cid)
-        form.text_area[0].input("Fel period")
-        button(at, "Makulera").click().run()
-        assert not at.exception
-        assert any("makulerat" in s.value for s in at.success)
-        assert wcon.execute(
-            "SELECT status, comment FROM certificate WHERE certificate_id = ?", [cid]
-        ).fetchone() == ("makulerat", "Fel period")
-        assert wcon.execute(
-            "SELECT count(*) FROM audit_log WHERE action = 'void' AND entity_id = ? AND actor_person_id = ?", [cid, pid]
-        ).fetchone() == (1,)
-    finally:
-        wcon.close()
+def test_handledare_voids_a_signed_certificate_and_the_trainee_reissues_it(wcon: Connection) -> None:
+    at = signed_in(wcon, "handledare@demo.se", "mina_st_lakare")
+    pid = at.session_state["person_id"]
+    names = list(at.dataframe[0].value["Namn"])
+    row = wcon.execute(
+        """SELECT c.certificate_id, t.name, t.trainee_id FROM certificate c JOIN trainee t USING (trainee_id)
+           WHERE c.status = 'signerat' AND c.signer_person_id = ? AND list_contains(?, t.name)
+           ORDER BY c.certificate_id LIMIT 1""",
+        [pid, names],
+    ).fetchone()
+    if row is None:
+        pytest.skip("the demo handledare has signed nothing for a current trainee")
+    cid, name, tid = row
+    at.selectbox(key="tl_open_True").select(next(t for t in at.selectbox(key="tl_open_True").options if t == name))
+    at.run()
+    assert not at.exception
+    form = next(f for f in at.get("form") if f.proto.form.form_id == f"void_{tid}")
+    form.selectbox[0].set_value(cid)
+    form.text_area[0].input("Fel period")
+    button(at, "Makulera").click().run()
+    assert not at.exception
+    assert any("makulerat" in s.value for s in at.success)
+    assert wcon.execute(
+        "SELECT status, comment FROM certificate WHERE certificate_id = ?", [cid]
+    ).fetchone() == ("makulerat", "Fel period")
+    assert wcon.execute(
+        "SELECT count(*) FROM audit_log WHERE action = 'void' AND entity_id = ? AND actor_person_id = ?", [cid, pid]
+    ).fetchone() == (1,)
 
 
-def test_trainee_sees_a_voided_certificate_and_reissues_it(
-    seeded: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    copy = tmp_path / "write.duckdb"
-    shutil.copy(seeded, copy)
-    monkeypatch.setenv("TRACKER_DB", str(copy))
-    wcon = connect(copy)
-    try:
-        cid = wcon.execute(
-            """SELECT c.certificate_id FROM certificate c JOIN trainee t USING (trainee_id) JOIN person p USING (person_id)
-               WHERE p.email = 'st@demo.se' AND c.status = 'signerat' ORDER BY c.certificate_id LIMIT 1"""
-        ).fetchone()[0]
-        wcon.execute("UPDATE certificate SET status = 'makulerat', comment = 'Fel datum' WHERE certificate_id = ?", [cid])
-        at = signed_in(wcon, "st@demo.se", "intyg")
-        assert any("Makulerad" in m.value for m in at.markdown)
-        assert any("Skäl till makulering: Fel datum" in c.value for c in at.caption)
-        at.button(key=f"reissue_{cid}").click().run()
-        assert not at.exception
-        assert any("nytt utkast" in s.value for s in at.success)
-        assert wcon.execute("SELECT count(*) FROM audit_log WHERE action = 'reissue'").fetchone() == (1,)
-    finally:
-        wcon.close()
+def test_trainee_sees_a_voided_certificate_and_reissues_it(wcon: Connection) -> None:
+    cid = wcon.execute(
+        """SELECT c.certificate_id FROM certificate c JOIN trainee t USING (trainee_id) JOIN person p USING (person_id)
+           WHERE p.email = 'st@demo.se' AND c.status = 'signerat' ORDER BY c.certificate_id LIMIT 1"""
+    ).fetchone()[0]
+    wcon.execute("UPDATE certificate SET status = 'makulerat', comment = 'Fel datum' WHERE certificate_id = ?", [cid])
+    at = signed_in(wcon, "st@demo.se", "intyg")
+    assert any("Makulerad" in m.value for m in at.markdown)
+    assert any("Skäl till makulering: Fel datum" in c.value for c in at.caption)
+    at.button(key=f"reissue_{cid}").click().run()
+    assert not at.exception
+    assert any("nytt utkast" in s.value for s in at.success)
+    assert wcon.execute("SELECT count(*) FROM audit_log WHERE action = 'reissue'").fetchone() == (1,)
 
 
 @pytest.mark.parametrize("email", ["st@demo.se", "studierektor@demo.se", "admin@demo.se", "handledare@demo.se"])
@@ -550,34 +524,27 @@ def test_log_page_renders_with_a_download(con: Connection, email: str) -> None:
 
 
 def test_admin_gives_and_removes_a_role(
-    con: Connection, seeded: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    wcon: Connection, con: Connection, seeded: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    copy = tmp_path / "write.duckdb"
-    shutil.copy(seeded, copy)
-    monkeypatch.setenv("TRACKER_DB", str(copy))
-    wcon = connect(copy)
-    try:
-        at = signed_in(wcon, "admin@demo.se", "anvandare")
-        assert at.title[0].value == "Användare och roller"
-        target = person(wcon, "st@demo.se")
-        form = next(f for f in at.get("form") if f.proto.form.form_id == "add_role")
-        form.selectbox[0].set_value(target)
-        form.selectbox[1].set_value("handledare")
-        button(at, "Lägg till roll").click().run()
-        assert not at.exception
-        assert any("Handledare är tillagd" in s.value for s in at.success)
-        rid = wcon.execute(
-            "SELECT role_assignment_id FROM role_assignment WHERE person_id = ? AND role = 'handledare'", [target]
-        ).fetchone()[0]
-        form = next(f for f in at.get("form") if f.proto.form.form_id == "remove_role")
-        form.selectbox[0].set_value(rid)
-        button(at, "Ta bort roll").click().run()
-        assert not at.exception
-        assert wcon.execute("SELECT count(*) FROM role_assignment WHERE role_assignment_id = ?", [rid]).fetchone() == (0,)
-        actions = [r[0] for r in wcon.execute("SELECT action FROM audit_log ORDER BY audit_id").fetchall()]
-        assert actions == ["add_role", "remove_role"]
-    finally:
-        wcon.close()
+    at = signed_in(wcon, "admin@demo.se", "anvandare")
+    assert at.title[0].value == "Användare och roller"
+    target = person(wcon, "st@demo.se")
+    form = next(f for f in at.get("form") if f.proto.form.form_id == "add_role")
+    form.selectbox[0].set_value(target)
+    form.selectbox[1].set_value("handledare")
+    button(at, "Lägg till roll").click().run()
+    assert not at.exception
+    assert any("Handledare är tillagd" in s.value for s in at.success)
+    rid = wcon.execute(
+        "SELECT role_assignment_id FROM role_assignment WHERE person_id = ? AND role = 'handledare'", [target]
+    ).fetchone()[0]
+    form = next(f for f in at.get("form") if f.proto.form.form_id == "remove_role")
+    form.selectbox[0].set_value(rid)
+    button(at, "Ta bort roll").click().run()
+    assert not at.exception
+    assert wcon.execute("SELECT count(*) FROM role_assignment WHERE role_assignment_id = ?", [rid]).fetchone() == (0,)
+    actions = [r[0] for r in wcon.execute("SELECT action FROM audit_log ORDER BY audit_id").fetchall()]
+    assert actions == ["add_role", "remove_role"]
     monkeypatch.setenv("TRACKER_DB", str(seeded))
     at = signed_in(con, "studierektor@demo.se")
     with pytest.raises(ValueError):
