@@ -31,22 +31,22 @@ SUPERVISOR_PAGES = {"Mina ST-läkare", "Att signera"}
 EXPECTED: dict[str, dict[str, set[str]]] = {
     "st": {
         "sections": {"Min ST"},
-        "pages": OWN_PAGES,
-        "absent": SUPERVISOR_PAGES | OFFICE_PAGES | {"Import"},
+        "pages": OWN_PAGES | {"Logg"},
+        "absent": SUPERVISOR_PAGES | OFFICE_PAGES | {"Import", "Användare och roller"},
     },
     "handledare": {
         "sections": {"Mina ST-läkare"},
-        "pages": SUPERVISOR_PAGES,
-        "absent": OWN_PAGES | OFFICE_PAGES | {"Import"},
+        "pages": SUPERVISOR_PAGES | {"Logg"},
+        "absent": OWN_PAGES | OFFICE_PAGES | {"Import", "Användare och roller"},
     },
     "studierektor": {
         "sections": {"Utbildningsenhet"},
-        "pages": OFFICE_PAGES | {"Import"},
-        "absent": OWN_PAGES | SUPERVISOR_PAGES,
+        "pages": OFFICE_PAGES | {"Import", "Logg"},
+        "absent": OWN_PAGES | SUPERVISOR_PAGES | {"Användare och roller"},
     },
     "admin": {
         "sections": {"Utbildningsenhet"},
-        "pages": OFFICE_PAGES | {"Import"},
+        "pages": OFFICE_PAGES | {"Import", "Logg", "Användare och roller"},
         "absent": OWN_PAGES | SUPERVISOR_PAGES,
     },
 }
