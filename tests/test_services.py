@@ -836,3 +836,21 @@ def test_only_admin_manages_roles_and_every_change_is_audited(con: Connection) -
         ("add_role", "pAdm", "role_assignment", str(rid)),
         ("remove_role", "pAdm", "role_assignment", str(rid)),
     ]
+
+
+def test_admin_replaces_the_catalogue_and_it_is_audited(con: Connection) -> None:
+    import json
+    from pathlib import Path
+
+    data = json.loads((Path(__file__).resolve().parents[1] / "data" / "catalogue.json").read_text(encoding="utf-8"))
+    allm = next(s for s in data["specialties"] if s["name"] == "Allmänmedicin")
+    allm["regulations"]["HSLF-FS 2021:8"]["delmal"] = allm["regulations"]["HSLF-FS 2021:8"]["delmal"][:3]
+    payload = json.dumps(data, ensure_ascii=False).encode()
+    with pytest.raises(AccessDenied):
+        services.replace_catalogue(con, actor(con, "pS"), payload)
+    with pytest.raises(services.InputError):
+        services.replace_catalogue(con, actor(con, "pAdm"), b'{"format": 99}')
+    services.replace_catalogue(con, actor(con, "pAdm"), payload)
+    codes = services.trainee_overview(con, actor(con, "pAdm"), "TA", TODAY).delmal
+    assert [c for c in codes if c.startswith("STc")] == ["STc1", "STc2", "STc3"]
+    assert [r[:3] for r in audit_rows(con, "replace")] == [("pAdm", "catalogue", "catalogue")]

@@ -31,6 +31,12 @@ def load_catalogue(con: Connection, catalogue: Catalogue | None = None, path: st
     no longer in the catalogue simply stops counting toward an applicable delmål.
     """
     cat = catalogue or Catalogue.load(path)
+    with transaction(con) as cur:
+        return write_catalogue(cur, cat)
+
+
+def write_catalogue(cur: duckdb.DuckDBPyConnection, cat: Catalogue) -> int:
+    """``load_catalogue`` inside the caller's transaction."""
     specialty_rows = [(s.name, s.kind, ";".join(s.requires_bas)) for s in cat.specialties]
     delmal_rows: list[tuple[object, ...]] = []
     req_rows: list[tuple[object, ...]] = []
@@ -49,13 +55,12 @@ def load_catalogue(con: Connection, catalogue: Catalogue | None = None, path: st
             add(reg, s.name, cat.delmal_for(s.name, reg), cat.is_verified(s.name, reg))
     add(REGULATIONS[1], BT_SPECIALTY, cat.bt_delmal(), False)
 
-    with transaction(con) as cur:
-        cur.execute("DELETE FROM catalogue_requirement")
-        cur.execute("DELETE FROM catalogue_delmal")
-        cur.execute("DELETE FROM catalogue_specialty")
-        cur.executemany("INSERT INTO catalogue_specialty VALUES (?, ?, ?)", specialty_rows)
-        _bulk_insert(cur, "catalogue_delmal", delmal_rows)
-        _bulk_insert(cur, "catalogue_requirement", req_rows)
+    cur.execute("DELETE FROM catalogue_requirement")
+    cur.execute("DELETE FROM catalogue_delmal")
+    cur.execute("DELETE FROM catalogue_specialty")
+    cur.executemany("INSERT INTO catalogue_specialty VALUES (?, ?, ?)", specialty_rows)
+    _bulk_insert(cur, "catalogue_delmal", delmal_rows)
+    _bulk_insert(cur, "catalogue_requirement", req_rows)
     return len(delmal_rows)
 
 

@@ -66,7 +66,7 @@ from tracker.services.records import (
     update_certificate,
     void_certificate,
 )
-from tracker.services.roles import add_role, remove_role, role_assignments
+from tracker.services.roles import add_role, remove_role, replace_catalogue, role_assignments
 from tracker.services.trainees import (
     STATUS_LABELS,
     PlannedLeave,
@@ -147,6 +147,7 @@ __all__ = [
     "readiness",
     "reissue_certificate",
     "remove_role",
+    "replace_catalogue",
     "request_signature",
     "return_certificate",
     "role_assignments",

@@ -38,6 +38,7 @@ ACTION_LABELS: dict[str, str] = {
     "import": "Importerade",
     "add_role": "Gav roll",
     "remove_role": "Tog bort roll",
+    "replace": "Ersatte",
 }
 
 ENTITY_LABELS: dict[str, str] = {

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from typing import Any
 
 import pandas as pd
 
+from tracker import catalogue_store
 from tracker.auth import Actor
+from tracker.catalogue import Catalogue, CatalogueError
 from tracker.db import Connection, NotFoundError, transaction
 from tracker.domain import ROLES
 from tracker.schemas import RowError
@@ -15,6 +19,9 @@ from tracker.services.access import AccessDenied
 from tracker.services.validation import InputError
 
 _ADMIN_ONLY = "Användare och roller hanteras av administratörer."
+
+
+MAX_CATALOGUE_BYTES = 20 * 1024 * 1024
 
 
 def _require_admin(actor: Actor) -> None:
@@ -95,3 +102,25 @@ def remove_role(con: Connection, actor: Actor, role_assignment_id: int) -> None:
             raise AccessDenied("Du kan inte ta bort din egen administratörsroll.")
         cur.execute("DELETE FROM role_assignment WHERE role_assignment_id = ?", [role_assignment_id])
         _audit(cur, actor, "remove_role", "role_assignment", str(role_assignment_id), None, before, None)
+
+
+def replace_catalogue(con: Connection, actor: Actor, data: bytes) -> int:
+    """Replace the delmål catalogue with an uploaded catalogue file (administrators). Returns delmål rows."""
+    _require_admin(actor)
+    if len(data) > MAX_CATALOGUE_BYTES:
+        raise InputError([RowError("katalog", 1, "-", "filen är större än 20 MB")])
+    fd, name = tempfile.mkstemp(suffix=".json")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        try:
+            cat = Catalogue.load(name)
+        except CatalogueError as exc:
+            raise InputError([RowError("katalog", 1, "-", str(exc))]) from None
+    finally:
+        os.unlink(name)
+    with transaction(con) as cur:
+        n = catalogue_store.write_catalogue(cur, cat)
+        _audit(cur, actor, "replace", "catalogue", "catalogue", None, None,
+               {"delmal": n, "specialties": len(cat.specialties), "corrections": len(cat.corrections)})
+    return n
