@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime
 from fractions import Fraction
 
 import pandas as pd
 
+from tracker.domain import as_date
 from tracker.rules import sv_number
 
 MONTHS = (
@@ -27,24 +27,9 @@ MONTHS = (
 DASH = "–"
 
 
-def _as_date(d: object) -> date | None:
-    if d is None or d is pd.NaT:
-        return None
-    if isinstance(d, datetime):
-        return d.date()
-    if isinstance(d, date):
-        return d
-    if isinstance(d, str) and d:
-        try:
-            return date.fromisoformat(d[:10])
-        except ValueError:
-            return None
-    return None
-
-
 def sv_date(d: object) -> str:
     """'30 juni 2024'; a dash for a missing date."""
-    day = _as_date(d)
+    day = as_date(d)
     if day is None:
         return DASH
     return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
@@ -52,7 +37,7 @@ def sv_date(d: object) -> str:
 
 def iso_date(d: object) -> str:
     """'2024-06-30'; a dash for a missing date (for tables, where ISO sorts and reads well)."""
-    day = _as_date(d)
+    day = as_date(d)
     return day.isoformat() if day else DASH
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from fractions import Fraction
 
 import pytest
@@ -308,3 +308,26 @@ def test_2021_trainee_is_ready_to_apply_when_everything_holds() -> None:  # RULE
     # one day earlier than the approval date, BT is not yet approved
     early = compute_progress(rec, D("2022-08-31"), (Requirement("STa1", (("kurs",),)),), BT_REQS)
     assert early.bt is not None and not early.bt.approved
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (D("2024-02-29"), D("2024-02-29")),
+        (datetime(2024, 2, 29, 13, 5), D("2024-02-29")),
+        ("2024-02-29", D("2024-02-29")),
+        ("2024-02-29 00:00:00", D("2024-02-29")),
+        ("inte ett datum", None),
+        ("", None),
+        (None, None),
+        (float("nan"), None),
+    ],
+)
+def test_as_date_reads_what_queries_and_frames_hold(value: object, expected: date | None) -> None:
+    import pandas as pd
+
+    from tracker.domain import as_date
+
+    assert as_date(value) == expected
+    assert as_date(pd.NaT) is None
+    assert as_date(pd.Timestamp("2024-02-29")) == D("2024-02-29")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 REG_2015 = "SOSFS 2015:8"
 REG_2021 = "HSLF-FS 2021:8"
@@ -84,6 +84,22 @@ CREDIT_LABELS: dict[str, str] = {
 STATUS_UPPFYLLT = "uppfyllt"
 STATUS_PAGAR = "pågår"
 STATUS_EJ = "ej påbörjat"
+
+
+def as_date(value: object) -> date | None:
+    """A date from what a query or a frame holds: date, datetime/Timestamp, ISO text; None for missing."""
+    if value is None or value != value:  # NaN and NaT are not equal to themselves
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str) and value:
+        try:
+            return date.fromisoformat(value[:10])
+        except ValueError:
+            return None
+    return None
 
 
 @dataclass(frozen=True)

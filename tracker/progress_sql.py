@@ -15,7 +15,7 @@ from datetime import date
 import pandas as pd
 
 from tracker.db import Connection
-from tracker.domain import REG_2015, REG_2021, REGULATION_2021_START
+from tracker.domain import REG_2015, REG_2021, REGULATION_2021_START, as_date
 from tracker.rules import PROJECTION_HORIZON_YEARS
 
 EPS = 1e-9  # months; far below one day's worth (>= 1/31 x 1 %)
@@ -270,7 +270,7 @@ def cohort(con: Connection, as_of: date, trainee_ids: Sequence[str] | None = Non
     """One row per trainee (all, or the given ones): months, projection, BT split, delmål counts, readiness."""
     df = con.cursor().execute(_COHORT, {"as_of": as_of, **_scope(trainee_ids)}).df()
     for col in ("st_start_date", "projected_completion_date", "bt_approved_date"):
-        df[col] = df[col].map(lambda v: v.date() if hasattr(v, "date") and not pd.isna(v) else (None if pd.isna(v) else v))
+        df[col] = df[col].map(as_date).astype(object)
     return df
 
 

@@ -12,7 +12,7 @@ import pandas as pd
 
 from tracker.auth import Actor
 from tracker.db import Connection
-from tracker.domain import TYPE_LABELS
+from tracker.domain import TYPE_LABELS, as_date
 
 # Each certificate's delmål codes as a sorted list, to LEFT JOIN ... USING (certificate_id).
 _DELMAL_LISTS_SQL = (
@@ -53,16 +53,6 @@ def _row(cur: duckdb.DuckDBPyConnection, sql: str, params: list[Any]) -> dict[st
     return dict(zip(names, row, strict=True))
 
 
-def _to_date(v: object) -> date | None:
-    if v is None or v is pd.NaT:
-        return None
-    if isinstance(v, datetime):
-        return v.date()
-    if isinstance(v, date):
-        return v
-    return None
-
-
 def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
     return [{str(k): v for k, v in r.items()} for r in df.to_dict("records")]
 
@@ -70,7 +60,7 @@ def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
 def _date_columns(df: pd.DataFrame, cols: Iterable[str]) -> pd.DataFrame:
     for c in cols:
         if c in df.columns:
-            df[c] = df[c].map(_to_date).astype(object)
+            df[c] = df[c].map(as_date).astype(object)
     return df
 
 
