@@ -5,6 +5,7 @@ from pathlib import Path
 import streamlit as st
 
 from dashboards import auth, db
+from tracker.db import TrackerError
 
 PAGES = Path(__file__).parent / "dashboards" / "pages"
 
@@ -57,13 +58,19 @@ def _sections(actor: auth.Actor) -> dict[str, list[st.Page]]:
 
 def run() -> None:
     st.set_page_config(page_title="ST-tracker", page_icon=":material/school:", layout="wide")
-    con = db.connection()
+    try:
+        con = db.connection()
+    except TrackerError as exc:  # the file is locked by another program, write-protected or broken
+        st.title("ST-tracker")
+        st.error(f"ST-trackern kan inte öppna sin databas just nu. {exc}", icon=":material/database:")
+        st.caption("Försök igen om en stund. Om felet står kvar: kontakta den som driftar ST-trackern.")
+        return
     actor = auth.current_actor(con)
     if actor is None:
         login = st.Page(lambda: auth.login_page(con), title="Logga in", icon=":material/login:", url_path="logga-in")
         st.navigation([login], position="hidden").run()
         return
-    auth.sidebar(actor)
+    auth.sidebar(con, actor)
     sections = _sections(actor)
     if not sections:
         st.title("ST-tracker")

@@ -2,30 +2,55 @@
 
 Three ways in: a local account (e-mail + password, checked by ``tracker.auth.verify_password``),
 the organisation's OIDC provider through Streamlit's ``st.login`` when ``[auth]`` is configured in
-the secrets, and, for development on the loopback address only, an identity picker. Only the
+the secrets (a person is found by the provider's stable subject, see ``tracker.auth.actor_for_oidc``),
+and, for development only, an identity picker for clients on the loopback address. Only the
 person's id is kept in the session; the Actor is derived from the database on every run.
 """
 
 from __future__ import annotations
 
-import os
+from collections.abc import Mapping
 from typing import Any
 
 import streamlit as st
 
+from dashboards import format as fmt
 from tracker.auth import (
+    SIGN_IN_FAILED,
     Actor,
     LoginError,
-    actor_for_email,
+    OidcSignIn,
+    actor_for_oidc,
     actor_for_person,
+    has_people,
     known_emails,
     people_with_roles,
+    sign_out_oidc,
     verify_password,
 )
-from tracker.db import Connection
+from tracker.config import Settings
+from tracker.db import Connection, TrackerError
 
 SESSION_KEY = "person_id"
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
+# Headers a reverse proxy adds: a request that carries one did not come from this machine's browser.
+FORWARDING_HEADERS = ("forwarded", "x-forwarded-for", "x-forwarded-host", "x-forwarded-proto", "x-real-ip")
+
+OIDC_REFUSALS: dict[str, str] = {
+    "unverified": (
+        "Ditt organisationskonto finns inte i ST-trackern, och din organisation intygar inte att "
+        "e-postadressen {email} är verifierad. Be administratören att koppla kontot."
+    ),
+    "unknown": (
+        "Du är inloggad som {email} hos din organisation, men den adressen finns inte i ST-trackern. "
+        "Be din studierektor eller administratören att lägga upp dig."
+    ),
+    "linked_elsewhere": (
+        "Adressen {email} hör till en person som redan är kopplad till ett annat organisationskonto. "
+        "Kontakta administratören."
+    ),
+    "no_subject": "Inloggningen från din organisation saknar ett användar-id (sub). Kontakta administratören.",
+}
 
 
 def _oidc_settings() -> dict[str, Any] | None:
@@ -56,22 +81,44 @@ def _oidc_logged_in() -> bool:
         return False
 
 
-def _oidc_email() -> str | None:
-    """The signed-in OIDC user's e-mail from the ID token, unless the provider says it is unverified."""
-    if not _oidc_logged_in():
+def _oidc_claims() -> dict[str, Any] | None:
+    """The identity token's claims while signed in through the provider, else None."""
+    if _oidc_settings() is None or not _oidc_logged_in():
         return None
-    email = st.user.get("email")
-    if not email or st.user.get("email_verified") is False:
-        return None
-    return str(email)
+    return {str(k): v for k, v in st.user.to_dict().items()}
+
+
+def oidc_sign_in(con: Connection) -> OidcSignIn | None:
+    """What the provider's identity token gives (an Actor or a refusal); None without one."""
+    claims = _oidc_claims()
+    return actor_for_oidc(con, claims) if claims is not None else None
+
+
+def dev_login_allowed(
+    settings: Settings, server_address: object, client_ip: str | None, headers: Mapping[str, str]
+) -> bool:
+    """The identity picker signs in without a password, so it needs all of: ``TRACKER_AUTH=dev``, a server
+    bound to the loopback address, a client on this machine (Streamlit reports no IP for loopback
+    clients) and no header a reverse proxy would add (a proxy on the same host also connects from
+    127.0.0.1)."""
+    if not settings.dev_auth or str(server_address or "") not in LOOPBACK:
+        return False
+    if client_ip is not None and client_ip not in LOOPBACK:
+        return False
+    present = {k.lower() for k in headers}
+    return not any(h in present for h in FORWARDING_HEADERS)
 
 
 def dev_login_enabled() -> bool:
-    """The identity picker: only with TRACKER_AUTH=dev and a server bound to the loopback address."""
-    if os.environ.get("TRACKER_AUTH", "").strip().lower() != "dev":
+    try:
+        headers: Mapping[str, str] = dict(st.context.headers)
+        ip = st.context.ip_address
+    except Exception:  # no browser connection (e.g. a script run): nothing to trust
         return False
-    address = st.get_option("server.address")
-    return bool(address) and str(address) in LOOPBACK
+    # Streamlit reports None for a loopback client and the address as text otherwise (a test harness
+    # without a connection reports neither).
+    client_ip = ip if isinstance(ip, str) else None
+    return dev_login_allowed(Settings.from_env(), st.get_option("server.address"), client_ip, headers)
 
 
 def current_actor(con: Connection) -> Actor | None:
@@ -82,11 +129,8 @@ def current_actor(con: Connection) -> Actor | None:
         if actor is not None:
             return actor
         del st.session_state[SESSION_KEY]
-    if _oidc_settings() is not None:
-        email = _oidc_email()
-        if email:
-            return actor_for_email(con, email)
-    return None
+    result = oidc_sign_in(con)
+    return result.actor if result is not None else None
 
 
 def sign_in(person_id: str) -> None:
@@ -95,21 +139,24 @@ def sign_in(person_id: str) -> None:
     st.rerun()
 
 
-def sign_out() -> None:
+def sign_out(con: Connection, person_id: str | None = None) -> None:
     for key in list(st.session_state.keys()):
         del st.session_state[key]
-    if _oidc_settings() is not None and _oidc_logged_in():
+    claims = _oidc_claims()
+    if claims is not None:
+        # The identity cookie lives on in any copy of it: remember that this token is signed out.
+        sign_out_oidc(con, claims, person_id)
         st.logout()
         st.stop()  # st.logout queues a redirect to the provider; a rerun would drop it
     st.rerun()
 
 
-def sidebar(actor: Actor) -> None:
+def sidebar(con: Connection, actor: Actor) -> None:
     with st.sidebar:
-        st.markdown(f"**{actor.name}**")
+        st.markdown(f"**{fmt.plain(actor.name)}**")
         st.caption(actor.role_text or "Ingen roll")
         if st.button("Logga ut", key="logout", icon=":material/logout:", width="stretch"):
-            sign_out()
+            sign_out(con, actor.person_id)
 
 
 def login_page(con: Connection) -> None:
@@ -120,15 +167,21 @@ def login_page(con: Connection) -> None:
         "Logga in för att fortsätta."
     )
     settings = _oidc_settings()
-    if settings is not None and _oidc_logged_in() and current_actor(con) is None:
-        email = st.user.get("email") or "okänd adress"
-        st.error(
-            f"Du är inloggad som {email} hos din organisation, men den adressen finns inte i ST-trackern "
-            "(eller är inte verifierad). Be din studierektor eller administratören att lägga upp dig."
-        )
+    oidc = oidc_sign_in(con)
+    if oidc is not None and oidc.actor is None and oidc.refusal in OIDC_REFUSALS:
+        st.error(OIDC_REFUSALS[oidc.refusal].format(email=fmt.plain(oidc.email or "okänd adress")))
+        if oidc.subject:
+            st.caption("Ditt organisations-id, som administratören behöver för att koppla kontot:")
+            st.code(oidc.subject, language=None)
         if st.button("Logga ut", key="oidc_logout"):
-            sign_out()
+            sign_out(con)
         return
+    if not has_people(con):
+        st.warning(
+            "Databasen har inga användare ännu. Skapa den första administratören på servern med "
+            "`tracker create-admin E-POST --name \"Namn\"` och logga sedan in med det lösenord kommandot skriver ut.",
+            icon=":material/person_add:",
+        )
 
     left, right = st.columns([3, 2], gap="large")
     with left:
@@ -152,13 +205,12 @@ def login_page(con: Connection) -> None:
             else:
                 try:
                     actor = verify_password(con, email, password)
-                except LoginError as exc:
-                    st.error(str(exc))
+                except (LoginError, TrackerError):
+                    actor = None  # the reason is in the audit log; the page does not tell it
+                if actor is None:
+                    st.error(SIGN_IN_FAILED)
                 else:
-                    if actor is None:
-                        st.error("Fel e-postadress eller lösenord.")
-                    else:
-                        sign_in(actor.person_id)
+                    sign_in(actor.person_id)
     with right:
         _demo_accounts(con)
         if dev_login_enabled():
@@ -166,10 +218,11 @@ def login_page(con: Connection) -> None:
 
 
 def _demo_accounts(con: Connection) -> None:
-    try:
-        from tracker.demo import DEMO_ACCOUNTS
-    except ImportError:
+    """The demo accounts, only when the app runs with demo data (``TRACKER_DEMO``) and they exist."""
+    if not Settings.from_env().demo:
         return
+    from tracker.demo import DEMO_ACCOUNTS
+
     present = known_emails(con, [a[0] for a in DEMO_ACCOUNTS])
     accounts = [a for a in DEMO_ACCOUNTS if a[0].lower() in present]
     if not accounts:

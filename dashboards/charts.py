@@ -108,6 +108,7 @@ def timeline_chart(df: pd.DataFrame, today: date) -> go.Figure:
     (future) periods are hatched.
     """
     data = df.copy()
+    data["name"] = data["name"].map(chart_text)
     data["row"] = data.apply(_timeline_row, axis=1)
     data["start"] = pd.to_datetime(data["start_date"])
     # End dates are inclusive: the bar runs to the end of the last day.
@@ -154,6 +155,11 @@ def timeline_chart(df: pd.DataFrame, today: date) -> go.Figure:
     )
     fig.update_layout(legend={"orientation": "h", "y": -0.18})
     return fig
+
+
+def chart_text(value: object) -> str:
+    """People's text for a Plotly label: Plotly reads a few HTML tags (links among them) in text."""
+    return str(value).replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _timeline_row(r: pd.Series) -> str:
@@ -250,7 +256,7 @@ def bt_trainees_chart(df: pd.DataFrame) -> go.Figure:
         ("Övrig BT", other, "#9AA5B1"),
     ):
         fig.add_bar(
-            y=data["name"],
+            y=data["name"].map(chart_text),
             x=values.astype(float),
             name=label,
             orientation="h",

@@ -1,4 +1,7 @@
-"""The database for the app: one DuckDB connection per server process, seeded on first start.
+"""The database for the app: one DuckDB connection per server process.
+
+An empty database is filled with demo data only when the app runs in demo mode (``TRACKER_DEMO=1``,
+as the README's app command sets it); a production database starts empty.
 
 Each unit of work takes its own cursor from this connection (the service layer does that), because
 DuckDB 2.0 refuses concurrent calls on one connection object.
@@ -6,21 +9,17 @@ DuckDB 2.0 refuses concurrent calls on one connection object.
 
 from __future__ import annotations
 
-import os
 from datetime import date
-from pathlib import Path
 
 import streamlit as st
 
 from tracker import catalogue_store
+from tracker.config import Settings
 from tracker.db import Connection, connect
-
-DEFAULT_PATH = Path("data") / "tracker.duckdb"
-DEMO_TRAINEES = 180
 
 
 def db_path() -> str:
-    return os.environ.get("TRACKER_DB") or str(DEFAULT_PATH)
+    return str(Settings.from_env().db_path)
 
 
 @st.cache_resource(show_spinner="Öppnar databasen …")
@@ -31,7 +30,7 @@ def _open(path: str) -> Connection:
 
 
 @st.cache_resource(show_spinner="Första start: skapar demodata (det tar en liten stund) …")
-def _seed_if_empty(path: str) -> bool:
+def _seed_if_empty(path: str, trainees: int) -> bool:
     """Load the demo when the database has no trainees yet; True if it did."""
     con = _open(path)
     cur = con.cursor()
@@ -43,16 +42,17 @@ def _seed_if_empty(path: str) -> bool:
         return False
     from tracker.demo import load_demo
 
-    trainees = int(os.environ.get("TRACKER_DEMO_TRAINEES", DEMO_TRAINEES))
     load_demo(con, trainees=trainees, as_of=date.today())
     return True
 
 
 def connection() -> Connection:
     """The process-wide connection for the configured database file (migrated, catalogue and data loaded)."""
-    path = db_path()
+    settings = Settings.from_env()
+    path = str(settings.db_path)
     con = _open(path)
-    _seed_if_empty(path)
+    if settings.demo:
+        _seed_if_empty(path, settings.demo_trainees)
     return con
 
 

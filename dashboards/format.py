@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from fractions import Fraction
 
@@ -95,3 +96,24 @@ def codes(values: Iterable[str] | None) -> str:
 
 def yes_no(v: object) -> str:
     return "Ja" if bool(v) else "Nej"
+
+
+# Characters that start Markdown syntax (links, images, emphasis, code, tables, HTML, maths) or one of
+# Streamlit's directives (``:red[…]``, ``:material/…:``, ``:emoji:``).
+_MARKDOWN_SPECIAL = frozenset("\\`*_[]<>#!|~:$")
+_LIST_MARKER = re.compile(r"^(\d+)([.)])|^([-+])")
+
+
+def plain(text: object) -> str:
+    """People's own text (names, titles, comments) for a Markdown element, shown exactly as typed.
+
+    Streamlit renders Markdown in most elements, so a name such as ``![x](https://…)`` would become an
+    image fetched from another server. Every character that starts Markdown syntax or one of Streamlit's
+    directives is escaped, a leading list marker too, and line breaks become spaces.
+    """
+    if text is None:
+        return DASH
+    flat = " ".join(str(text).split())
+    escaped = "".join("\\" + ch if ch in _MARKDOWN_SPECIAL else ch for ch in flat)
+    # A leading "1." or "-" would turn the text into a list.
+    return _LIST_MARKER.sub(lambda m: f"{m[1]}\\{m[2]}" if m[1] else f"\\{m[3]}", escaped, count=1)

@@ -29,6 +29,7 @@ from tracker.domain import (
     TYPE_LABELS,
 )
 from tracker.rules import Progress
+from tracker.spreadsheet import csv_bytes
 
 PLOTLY_CONFIG = {"displayModeBar": False}
 STATUS_TEXT = {"uppfyllt": "Uppfyllt", "pågår": "Pågår", "ej påbörjat": "Ej påbörjat"}
@@ -44,10 +45,10 @@ def shown_errors() -> Iterator[None]:
     try:
         yield
     except services.AccessDenied as exc:
-        st.error(str(exc), icon=":material/block:")
+        st.error(fmt.plain(exc), icon=":material/block:")
         st.stop()
     except TrackerError as exc:
-        st.error(str(exc))
+        st.error(fmt.plain(exc))
         st.stop()
 
 
@@ -59,11 +60,24 @@ def flash(message: str) -> None:
 def show_flash() -> None:
     message = st.session_state.pop(FLASH_KEY, None)
     if message:
-        st.success(message, icon=":material/check_circle:")
+        st.success(fmt.plain(message), icon=":material/check_circle:")
 
 
 def plot(fig: Any, key: str) -> None:
     st.plotly_chart(fig, key=key, width="stretch", config=PLOTLY_CONFIG)
+
+
+def download(table: pd.DataFrame, name: str, *, key: str) -> None:
+    """A download of exactly the table shown, as CSV with its Swedish headings (the grid's own export is
+    switched off, ``client.disableDataExport``, because it cannot neutralise formula cells)."""
+    st.download_button(
+        "Ladda ner tabellen (CSV)",
+        csv_bytes(table),
+        file_name=f"{name}-{data.as_of().isoformat()}.csv",
+        mime="text/csv",
+        icon=":material/download:",
+        key=key,
+    )
 
 
 def input_errors(exc: services.InputError) -> None:
@@ -89,7 +103,7 @@ def write(action: Any, success: str) -> bool:
         input_errors(exc)
         return False
     except TrackerError as exc:
-        st.error(str(exc), icon=":material/block:")
+        st.error(fmt.plain(exc), icon=":material/block:")
         return False
     after_write()
     flash(success)
@@ -117,8 +131,8 @@ def trainee_header(con: Connection, actor: Actor, trainee_id: str, *, subtitle: 
         parts.append(f"ST-start {fmt.sv_date(info['st_start_date'])}")
     if subtitle:
         st.caption(subtitle)
-    st.markdown(f"#### {info.get('name') or trainee_id}")
-    st.caption(" · ".join(str(p) for p in parts if p))
+    st.markdown(f"#### {fmt.plain(info.get('name') or trainee_id)}")
+    st.caption(" · ".join(fmt.plain(p) for p in parts if p))
 
 
 # --- overview ---------------------------------------------------------------------------------
@@ -244,6 +258,7 @@ def timeline(con: Connection, actor: Actor, trainee_id: str, *, key: str) -> Non
         }
     )
     st.dataframe(table, hide_index=True, width="stretch")
+    download(table, "tidslinje", key=f"{key}_timeline_csv")
 
 
 # --- delmål -----------------------------------------------------------------------------------
@@ -331,9 +346,10 @@ def _delmal_block(df: pd.DataFrame, *, key: str) -> None:
             "Intyg": st.column_config.TextColumn(width="medium"),
         },
     )
+    download(table, "delmal", key=f"{key}_delmal_csv")
     st.markdown("##### Kompetenskrav")
     for r in shown.to_dict("records"):
-        with st.expander(f"{r['code']} {r['title']} · {STATUS_TEXT.get(r['status'], r['status'])}"):
+        with st.expander(f"{r['code']} {fmt.plain(r['title'])} · {STATUS_TEXT.get(r['status'], r['status'])}"):
             if len(r["kompetenskrav"]):
                 st.markdown("Den specialistkompetenta läkaren ska:\n" + "\n".join(f"- {k}" for k in r["kompetenskrav"]))
             else:
@@ -384,10 +400,19 @@ def certificate_table(con: Connection, actor: Actor, trainee_id: str) -> pd.Data
             "Delmål": st.column_config.TextColumn(width="small"),
         },
     )
+    download(table, "intyg", key=f"certificates_csv_{trainee_id}")
     for r in certs[certs["status"] == "returnerat"].to_dict("records"):
         st.warning(
-            f"Returnerat: ”{r['title'] or r['type_label']}”. Kommentar: {r['comment'] or fmt.DASH}",
+            f"Returnerat: ”{fmt.plain(r['title'] or r['type_label'])}”. Kommentar: {fmt.plain(r['comment'] or fmt.DASH)}",
             icon=":material/undo:",
+        )
+    with shown_errors():
+        stale: set[str] = data.read("stale_requests", con, actor, trainee_id)
+    for r in certs[certs["certificate_id"].isin(stale)].to_dict("records"):
+        st.warning(
+            f"”{fmt.plain(r['title'] or r['type_label'])}” väntar på {fmt.plain(r['signer_name'] or 'en handledare')}, "
+            "som inte längre kan signera det (handledarskapet har upphört). Skicka det till en nuvarande handledare.",
+            icon=":material/person_off:",
         )
     _voided(con, actor, trainee_id, certs)
     a, b, c = st.columns(3)
@@ -404,11 +429,11 @@ def _voided(con: Connection, actor: Actor, trainee_id: str, certs: pd.DataFrame)
         cid = r["certificate_id"]
         with st.container(border=True):
             st.markdown(
-                f":red-badge[:material/block: Makulerad] **{r['title'] or r['type_label']}** "
+                f":red-badge[:material/block: Makulerad] **{fmt.plain(r['title'] or r['type_label'])}** "
                 f"({fmt.period(r['start_date'], r['end_date'])})"
             )
-            signed = f"Signerat av {r['signed_by']} {fmt.sv_date(r['signed_date'])}. " if r["signed_by"] else ""
-            st.caption(f"{signed}Skäl till makulering: {r['comment'] or fmt.DASH}")
+            signed = f"Signerat av {fmt.plain(r['signed_by'])} {fmt.sv_date(r['signed_date'])}. " if r["signed_by"] else ""
+            st.caption(f"{signed}Skäl till makulering: {fmt.plain(r['comment'] or fmt.DASH)}")
             if own and st.button(
                 "Utfärda nytt intyg", key=f"reissue_{cid}", icon=":material/content_copy:", help=REISSUE_HELP
             ):
@@ -478,7 +503,12 @@ def _cert_label(r: dict[str, Any]) -> str:
 
 
 def _send_form(con: Connection, actor: Actor, trainee_id: str, certs: pd.DataFrame) -> None:
-    sendable = certs[certs["status"].isin(["utkast", "returnerat"])] if len(certs) else certs
+    with shown_errors():
+        stale: set[str] = data.read("stale_requests", con, actor, trainee_id)
+    # Unsigned ones, and sent ones whose addressee can no longer sign them (to be sent to someone else).
+    sendable = (
+        certs[certs["status"].isin(["utkast", "returnerat"]) | certs["certificate_id"].isin(stale)] if len(certs) else certs
+    )
     if sendable.empty:
         st.info("Du har inga osignerade intyg att skicka. Lägg först till en aktivitet eller ett intyg.")
         return
@@ -580,7 +610,7 @@ def _edit_form(con: Connection, actor: Actor, trainee_id: str, certs: pd.DataFra
     cid = st.selectbox("Intyg att ändra", list(rows), format_func=lambda c: _cert_label(rows[c]), key="edit_pick")
     r = rows[cid]
     if r["comment"]:
-        st.info(f"Handledarens kommentar: {r['comment']}")
+        st.info(f"Handledarens kommentar: {fmt.plain(r['comment'])}")
     options = _delmal_options(con, actor, trainee_id)
     with st.form(f"edit_{cid}"):
         title = st.text_input("Rubrik", value=r["title"])
@@ -677,6 +707,7 @@ def trainee_list(con: Connection, actor: Actor, *, supervised_only: bool) -> Non
             "Ej påbörjade": st.column_config.NumberColumn(help="Delmål där inget är registrerat"),
         },
     )
+    download(table, "st-lakare", key="trainee_list_csv")
     st.caption(
         f"{len(shown)} av {len(df)} ST-läkare."
         + (" Väntar på dig = intyg som skickats till dig för signering." if supervised_only else "")

@@ -42,6 +42,8 @@ def ensure_env() -> None:
 
 def app(args: list[str]) -> None:
     ensure_env()
+    # The everyday command shows the app with demo data; a production start (streamlit run) does not.
+    os.environ.setdefault("TRACKER_DEMO", "1")
     os.execv(
         str(PY),
         [str(PY), "-m", "streamlit", "run", str(ROOT / "streamlit_app.py"),

@@ -483,7 +483,7 @@ def test_import_is_checked_before_anything_is_written(con: Connection) -> None:
     sara = actor(con, "pS")
     bad = (
         "trainee_id,name,specialty,legitimation_date,swedish_at,st_start_date,regulation,doktorsexamen,"
-        "bt_approved_date\nT9,Nils,Allmänmedicin,2020-01-01,maybe,2021-13-01,,false,\n"
+        "bt_approved_date,unit_id\nT9,Nils,Allmänmedicin,2020-01-01,maybe,2021-13-01,,false,,U1\n"
     ).encode()
     frames, errors = services.check_import(con, sara, {"trainees.csv": bad})
     assert {(e.line, e.column) for e in errors} == {(2, "swedish_at"), (2, "st_start_date")}

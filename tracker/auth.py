@@ -6,15 +6,32 @@ Actor each time, so a removed role or an ended supervision takes effect at once.
 
 from __future__ import annotations
 
+import hashlib
+import json
+import secrets
+import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import lru_cache
+from typing import Any
 
 import bcrypt
 
 from tracker.db import Connection, TrackerError, transaction
+from tracker.journal import write_audit
 
 MAX_FAILED_LOGINS = 5
 LOCK_MINUTES = 15
+# bcrypt reads at most 72 bytes of a password; longer ones are refused rather than silently cut.
+MAX_PASSWORD_BYTES = 72
+MIN_PASSWORD_CHARS = 10
+# What every failed local sign-in is told, whatever the reason (unknown address, wrong password or a
+# locked account), so that the answer does not reveal which addresses have accounts.
+SIGN_IN_FAILED = (
+    f"Fel e-postadress eller lösenord. Efter {MAX_FAILED_LOGINS} felaktiga försök i rad låses kontot i "
+    f"{LOCK_MINUTES} minuter."
+)
 
 ROLE_LABELS: dict[str, str] = {
     "st_lakare": "ST-läkare",
@@ -26,7 +43,19 @@ ROLE_LABELS: dict[str, str] = {
 
 
 class LoginError(TrackerError):
-    """Signing in failed for a reason the person should be told (e.g. a locked account)."""
+    """Signing in failed for a reason the library can name (e.g. a locked account).
+
+    The sign-in page shows :data:`SIGN_IN_FAILED` instead of the reason, so that nobody can tell from
+    the answer whether an address has an account; the reason goes to the audit log.
+    """
+
+
+class PasswordError(TrackerError):
+    """A new password is not acceptable (too short or too long)."""
+
+
+class IdentityError(TrackerError):
+    """A provider identity cannot be linked (malformed, or already linked to someone)."""
 
 
 @dataclass(frozen=True)
@@ -59,7 +88,28 @@ class Actor:
 
 
 def hash_password(password: str) -> str:
-    return bcrypt.hashpw(password.encode("utf-8"), bcrypt.gensalt()).decode("ascii")
+    raw = password.encode("utf-8")
+    if len(raw) > MAX_PASSWORD_BYTES:
+        raise PasswordError(f"Lösenordet är för långt: högst {MAX_PASSWORD_BYTES} byte (ungefär lika många tecken).")
+    return bcrypt.hashpw(raw, bcrypt.gensalt()).decode("ascii")
+
+
+@lru_cache(maxsize=1)
+def _dummy_hash() -> bytes:
+    """A hash to check against when there is no account, so that an unknown address costs as much time."""
+    return bcrypt.hashpw(secrets.token_bytes(16), bcrypt.gensalt())
+
+
+def _check_password(password: str, pw_hash: str | None) -> bool:
+    """bcrypt's verdict, in the same time whether or not there is a hash, for any password length."""
+    raw = password.encode("utf-8")
+    too_long = len(raw) > MAX_PASSWORD_BYTES
+    candidate = raw[:MAX_PASSWORD_BYTES]
+    if pw_hash is None:
+        bcrypt.checkpw(candidate, _dummy_hash())
+        return False
+    ok = bcrypt.checkpw(candidate, pw_hash.encode("ascii"))
+    return ok and not too_long
 
 
 def _today() -> date:
@@ -116,7 +166,7 @@ def actor_for_person(con: Connection, person_id: str, today: date | None = None)
     )
 
 
-def _person_id_for_email(con: Connection, email: str) -> str | None:
+def person_id_for_email(con: Connection, email: str) -> str | None:
     cur = con.cursor()
     try:
         row = cur.execute("SELECT person_id FROM person WHERE lower(email) = lower(?)", [email.strip()]).fetchone()
@@ -129,7 +179,7 @@ def actor_for_email(con: Connection, email: str) -> Actor | None:
     """The Actor for an e-mail address (case-insensitive), or None if no person has it."""
     if not email or not email.strip():
         return None
-    pid = _person_id_for_email(con, email)
+    pid = person_id_for_email(con, email)
     return actor_for_person(con, pid) if pid else None
 
 
@@ -138,46 +188,231 @@ def verify_password(con: Connection, email: str, password: str, now: datetime | 
 
     Returns the Actor on success and None for an unknown address or a wrong password. After
     ``MAX_FAILED_LOGINS`` wrong passwords in a row the account is locked for ``LOCK_MINUTES``
-    minutes; a sign-in attempt while locked raises :class:`LoginError`.
+    minutes; a sign-in attempt while locked raises :class:`LoginError`. Every failure and every
+    lockout is an audit row. An unknown address costs the same bcrypt work as a known one.
     """
     moment = now or datetime.now()
-    locked_message = ""
-    ok = False
+    address = (email or "").strip()[:320]
+    refusal = ""
+    person_id: str | None = None
     with transaction(con) as cur:
         row = cur.execute(
             "SELECT person_id, password_hash, failed_logins, locked_until FROM person WHERE lower(email) = lower(?)",
-            [email.strip()],
+            [address],
         ).fetchone()
-        if row is None or not row[1]:
+        pw_hash = str(row[1]) if row is not None and row[1] else None
+        ok = _check_password(password, pw_hash)
+        if row is None or pw_hash is None:
+            write_audit(cur, None, "login_failed", "person", "okänd", after={"email": address, "reason": "okänt konto"})
             return None
-        person_id, pw_hash, failed, locked_until = str(row[0]), str(row[1]), int(row[2]), row[3]
+        person_id, failed, locked_until = str(row[0]), int(row[2]), row[3]
         if isinstance(locked_until, datetime) and locked_until > moment:
-            raise LoginError(
+            refusal = (
                 "Kontot är låst efter för många felaktiga inloggningsförsök. "
                 f"Försök igen efter kl. {locked_until:%H:%M}."
             )
-        ok = bcrypt.checkpw(password.encode("utf-8"), pw_hash.encode("ascii"))
-        if ok:
+            write_audit(cur, None, "login_failed", "person", person_id, after={"email": address, "reason": "kontot är låst"})
+        elif ok:
             cur.execute("UPDATE person SET failed_logins = 0, locked_until = NULL WHERE person_id = ?", [person_id])
         else:
             failed += 1
+            write_audit(cur, None, "login_failed", "person", person_id, after={"email": address, "reason": "fel lösenord"})
             if failed >= MAX_FAILED_LOGINS:
                 until = moment + timedelta(minutes=LOCK_MINUTES)
                 cur.execute(
                     "UPDATE person SET failed_logins = 0, locked_until = ? WHERE person_id = ?",
                     [until, person_id],
                 )
-                locked_message = (
+                write_audit(cur, None, "lockout", "person", person_id, after={"locked_until": until})
+                refusal = (
                     f"Fel lösenord {MAX_FAILED_LOGINS} gånger i rad: kontot är låst i {LOCK_MINUTES} minuter "
                     f"(till kl. {until:%H:%M})."
                 )
             else:
                 cur.execute("UPDATE person SET failed_logins = ? WHERE person_id = ?", [failed, person_id])
+    if refusal:
+        raise LoginError(refusal)
     if not ok:
-        if locked_message:
-            raise LoginError(locked_message)
         return None
     return actor_for_person(con, person_id)
+
+
+# --- sign-in through an identity provider (OIDC) -----------------------------------------------
+
+def _truthy_claim(value: object) -> bool:
+    """A boolean claim: providers send true or "true"; anything else (missing, false, "false") is no."""
+    return value is True or (isinstance(value, str) and value.strip().lower() == "true")
+
+
+def oidc_subject(claims: Mapping[str, Any]) -> str | None:
+    """The provider's stable identity for the person, or None when the token carries none.
+
+    Microsoft Entra ID: the tenant (``tid``) and the object id (``oid``), which stay the same across
+    app registrations. Any other provider: the issuer (``iss``) and its subject (``sub``), which the
+    OpenID Connect standard promises never to reassign.
+    """
+    tid, oid = claims.get("tid"), claims.get("oid")
+    if tid and oid:
+        return f"tid:{tid}|oid:{oid}"
+    iss, sub = claims.get("iss"), claims.get("sub")
+    if iss and sub:
+        return f"iss:{iss}|sub:{sub}"
+    return None
+
+
+def email_is_verified(claims: Mapping[str, Any]) -> bool:
+    """Whether the provider vouches for the e-mail address: ``email_verified``, or Entra ID's optional
+    claim ``xms_edov`` (the domain owner verified it)."""
+    return _truthy_claim(claims.get("email_verified")) or _truthy_claim(claims.get("xms_edov"))
+
+
+def token_fingerprint(claims: Mapping[str, Any]) -> str:
+    """A digest of one identity token's claims: the same cookie gives the same fingerprint, a new
+    sign-in (new ``iat``, ``nonce``) a new one."""
+    body = {k: v for k, v in claims.items() if k not in ("is_logged_in", "tokens")}
+    return hashlib.sha256(json.dumps(body, sort_keys=True, default=str).encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class OidcSignIn:
+    """What an identity token gives: an Actor, or the reason there is none."""
+
+    actor: Actor | None
+    # '' when signed in; 'signed_out' (this token was signed out), 'no_subject', 'unverified' (no
+    # linked person and no verified e-mail), 'unknown' (no person has the address), 'linked_elsewhere'
+    # (the address belongs to a person linked to another identity).
+    refusal: str = ""
+    email: str | None = None
+    # The provider identity, to hand to an administrator who links it (``link_oidc_subject``).
+    subject: str | None = None
+
+
+def actor_for_oidc(con: Connection, claims: Mapping[str, Any]) -> OidcSignIn:
+    """The Actor for an identity token's claims.
+
+    A person is found by the provider's stable subject. The e-mail address is used once, to link a
+    person who has no identity yet, and only when the provider says it is verified; the link is an
+    audit row. A token that was signed out never signs in again.
+    """
+    email = str(claims.get("email") or "").strip() or None
+    subject = oidc_subject(claims)
+    if subject is None:
+        return OidcSignIn(None, "no_subject", email)
+    fingerprint = token_fingerprint(claims)
+    with transaction(con) as cur:
+        if cur.execute(
+            "SELECT count(*) FROM oidc_signed_out WHERE token_fingerprint = ?", [fingerprint]
+        ).fetchone() != (0,):
+            return OidcSignIn(None, "signed_out", email, subject)
+        linked = cur.execute("SELECT person_id FROM oidc_identity WHERE subject = ?", [subject]).fetchone()
+        if linked is None:
+            if not email or not email_is_verified(claims):
+                return OidcSignIn(None, "unverified", email, subject)
+            person = cur.execute(
+                """SELECT p.person_id, i.subject FROM person p LEFT JOIN oidc_identity i USING (person_id)
+                   WHERE lower(p.email) = lower(?)""",
+                [email],
+            ).fetchone()
+            if person is None:
+                return OidcSignIn(None, "unknown", email, subject)
+            if person[1] is not None:
+                return OidcSignIn(None, "linked_elsewhere", email, subject)
+            cur.execute(
+                "INSERT INTO oidc_identity (subject, person_id, linked_at, linked_by) VALUES (?, ?, ?, 'verified_email')",
+                [subject, person[0], datetime.now()],
+            )
+            write_audit(cur, str(person[0]), "oidc_link", "person", str(person[0]), after={"subject": subject, "email": email})
+            linked = (person[0],)
+    actor = actor_for_person(con, str(linked[0]))
+    return OidcSignIn(actor, "" if actor else "unknown", email, subject)
+
+
+SUBJECT_FORMS = ("tid:", "iss:")
+
+
+def link_oidc_subject(con: Connection, person_id: str, subject: str, *, by: str | None = None) -> None:
+    """Link a person to a provider identity chosen by an administrator (e.g. when the provider sends no
+    verified e-mail; the refused person's page shows the identity to hand over). A person has at most
+    one identity and an identity one person."""
+    subject = subject.strip()
+    if not subject.startswith(SUBJECT_FORMS) or "|" not in subject or len(subject) > 400:
+        raise IdentityError(
+            "Organisations-id:t ska se ut som på personens inloggningssida: tid:…|oid:… eller iss:…|sub:…."
+        )
+    with transaction(con) as cur:
+        if cur.execute("SELECT count(*) FROM person WHERE person_id = ?", [person_id]).fetchone() == (0,):
+            raise IdentityError("Personen finns inte.")
+        taken = cur.execute(
+            "SELECT subject, person_id FROM oidc_identity WHERE subject = ? OR person_id = ?", [subject, person_id]
+        ).fetchone()
+        if taken is not None:
+            if taken[1] == person_id:
+                raise IdentityError("Personen är redan kopplad till ett organisationskonto.")
+            raise IdentityError("Organisationskontot är redan kopplat till en annan person.")
+        cur.execute(
+            "INSERT INTO oidc_identity (subject, person_id, linked_at, linked_by) VALUES (?, ?, ?, 'admin')",
+            [subject, person_id, datetime.now()],
+        )
+        write_audit(cur, by, "oidc_link", "person", person_id, after={"subject": subject})
+
+
+def sign_out_oidc(con: Connection, claims: Mapping[str, Any], person_id: str | None) -> None:
+    """Remember that this identity token was signed out, so that a copy of its cookie is refused."""
+    fingerprint = token_fingerprint(claims)
+    with transaction(con) as cur:
+        cur.execute(
+            "INSERT INTO oidc_signed_out (token_fingerprint, person_id, signed_out_at) VALUES (?, ?, ?) "
+            "ON CONFLICT DO NOTHING",
+            [fingerprint, person_id, datetime.now()],
+        )
+        write_audit(cur, person_id, "sign_out", "person", person_id or "okänd")
+
+
+# --- the first administrator ---------------------------------------------------------------------
+
+def create_admin(con: Connection, email: str, name: str, password: str | None = None) -> tuple[str, str]:
+    """Create an administrator with a local account (or give an existing person the role and a new
+    password). Returns (person_id, password); a password is generated when none is given."""
+    address = email.strip()
+    if "@" not in address or len(address) > 320:
+        raise PasswordError(f"{email!r} är ingen e-postadress.")
+    if not name.strip():
+        raise PasswordError("Ange administratörens namn.")
+    if password is not None and len(password) < MIN_PASSWORD_CHARS:
+        raise PasswordError(f"Lösenordet är för kort: minst {MIN_PASSWORD_CHARS} tecken.")
+    chosen = password if password is not None else secrets.token_urlsafe(12)
+    pw_hash = hash_password(chosen)
+    with transaction(con) as cur:
+        row = cur.execute("SELECT person_id FROM person WHERE lower(email) = lower(?)", [address]).fetchone()
+        if row is None:
+            person_id = f"admin-{uuid.uuid4().hex[:10]}"
+            cur.execute(
+                "INSERT INTO person (person_id, name, email, password_hash) VALUES (?, ?, ?, ?)",
+                [person_id, name.strip(), address, pw_hash],
+            )
+        else:
+            person_id = str(row[0])
+            cur.execute(
+                "UPDATE person SET password_hash = ?, failed_logins = 0, locked_until = NULL WHERE person_id = ?",
+                [pw_hash, person_id],
+            )
+        has_role = cur.execute(
+            "SELECT count(*) FROM role_assignment WHERE person_id = ? AND role = 'admin'", [person_id]
+        ).fetchone()
+        if not has_role or not has_role[0]:
+            cur.execute("INSERT INTO role_assignment (person_id, role) VALUES (?, 'admin')", [person_id])
+        write_audit(cur, None, "create_admin", "person", person_id, after={"email": address, "name": name.strip()})
+    return person_id, chosen
+
+
+def has_people(con: Connection) -> bool:
+    """Whether anyone can sign in at all (a new production database has nobody until create-admin)."""
+    cur = con.cursor()
+    try:
+        row = cur.execute("SELECT count(*) FROM person").fetchone()
+    finally:
+        cur.close()
+    return bool(row and row[0])
 
 
 def known_emails(con: Connection, emails: list[str]) -> set[str]:

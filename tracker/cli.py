@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
 from tracker import catalogue_store
-from tracker.db import TrackerError, connect, default_db_path
+from tracker.config import DEMO_TRAINEES
+from tracker.db import Connection, StorageError, TrackerError, connect, default_db_path
 
 
 def _date(text: str) -> date:
@@ -27,11 +29,18 @@ def _parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True)
     sub.add_parser("init", parents=[common], help="create or migrate the database (safe to run twice)")
     d = sub.add_parser("demo", parents=[common], help="load realistic synthetic data")
-    d.add_argument("--trainees", type=int, default=180)
+    d.add_argument("--trainees", type=int, default=DEMO_TRAINEES)
     d.add_argument("--seed", type=int, default=2026)
     d.add_argument("--as-of", type=_date, default=None, help="the demo's 'today' (default: today)")
     i = sub.add_parser("import", parents=[common], help="import a bundle of CSV files (all or nothing)")
     i.add_argument("dir", type=Path)
+    i.add_argument(
+        "--as",
+        dest="as_email",
+        metavar="EMAIL",
+        default=None,
+        help="import as this person, limited to what they may import in the app (default: no limit)",
+    )
     pr = sub.add_parser("progress", parents=[common], help="progress as JSON")
     pr.add_argument("trainee_id", nargs="?")
     pr.add_argument("--all", action="store_true")
@@ -39,6 +48,17 @@ def _parser() -> argparse.ArgumentParser:
     pr.add_argument("--json", action="store_true", help="print JSON (the only format)")
     c = sub.add_parser("catalogue", parents=[common], help="replace the delmål catalogue from a file")
     c.add_argument("file", type=Path, nargs="?", default=None)
+    a = sub.add_parser(
+        "create-admin", parents=[common], help="create an administrator (the first account of a new database)"
+    )
+    a.add_argument("email")
+    a.add_argument("--name", required=True)
+    a.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    li = sub.add_parser(
+        "link-identity", parents=[common], help="link a person to their organisation account (OIDC subject)"
+    )
+    li.add_argument("email")
+    li.add_argument("subject", help="as shown on the person's sign-in page: tid:…|oid:… or iss:…|sub:…")
     return p
 
 
@@ -55,9 +75,35 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
 
 
+def _open(args: argparse.Namespace) -> Connection:
+    """The database; opened read-only for a command that only reads from a write-protected file."""
+    db = args.db or default_db_path()
+    reads_only = args.command == "progress"
+    if reads_only and Path(db).exists() and not os.access(db, os.W_OK):
+        con = connect(db, read_only=True)
+        if not catalogue_store.catalogue_loaded(con):
+            con.close()
+            raise StorageError(f"Databasen {db} saknar delmålskatalogen; kör tracker init med skrivrätt till filen.")
+        return con
+    return connect(db)
+
+
+def _import_actor(con: Connection, email: str | None) -> tuple[str | None, frozenset[str] | None]:
+    """(person id, unit scope) for ``import --as EMAIL``; without it the operator imports without limits."""
+    if email is None:
+        return None, None
+    from tracker.auth import actor_for_email
+    from tracker.services.imports import import_scope
+
+    actor = actor_for_email(con, email)
+    if actor is None:
+        raise TrackerError(f"Ingen person med e-postadressen {email} finns i databasen.")
+    return actor.person_id, import_scope(con, actor)
+
+
 def _run(args: argparse.Namespace) -> int:
     db = args.db or default_db_path()
-    con = connect(db)
+    con = _open(args)
     try:
         if args.command == "init":
             catalogue_store.ensure_catalogue(con)
@@ -70,13 +116,15 @@ def _run(args: argparse.Namespace) -> int:
         elif args.command == "import":
             from tracker.importer import import_bundle
 
-            result = import_bundle(con, args.dir)
+            actor_id, units = _import_actor(con, args.as_email)
+            result = import_bundle(con, args.dir, actor=actor_id, units=units)
             print(result.summary())
         elif args.command == "progress":
             from tracker.progress import progress_all, progress_for
 
             as_of = args.as_of or date.today()
-            catalogue_store.ensure_catalogue(con)
+            if not catalogue_store.catalogue_loaded(con):
+                catalogue_store.ensure_catalogue(con)
             if args.all:
                 out: object = [p.to_json() for p in progress_all(con, as_of)]
             elif args.trainee_id:
@@ -86,6 +134,22 @@ def _run(args: argparse.Namespace) -> int:
                 return 2
             json.dump(out, sys.stdout, ensure_ascii=False, indent=1)
             print()
+        elif args.command == "create-admin":
+            from tracker.auth import create_admin
+
+            password = sys.stdin.readline().rstrip("\n") if args.password_stdin else None
+            person_id, chosen = create_admin(con, args.email, args.name, password)
+            print(f"Administratören {args.email} ({person_id}) kan logga in.")
+            if password is None:
+                print(f"Lösenord (visas bara nu): {chosen}")
+        elif args.command == "link-identity":
+            from tracker.auth import IdentityError, link_oidc_subject, person_id_for_email
+
+            linked = person_id_for_email(con, args.email)
+            if linked is None:
+                raise IdentityError(f"Ingen person har e-postadressen {args.email}.")
+            link_oidc_subject(con, linked, args.subject)
+            print(f"{args.email} är kopplad till organisationskontot {args.subject.strip()}.")
         elif args.command == "catalogue":
             n = catalogue_store.load_catalogue(con, path=args.file)
             print(f"Katalogen laddad: {n} delmål.")

@@ -10,6 +10,11 @@ REG_2021 = "HSLF-FS 2021:8"
 REGULATIONS: tuple[str, ...] = (REG_2015, REG_2021)
 REGULATION_2021_START = date(2021, 7, 1)
 
+# Every date entered or imported lies within these bounds: from well before any legitimation still
+# relevant to a trainee to beyond any projected completion, so date arithmetic never overflows.
+EARLIEST_DATE = date(1950, 1, 1)
+LATEST_DATE = date(2099, 12, 31)
+
 PLACEMENT_KINDS: tuple[str, ...] = ("AT", "BT", "ST")
 SETTINGS: tuple[str, ...] = ("primarvard", "akutsjukvard", "psykiatri", "internmedicin", "kirurgi", "annan")
 LEAVE_KINDS: tuple[str, ...] = ("foraldraledighet", "sjukfranvaro", "tjanstledighet")

@@ -270,3 +270,27 @@ def m001_core(cur: duckdb.DuckDBPyConnection) -> None:
     cur.execute("CREATE INDEX idx_placement_trainee ON placement (trainee_id)")
     cur.execute("CREATE INDEX idx_leave_trainee ON leave (trainee_id)")
     cur.execute("CREATE INDEX idx_certificate_trainee ON certificate (trainee_id)")
+
+
+@migration
+def m002_oidc_identities(cur: duckdb.DuckDBPyConnection) -> None:
+    """Sign-in through an identity provider: a person is linked to the provider's stable subject once
+    (insert-only, so that the referenced person row never changes), and a signed-out identity token is
+    remembered until it expires, so that a copy of its cookie cannot sign in again."""
+    cur.execute(
+        """
+        CREATE TABLE oidc_identity (
+            subject VARCHAR PRIMARY KEY CHECK (length(subject) BETWEEN 3 AND 400),
+            person_id VARCHAR NOT NULL UNIQUE REFERENCES person (person_id),
+            linked_at TIMESTAMP NOT NULL,
+            linked_by VARCHAR NOT NULL CHECK (linked_by IN ('verified_email', 'admin'))
+        )"""
+    )
+    cur.execute(
+        """
+        CREATE TABLE oidc_signed_out (
+            token_fingerprint VARCHAR PRIMARY KEY,
+            person_id VARCHAR,
+            signed_out_at TIMESTAMP NOT NULL
+        )"""
+    )

@@ -11,15 +11,39 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import date
 
 import pandas as pd
 import pandera.pandas as pa
 
-from tracker.domain import ACTIVITY_TYPES, CREDIT_KINDS, LEAVE_KINDS, PLACEMENT_KINDS, REGULATIONS, SETTINGS
+from tracker.domain import (
+    ACTIVITY_TYPES,
+    CREDIT_KINDS,
+    EARLIEST_DATE,
+    LATEST_DATE,
+    LEAVE_KINDS,
+    PLACEMENT_KINDS,
+    REGULATIONS,
+    SETTINGS,
+)
 
 ID_RE = r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,59}$"
 DATE_RE = r"^\d{4}-\d{2}-\d{2}$"
 DELMAL_RE = re.compile(r"^(a|b|c|STa|STb|STc|BT)([1-9]\d?)$")
+# C0 and C1 control characters (NUL, tab, line breaks, escape, ...) and DEL: never part of a value.
+CONTROL_RE = r"[\x00-\x1f\x7f-\x9f]"
+CONTROL_MSG = "värdet innehåller otillåtna tecken (styrtecken)"
+DATE_RANGE_MSG = f"datumet ska ligga mellan {EARLIEST_DATE.isoformat()} och {LATEST_DATE.isoformat()}"
+MAX_CREDIT_MONTHS = 66
+# The longest text each free-text column may hold (ids are bounded by ID_RE).
+MAX_TEXT: dict[str, int] = {
+    "name": 200,
+    "specialty": 200,
+    "workplace": 200,
+    "title": 300,
+    "note": 1000,
+    "signed_by": 200,
+}
 
 
 @dataclass(frozen=True, order=True)
@@ -60,10 +84,32 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "signed_date",
     ),
 }
-def _valid_date(v: str) -> bool:
+# Columns a file may have besides COLUMNS; a bundle without them imports as before. Only unit_id is
+# used (the trainee's unit, which must exist); the others are accepted and not stored.
+OPTIONAL_COLUMNS: dict[str, tuple[str, ...]] = {"trainees.csv": ("unit_id", "email", "personnummer")}
+
+
+def _parse_date(v: str) -> date | None:
     if not re.match(DATE_RE, v):
-        return False
-    return not pd.isna(pd.to_datetime(v, format="%Y-%m-%d", errors="coerce"))
+        return None
+    try:
+        return date.fromisoformat(v)
+    except ValueError:
+        return None
+
+
+def _valid_date(v: str) -> bool:
+    return _parse_date(v) is not None
+
+
+def date_in_range(v: date) -> bool:
+    """Whether a date lies within EARLIEST_DATE..LATEST_DATE."""
+    return EARLIEST_DATE <= v <= LATEST_DATE
+
+
+def _date_in_range_or_unreadable(v: str) -> bool:
+    parsed = _parse_date(v)
+    return parsed is None or date_in_range(parsed)  # an unreadable date has its own error
 
 
 def _is_number(v: str) -> bool:
@@ -95,9 +141,29 @@ def _delmal_list(v: str) -> bool:
     return all(DELMAL_RE.match(code.strip()) for code in v.split(";") if code.strip())
 
 
+def _max_length(column: str, limit: int) -> pa.Check:
+    return pa.Check(lambda s: s.str.len() <= limit, error=f"{column}|högst {limit} tecken")
+
+
+def _months(v: str) -> bool:
+    return _is_number(v) and 0 < float(v.replace(",", ".")) <= MAX_CREDIT_MONTHS
+
+
+def control_character_errors(file: str, df: pd.DataFrame) -> list[RowError]:
+    """A row error for every cell (of any column) holding a control character such as NUL.
+
+    The line is the frame's index + 2, as in ``errors_from``.
+    """
+    errors: list[RowError] = []
+    for col in df.columns:
+        hits = df[col].astype(str).str.contains(CONTROL_RE, regex=True)
+        errors.extend(RowError(file, int(idx) + 2, str(col), CONTROL_MSG) for idx in hits.index[hits.to_numpy()])
+    return errors
+
+
 def raw_schema(file: str) -> pa.DataFrameSchema:
     """Stage 1: every cell is text; checks say whether it can be read at all."""
-    date = "datum ska skrivas ÅÅÅÅ-MM-DD (t.ex. 2024-03-01)"
+    date_msg = "datum ska skrivas ÅÅÅÅ-MM-DD (t.ex. 2024-03-01)"
     need = "värde saknas"
     bool_msg = "ska vara true eller false"
     cols: dict[str, list[pa.Check]] = {
@@ -107,9 +173,9 @@ def raw_schema(file: str) -> pa.DataFrameSchema:
         ],
         "name": [_cell(lambda v: v.strip() != "", "name", need)],
         "specialty": [_cell(lambda v: v.strip() != "", "specialty", need)],
-        "legitimation_date": [_cell(_valid_date, "legitimation_date", date, optional=True)],
-        "st_start_date": [_cell(_valid_date, "st_start_date", date)],
-        "bt_approved_date": [_cell(_valid_date, "bt_approved_date", date, optional=True)],
+        "legitimation_date": [_cell(_valid_date, "legitimation_date", date_msg, optional=True)],
+        "st_start_date": [_cell(_valid_date, "st_start_date", date_msg)],
+        "bt_approved_date": [_cell(_valid_date, "bt_approved_date", date_msg, optional=True)],
         "swedish_at": [_cell(lambda v: v.lower() in ("true", "false"), "swedish_at", bool_msg)],
         "doktorsexamen": [_cell(lambda v: v.lower() in ("true", "false"), "doktorsexamen", bool_msg)],
         "regulation": [
@@ -119,10 +185,14 @@ def raw_schema(file: str) -> pa.DataFrameSchema:
         "setting": [_cell(lambda v: v in SETTINGS, "setting", f"okänd miljö; tillåtna: {_vocab(SETTINGS)}")],
         "percent": [_cell(_percent, "percent", "ska vara ett tal mellan 1 och 100")],
         "months": [
-            _cell(lambda v: _is_number(v) and float(v.replace(",", ".")) > 0, "months", "ska vara ett tal större än 0")
+            _cell(_months, "months", f"ska vara ett tal större än 0 och högst {MAX_CREDIT_MONTHS} (månader)")
+        ],
+        "unit_id": [
+            _cell(lambda v: bool(re.match(ID_RE, v)), "unit_id", "id har otillåtna tecken eller är för långt",
+                  optional=True)
         ],
         "delmal": [_cell(_delmal_list, "delmal", "delmålskoder skrivs t.ex. STa1;STb3;STc12 eller a1;c3")],
-        "signed_date": [_cell(_valid_date, "signed_date", date, optional=True)],
+        "signed_date": [_cell(_valid_date, "signed_date", date_msg, optional=True)],
     }
     kinds = {
         "placements.csv": PLACEMENT_KINDS,
@@ -130,7 +200,8 @@ def raw_schema(file: str) -> pa.DataFrameSchema:
         "credits.csv": CREDIT_KINDS,
     }
     columns: dict[str, pa.Column] = {}
-    for col in COLUMNS[file]:
+    optional = set(OPTIONAL_COLUMNS.get(file, ()))
+    for col in COLUMNS[file] + OPTIONAL_COLUMNS.get(file, ()):
         checks = list(cols.get(col, []))
         if col == "kind":
             allowed: tuple[str, ...] = kinds[file]
@@ -140,9 +211,12 @@ def raw_schema(file: str) -> pa.DataFrameSchema:
                 _cell(lambda v: v in ACTIVITY_TYPES, "type", f"okänd intygstyp; tillåtna: {_vocab(ACTIVITY_TYPES)}")
             )
         if col in ("start_date", "end_date"):
-            optional = file == "certificates.csv"
-            checks.append(_cell(_valid_date, col, date, optional=optional))
-        columns[col] = pa.Column(str, checks=checks, nullable=False, required=True)
+            checks.append(_cell(_valid_date, col, date_msg, optional=file == "certificates.csv"))
+        if col.endswith("_date"):
+            checks.append(_cell(_date_in_range_or_unreadable, col, DATE_RANGE_MSG))
+        if col in MAX_TEXT:
+            checks.append(_max_length(col, MAX_TEXT[col]))
+        columns[col] = pa.Column(str, checks=checks, nullable=False, required=col not in optional)
     return pa.DataFrameSchema(columns, strict=False, coerce=False)
 
 

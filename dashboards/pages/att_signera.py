@@ -24,9 +24,9 @@ st.caption("Ett signerat intyg låses och kan inte ändras. Returnera intyget me
 for r in pending.to_dict("records"):
     cid = r["certificate_id"]
     with st.container(border=True):
-        st.markdown(f"**{r['trainee_name']}** – {r['type_label']}")
+        st.markdown(f"**{fmt.plain(r['trainee_name'])}** – {r['type_label']}")
         st.markdown(
-            f"{r['title'] or fmt.DASH}  \nPeriod: {fmt.period(r['start_date'], r['end_date'])}  \n"
+            f"{fmt.plain(r['title'] or fmt.DASH)}  \nPeriod: {fmt.period(r['start_date'], r['end_date'])}  \n"
             f"Delmål: {fmt.codes(r['delmal'])}"
         )
         with st.form(f"sign_{cid}"):

@@ -9,6 +9,7 @@ from dashboards.db import after_write
 from tracker import services
 from tracker.importer import ImportRejected
 from tracker.schemas import COLUMNS
+from tracker.spreadsheet import csv_bytes
 
 con, actor = page_context("studierektor", "admin")
 st.title("Import")
@@ -18,6 +19,12 @@ st.markdown(
     "en flik per fil. `trainees.csv` krävs; övriga filer får saknas. Allt kontrolleras först: **inget skrivs "
     "förrän alla rader är korrekta**."
 )
+if not actor.is_admin:
+    st.markdown(
+        "Du kan importera ST-läkare vid enheterna i ditt område. En ny ST-läkare behöver kolumnen `unit_id` i "
+        "`trainees.csv` med en enhet i ditt område. ST-läkare och intyg som har registrerats i appen ändras i appen, "
+        "inte genom import."
+    )
 with st.expander("Filer och kolumner"):
     st.dataframe(
         pd.DataFrame({"Fil": list(COLUMNS), "Kolumner": [", ".join(c) for c in COLUMNS.values()]}),
@@ -25,7 +32,13 @@ with st.expander("Filer och kolumner"):
         width="stretch",
     )
 round_no = st.session_state.get("import_round", 0)
-uploads = st.file_uploader("Filer", type=["csv", "xlsx"], accept_multiple_files=True, key=f"import_files_{round_no}")
+uploads = st.file_uploader(
+    "Filer",
+    type=["csv", "xlsx"],
+    accept_multiple_files=True,
+    key=f"import_files_{round_no}",
+    help="Högst 20 MB per fil.",
+)
 if not uploads:
     st.info("Välj en eller flera filer för att kontrollera dem.")
     st.stop()
@@ -50,7 +63,7 @@ if errors:
     st.dataframe(report, hide_index=True, width="stretch")
     st.download_button(
         "Ladda ner felrapporten (CSV)",
-        report.to_csv(index=False).encode("utf-8-sig"),
+        csv_bytes(report),
         file_name="importfel.csv",
         mime="text/csv",
     )

@@ -79,23 +79,25 @@ if areas:
 if steps:
     shown = shown[shown["step"].isin(steps)]
 docs = list(services.DOCUMENTS)
+queue_table = pd.DataFrame(
+    {
+        "Namn": shown["name"],
+        "Specialitet": shown["specialty"],
+        "Enhet": shown["unit_name"],
+        "Område": shown["area"],
+        "Steg": shown["step_label"],
+        "Sedan": shown["step_date"].map(fmt.iso_date),
+        "Dagar i steget": shown["days_in_step"].astype(int),
+        "Anmäld": shown["reported_date"].map(fmt.iso_date),
+        "Dokument": [f"{int(sum(bool(r[d]) for d in docs))} av {len(docs)}" for r in shown.to_dict("records")],
+    }
+)
 st.dataframe(
-    pd.DataFrame(
-        {
-            "Namn": shown["name"],
-            "Specialitet": shown["specialty"],
-            "Enhet": shown["unit_name"],
-            "Område": shown["area"],
-            "Steg": shown["step_label"],
-            "Sedan": shown["step_date"].map(fmt.iso_date),
-            "Dagar i steget": shown["days_in_step"].astype(int),
-            "Anmäld": shown["reported_date"].map(fmt.iso_date),
-            "Dokument": [f"{int(sum(bool(r[d]) for d in docs))} av {len(docs)}" for r in shown.to_dict("records")],
-        }
-    ),
+    queue_table,
     hide_index=True,
     width="stretch",
 )
+views.download(queue_table, "st-intressenter", key="queue_csv")
 
 names = dict(zip(shown["intressent_id"], shown["name"], strict=True))
 if not names:
@@ -108,9 +110,9 @@ if not pick:
     st.stop()
 row = queue[queue["intressent_id"] == pick].iloc[0].to_dict()
 with st.container(border=True):
-    st.markdown(f"#### {row['name']}")
+    st.markdown(f"#### {fmt.plain(row['name'])}")
     st.caption(
-        f"{row['specialty']} · {row['unit_name']} · {row['area']} · anmäld {fmt.sv_date(row['reported_date'])}"
+        f"{fmt.plain(row['specialty'])} · {fmt.plain(row['unit_name'])} · {fmt.plain(row['area'])} · anmäld {fmt.sv_date(row['reported_date'])}"
         f" · legitimation {fmt.sv_date(row['legitimation_date'])}"
     )
     history: pd.DataFrame = data.read("intressent_history", con, actor, pick)

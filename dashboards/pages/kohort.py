@@ -113,16 +113,17 @@ st.metric("ST-läkare att följa upp", len(risk))
 if risk.empty:
     st.success("Ingen ST-läkare i urvalet ligger efter enligt kriterierna.")
 else:
+    risk_table = pd.DataFrame(
+        {
+            "Namn": risk["name"],
+            "Specialitet": risk["specialty"],
+            "Enhet": risk["unit_name"].fillna(fmt.DASH),
+            "Beräknat klar": risk["projected_completion_date"].map(fmt.iso_date),
+            "Skäl": risk["reasons"],
+        }
+    )
     st.dataframe(
-        pd.DataFrame(
-            {
-                "Namn": risk["name"],
-                "Specialitet": risk["specialty"],
-                "Enhet": risk["unit_name"].fillna(fmt.DASH),
-                "Beräknat klar": risk["projected_completion_date"].map(fmt.iso_date),
-                "Skäl": risk["reasons"],
-            }
-        ),
+        risk_table,
         hide_index=True,
         width="stretch",
         column_config={
@@ -132,3 +133,4 @@ else:
             "Skäl": st.column_config.TextColumn(width="large"),
         },
     )
+    views.download(risk_table, "behover-uppmarksamhet", key="risk_csv")

@@ -177,27 +177,37 @@ def _stop(proc: subprocess.Popen[bytes]) -> None:
 def _launch(
     name: str,
     workdir: Path,
-    db_src: Path,
+    db_src: Path | None,
     *,
     env: dict[str, str] | None = None,
     secrets_toml: str | Callable[[int], str] = "",
+    prepare: Callable[[Path], None] | None = None,
 ) -> AppServer:
     """Start `streamlit run` on a free loopback port and wait until /_stcore/health answers "ok".
 
+    ``db_src`` None starts on a database file that does not exist yet (a new installation);
+    ``prepare`` may change the server's copy of the database before the server opens it.
     ``secrets_toml`` (text, or a function of the chosen port) becomes the only secrets file the server
     reads (``--secrets.files``), so the repository's own ``.streamlit/secrets.toml`` (if a developer has
-    one) never leaks into a test.
+    one) never leaks into a test. The server runs in demo mode (``TRACKER_DEMO=1``, as the README's app
+    command does) unless ``env`` says otherwise.
     """
     workdir.mkdir(parents=True, exist_ok=True)
-    db_path = _copy_db(db_src, workdir / "db")
+    if db_src is None:
+        (workdir / "db").mkdir(parents=True, exist_ok=True)
+        db_path = workdir / "db" / "new.duckdb"
+    else:
+        db_path = _copy_db(db_src, workdir / "db")
+    if prepare is not None:
+        prepare(db_path)
     port = _free_port()
     secrets_path = workdir / "secrets.toml"
     secrets_path.write_text(secrets_toml(port) if callable(secrets_toml) else secrets_toml, "utf-8")
     log_path = workdir / "server.log"
     url = f"http://127.0.0.1:{port}"
 
-    proc_env = {k: v for k, v in os.environ.items() if k != "TRACKER_AUTH"}
-    proc_env.update({"TRACKER_DB": str(db_path), "PYTHONUNBUFFERED": "1"})
+    proc_env = {k: v for k, v in os.environ.items() if not k.startswith("TRACKER_")}
+    proc_env.update({"TRACKER_DB": str(db_path), "TRACKER_DEMO": "1", "PYTHONUNBUFFERED": "1"})
     proc_env.update(env or {})
     cmd = [
         sys.executable, "-m", "streamlit", "run", str(ROOT / "streamlit_app.py"),
@@ -230,11 +240,14 @@ def _launch(
 
 @pytest.fixture(scope="session")
 def start_server(seeded_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[..., AppServer]]:
-    """Factory: ``start_server(name, env=..., secrets_toml=...)``; every server is stopped at session end."""
+    """Factory: ``start_server(name, env=..., secrets_toml=..., prepare=..., db_src=None)``; every server is
+    stopped at session end."""
     started: list[AppServer] = []
 
-    def _start(name: str, **kwargs: Any) -> AppServer:
-        server = _launch(name, tmp_path_factory.mktemp(f"server-{name}"), seeded_db, **kwargs)
+    def _start(name: str, *, db_src: Path | None | str = "seeded", **kwargs: Any) -> AppServer:
+        source = seeded_db if db_src == "seeded" else db_src
+        assert not isinstance(source, str)
+        server = _launch(name, tmp_path_factory.mktemp(f"server-{name}"), source, **kwargs)
         started.append(server)
         return server
 
@@ -333,7 +346,7 @@ class BrowserLog:
 LOOPBACK_ONLY = re.compile(r"^https?://(?!127\.0\.0\.1[:/])")
 
 
-def _block_outside(context: BrowserContext) -> None:
+def block_outside(context: BrowserContext) -> None:
     """The app must work offline: any request that leaves the loopback address is refused."""
     context.route(LOOPBACK_ONLY, lambda route: route.abort())
 
@@ -346,7 +359,7 @@ def app_context(browser: Browser, browser_context_args: dict[str, Any]) -> Itera
     context do not share a login. Tests that depend on cookies (OIDC) make their own context.
     """
     context = browser.new_context(**browser_context_args)
-    _block_outside(context)
+    block_outside(context)
     yield context
     context.close()
 
@@ -430,7 +443,7 @@ def open_app(app_context: BrowserContext, request: pytest.FixtureRequest) -> Ite
 def own_context(browser: Browser, browser_context_args: dict[str, Any]) -> Iterator[BrowserContext]:
     """A fresh context (own cookies) for one test."""
     context = browser.new_context(**browser_context_args)
-    _block_outside(context)
+    block_outside(context)
     yield context
     context.close()
 

@@ -6,9 +6,11 @@ import secrets
 import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 import pytest
-from playwright.sync_api import BrowserContext, Page, expect
+from playwright.sync_api import Browser, BrowserContext, Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from .conftest import (
@@ -16,6 +18,7 @@ from .conftest import (
     AppServer,
     OpenApp,
     assert_healthy,
+    block_outside,
     error_alerts,
     nav_links,
     screenshot,
@@ -30,6 +33,10 @@ OIDC_BUTTON = "Logga in med organisationskonto"
 KNOWN_SUB = "oidc-handledare"
 UNKNOWN_SUB = "oidc-okand"
 UNKNOWN_EMAIL = "okand.person@example.org"
+# Tokens without email_verified (as Microsoft Entra ID usually sends them): one whose subject an
+# administrator linked beforehand, and one whose subject nobody linked.
+LINKED_SUB = "oidc-admin-lankad"
+UNVERIFIED_SUB = "oidc-overifierad"
 
 
 @dataclass(frozen=True)
@@ -49,6 +56,8 @@ def provider() -> Iterator[Provider]:
             claims={"email": ROLE_EMAILS["handledare"], "email_verified": True, "name": "Handledare via IdP"},
         ),
         User(sub=UNKNOWN_SUB, claims={"email": UNKNOWN_EMAIL, "email_verified": True, "name": "Okänd"}),
+        User(sub=LINKED_SUB, claims={"email": "annan.adress@example.org", "name": "Admin via IdP"}),
+        User(sub=UNVERIFIED_SUB, claims={"email": ROLE_EMAILS["studierektor"], "name": "Overifierad"}),
     ]
     with run_server_in_thread(port=0, user_claims=users) as server:
         host, port = server.server_address[:2]
@@ -72,7 +81,19 @@ def oidc_server(start_server: Callable[..., AppServer], provider: Provider) -> A
             f'server_metadata_url = "{provider.url}/.well-known/openid-configuration"\n'
         )
 
-    return start_server("oidc", secrets_toml=secrets_toml)
+    def link_admin(db_path: Path) -> None:
+        from tracker.auth import link_oidc_subject
+        from tracker.db import connect
+
+        con = connect(db_path)
+        try:
+            row = con.execute("SELECT person_id FROM person WHERE email = ?", [ROLE_EMAILS["admin"]]).fetchone()
+            assert row is not None
+            link_oidc_subject(con, str(row[0]), f"iss:{provider.url}|sub:{LINKED_SUB}")
+        finally:
+            con.close()
+
+    return start_server("oidc", secrets_toml=secrets_toml, prepare=link_admin)
 
 
 def _authorize_at_provider(page: Page, provider: Provider, sub: str) -> None:
@@ -83,7 +104,12 @@ def _authorize_at_provider(page: Page, provider: Provider, sub: str) -> None:
 
 
 def test_oidc_sign_in_and_out(
-    open_app: OpenApp, own_context: BrowserContext, oidc_server: AppServer, provider: Provider
+    open_app: OpenApp,
+    own_context: BrowserContext,
+    oidc_server: AppServer,
+    provider: Provider,
+    browser: Browser,
+    browser_context_args: dict[str, Any],
 ) -> None:
     page, log = open_app(oidc_server, own_context)
     expect(page.get_by_role("button", name=OIDC_BUTTON)).to_be_visible()
@@ -109,6 +135,7 @@ def test_oidc_sign_in_and_out(
     second.close()
 
     # st.logout goes through the provider's end-session page and back to the app's login page.
+    signed_in_cookies = own_context.cookies(oidc_server.url)
     page.get_by_test_id("stSidebar").get_by_role("button", name="Logga ut").click()
     try:
         page.wait_for_url(f"{provider.url}/oauth2/end_session**", timeout=10_000)
@@ -126,6 +153,49 @@ def test_oidc_sign_in_and_out(
     expect(page.get_by_test_id("stSidebarNav")).to_have_count(0)
     assert "_streamlit_user" not in {c["name"] for c in own_context.cookies(oidc_server.url)}
     assert_healthy(page, log, "after OIDC sign-out")
+
+    # A copy of the identity cookie taken before signing out is refused (it would live for 30 days).
+    replay_context = browser.new_context(**browser_context_args)
+    try:
+        block_outside(replay_context)
+        replay_context.add_cookies(signed_in_cookies)  # type: ignore[arg-type]
+        replay, replay_log = open_app(oidc_server, replay_context)
+        expect(replay.get_by_role("button", name=OIDC_BUTTON)).to_be_visible()
+        expect(replay.get_by_test_id("stSidebarNav")).to_have_count(0)
+        expect(replay.get_by_text("Handledare via IdP")).to_have_count(0)
+        screenshot(replay, "oidc", "aterspelad-kaka")
+        assert_healthy(replay, replay_log, "replayed cookie after sign-out")
+        replay.close()
+    finally:
+        replay_context.close()
+
+
+def test_oidc_token_without_email_verified_needs_a_linked_subject(
+    open_app: OpenApp, own_context: BrowserContext, oidc_server: AppServer, provider: Provider
+) -> None:
+    # The address is a real person's, but the provider does not vouch for it and nobody linked the subject.
+    page, log = open_app(oidc_server, own_context)
+    _authorize_at_provider(page, provider, UNVERIFIED_SUB)
+    page.wait_for_url(f"{oidc_server.url}/**")
+    wait_for_app(page)
+    alerts = error_alerts(page)
+    assert any("finns inte i ST-trackern" in a and "verifierad" in a for a in alerts), alerts
+    expect(page.get_by_test_id("stSidebarNav")).to_have_count(0)
+    screenshot(page, "oidc", "overifierad-adress")
+    assert_healthy(page, log, "OIDC token without email_verified", allow_error_alert=True)
+    page.get_by_role("button", name="Logga ut").click()
+    page.wait_for_url(f"{provider.url}/oauth2/end_session**")
+    page.get_by_role("button", name="End session").click()
+    page.wait_for_url(f"{oidc_server.url}/**")
+    wait_for_app(page)
+
+    # A subject an administrator linked signs in without any e-mail claim being trusted.
+    _authorize_at_provider(page, provider, LINKED_SUB)
+    page.wait_for_url(f"{oidc_server.url}/**")
+    wait_for_app(page)
+    links = nav_links(page)
+    assert "Användare och roller" in links, sorted(links)
+    assert_healthy(page, log, "OIDC linked subject")
 
 
 def test_oidc_unknown_email_gets_no_access(

@@ -63,10 +63,11 @@ from tracker.services.records import (
     return_certificate,
     sign_certificate,
     signers_for,
+    stale_requests,
     update_certificate,
     void_certificate,
 )
-from tracker.services.roles import add_role, remove_role, replace_catalogue, role_assignments
+from tracker.services.roles import add_role, link_identity, remove_role, replace_catalogue, role_assignments
 from tracker.services.trainees import (
     STATUS_LABELS,
     PlannedLeave,
@@ -140,6 +141,7 @@ __all__ = [
     "intressent_history",
     "intressent_queue",
     "intressent_stats",
+    "link_identity",
     "move_intressent",
     "next_steps",
     "pending_signatures",
@@ -154,6 +156,7 @@ __all__ = [
     "run_import",
     "sign_certificate",
     "signers_for",
+    "stale_requests",
     "supervisor_table",
     "timeline",
     "trainee_name",

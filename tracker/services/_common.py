@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
 import duckdb
@@ -13,6 +12,7 @@ import pandas as pd
 from tracker.auth import Actor
 from tracker.db import Connection
 from tracker.domain import TYPE_LABELS, as_date
+from tracker.journal import write_audit
 
 # Each certificate's delmål codes as a sorted list, to LEFT JOIN ... USING (certificate_id).
 _DELMAL_LISTS_SQL = (
@@ -22,10 +22,6 @@ _DELMAL_LISTS_SQL = (
 
 def _today() -> date:
     return date.today()
-
-
-def _now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def _query(
@@ -71,16 +67,6 @@ def _certificate_lists(df: pd.DataFrame) -> pd.DataFrame:
     return df
 
 
-def _json(value: Mapping[str, Any] | None) -> str | None:
-    if value is None:
-        return None
-    return json.dumps(
-        {k: (v.isoformat() if isinstance(v, date) else v) for k, v in value.items()},
-        ensure_ascii=False,
-        default=str,
-    )
-
-
 def _audit(
     cur: duckdb.DuckDBPyConnection,
     actor: Actor,
@@ -91,8 +77,4 @@ def _audit(
     before: Mapping[str, Any] | None,
     after: Mapping[str, Any] | None,
 ) -> None:
-    cur.execute(
-        """INSERT INTO audit_log (logged_at, actor_person_id, action, entity, entity_id, trainee_id, before_json, after_json)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
-        [_now(), actor.person_id, action, entity, entity_id, trainee_id, _json(before), _json(after)],
-    )
+    write_audit(cur, actor.person_id, action, entity, entity_id, trainee_id, before, after)

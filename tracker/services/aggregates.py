@@ -15,6 +15,7 @@ from tracker.db import Connection
 from tracker.domain import REG_2021
 from tracker.services._common import _DELMAL_LISTS_SQL, _certificate_lists, _date_columns, _query
 from tracker.services.access import _supervised_sql, _visible_ids, _visible_sql
+from tracker.services.records import _signer_valid_sql
 
 # Risk thresholds for the cohort page (settings, not rules of the regulations).
 RISK_PACE = 0.75  # counted service below 75 % of the calendar time since ST start
@@ -63,7 +64,8 @@ def trainee_table(con: Connection, actor: Actor, as_of: date, *, supervised_only
     """The cohort rows of the actor's trainees plus certificates waiting for the actor's signature.
 
     With ``supervised_only`` only trainees with a current supervision row for the actor are listed
-    (the handledare's own list), whatever other roles the actor has.
+    (the handledare's own list), whatever other roles the actor has. ``waiting_for_me`` counts, per
+    trainee, exactly the certificates ``pending_signatures`` lists for the actor.
     """
     sup_sql, sup_params = _supervised_sql(actor)
     df = _over_cohort(
@@ -74,8 +76,10 @@ def trainee_table(con: Connection, actor: Actor, as_of: date, *, supervised_only
         f"""SELECT c.*, s.supervision_kind, coalesce(w.waiting, 0) AS waiting_for_me
             FROM _cohort c
             {"JOIN" if supervised_only else "LEFT JOIN"} ({sup_sql}) s USING (trainee_id)
-            LEFT JOIN (SELECT trainee_id, count(*) AS waiting FROM certificate
-                       WHERE status = 'skickat' AND signer_person_id = $s_pid GROUP BY trainee_id) w
+            LEFT JOIN (SELECT c.trainee_id, count(*) AS waiting FROM certificate c
+                       WHERE c.status = 'skickat' AND c.signer_person_id = $s_pid
+                         AND {_signer_valid_sql("s_day")}
+                       GROUP BY c.trainee_id) w
               USING (trainee_id)
             ORDER BY c.name, c.trainee_id""",
         sup_params,

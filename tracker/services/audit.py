@@ -11,7 +11,6 @@ Nothing here (nor anywhere in the services) updates or deletes audit rows.
 
 from __future__ import annotations
 
-import io
 from datetime import date, timedelta
 from typing import Any
 
@@ -21,6 +20,7 @@ from tracker.auth import Actor
 from tracker.db import Connection
 from tracker.services._common import _query
 from tracker.services.access import _require_read, _visible_sql
+from tracker.spreadsheet import csv_bytes
 
 LOCAL_TIMEZONE = "Europe/Stockholm"
 
@@ -39,6 +39,14 @@ ACTION_LABELS: dict[str, str] = {
     "add_role": "Gav roll",
     "remove_role": "Tog bort roll",
     "replace": "Ersatte",
+    "login_failed": "Misslyckad inloggning",
+    "lockout": "Kontot låstes",
+    "oidc_link": "Kopplade organisationskonto",
+    "sign_out": "Loggade ut",
+    "create_admin": "Skapade administratör",
+    "import_add": "Importerade ny",
+    "import_update": "Ändrade genom import",
+    "import_delete": "Tog bort genom import",
 }
 
 ENTITY_LABELS: dict[str, str] = {
@@ -48,6 +56,9 @@ ENTITY_LABELS: dict[str, str] = {
     "intressent": "ST-intressent",
     "trainee": "ST-läkare",
     "role_assignment": "Roll",
+    "credit": "Tillgodoräknande",
+    "person": "Person",
+    "bundle": "Import",
 }
 
 # Column headings of the exported file, in order.
@@ -115,12 +126,11 @@ def audit_trail(
 
 
 def audit_csv(df: pd.DataFrame) -> bytes:
-    """An audit_trail() frame as UTF-8 CSV with Swedish headings and times as 'YYYY-MM-DD HH:MM:SS'."""
+    """An audit_trail() frame as UTF-8 CSV with Swedish headings and times as 'YYYY-MM-DD HH:MM:SS';
+    cells a spreadsheet would run as formulas are neutralised (``tracker.spreadsheet``)."""
     out = df[list(CSV_COLUMNS)].rename(columns=CSV_COLUMNS)
     out["Tidpunkt"] = df["logged_at"].dt.strftime("%Y-%m-%d %H:%M:%S")
-    buf = io.StringIO()
-    out.to_csv(buf, index=False)
-    return buf.getvalue().encode("utf-8")
+    return csv_bytes(out, bom=False)
 
 
 def export_audit_csv(

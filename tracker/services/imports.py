@@ -1,4 +1,9 @@
-"""Import of data files (CSV or an Excel workbook) by studierektorer and administratörer."""
+"""Import of data files (CSV or an Excel workbook) by studierektorer and administratörer.
+
+An administrator imports without limits; a studierektor only for trainees of the units in their
+region or area (``import_scope``), the same scope as everything else they see. The command line
+(``tracker import DIR --as EMAIL``) uses the same function.
+"""
 
 from __future__ import annotations
 
@@ -10,23 +15,42 @@ from tracker.auth import Actor
 from tracker.db import Connection
 from tracker.importer import ImportRejected, ImportResult, import_frames, read_uploads, validate
 from tracker.schemas import RowError
-from tracker.services.access import _require_import
+from tracker.services.access import _office_units_sql, _require_import
+
+
+def import_scope(con: Connection, actor: Actor) -> frozenset[str] | None:
+    """The units whose trainees the actor may import, or None for no limit (an administrator).
+
+    Raises AccessDenied for a person who may not import at all.
+    """
+    _require_import(actor)
+    if actor.is_admin:
+        return None
+    office = _office_units_sql(actor)
+    if office is None:
+        return frozenset()
+    sql, params = office
+    cur = con.cursor()
+    try:
+        return frozenset(str(r[0]) for r in cur.execute(sql, params).fetchall())
+    finally:
+        cur.close()
 
 
 def check_import(
     con: Connection, actor: Actor, files: Mapping[str, bytes]
 ) -> tuple[dict[str, pd.DataFrame], list[RowError]]:
     """Read and validate uploaded files without writing anything: (frames, every row error)."""
-    _require_import(actor)
+    units = import_scope(con, actor)
     try:
         frames = read_uploads(files)
     except ImportRejected as exc:
         return {}, list(exc.errors)
-    _, errors = validate(con, frames)
+    _, errors = validate(con, frames, units=units)
     return frames, errors
 
 
 def run_import(con: Connection, actor: Actor, frames: dict[str, pd.DataFrame]) -> ImportResult:
     """Write a validated bundle (all or nothing; raises ImportRejected on any bad row)."""
-    _require_import(actor)
-    return import_frames(con, frames, actor=actor.person_id)
+    units = import_scope(con, actor)
+    return import_frames(con, frames, actor=actor.person_id, units=units)

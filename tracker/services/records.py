@@ -6,13 +6,23 @@ their unit), who signs it (after which it is locked) or returns it with a commen
 certificate is never edited: the signer, a studierektor or an administrator voids it with a reason
 ('makulerat', final) and the trainee reissues a new draft to go through the flow again. Each write
 runs in one transaction and records an ``audit_log`` row.
+
+Authority to sign comes from the supervision period alone: the addressee may sign or return a
+certificate only while their supervision of the trainee covers today (or, for fullgjord BT/ST, while
+they are a verksamhetschef of the trainee's unit). A request whose addressee can no longer sign it is
+stale: it is no longer shown to them, and the trainee may send it to a current signer instead.
+
+Each certificate write decides on the certificate's state with a conditional UPDATE inside its own
+transaction (``_write_if``): a refused write changes nothing, and a write that collides with a
+concurrent one fails as a whole with ``ConflictError``.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from datetime import date
 from typing import Any
 
@@ -20,7 +30,7 @@ import duckdb
 import pandas as pd
 
 from tracker.auth import Actor
-from tracker.db import Connection, NotFoundError, transaction
+from tracker.db import ConflictError, Connection, NotFoundError, transaction
 from tracker.domain import SUMMARY_TYPES
 from tracker.records import load_record
 from tracker.schemas import RowError
@@ -29,21 +39,73 @@ from tracker.services.access import AccessDenied, _office_units_sql, _require_ow
 from tracker.services.trainees import _requirements, handledare_for
 from tracker.services.validation import CERTIFICATE_INPUT, LEAVE_INPUT, PLACEMENT_INPUT, InputError, _validate
 
+# Certificate types a verksamhetschef of the trainee's unit may sign (besides the handledare).
+VERKSAMHETSCHEF_TYPES: tuple[str, ...] = ("fullgjord_bt", "fullgjord_st")
+
+# --- why a certificate change is refused: every text in one place --------------------------------
+
+_LOCKED = "Intyget är signerat och låst; det kan inte ändras."
+_SIGNED_MEANWHILE = "Intyget har just signerats av någon annan och kan inte längre ändras."
+_AWAITING_SIGNATURE = "Intyget väntar på signering; det kan ändras först om handledaren returnerar det."
+_SENT_MEANWHILE = "Intyget har just skickats för signering och kan inte ändras nu."
+_ALREADY_SENT = "Intyget är redan skickat för signering."
+_NOT_ADDRESSED = "Intyget är inte skickat till dig för signering."
+_SUPERVISION_ENDED = "Ditt handledarskap för ST-läkaren har upphört; intyget kan inte längre signeras av dig."
+_CHIEF_ENDED = "Du är inte längre verksamhetschef för ST-läkarens enhet; intyget kan inte längre signeras av dig."
+_ONLY_CURRENT_HANDLEDARE = "Intyget kan bara skickas till någon som är din handledare just nu."
+_ONLY_HANDLEDARE_OR_CHIEF = "Intyget kan bara skickas till din handledare eller till verksamhetschefen på din enhet."
+_NOT_VOIDER = "Bara den som signerade intyget, en studierektor eller en administratör kan makulera det."
+_ALREADY_VOID = "Intyget är redan makulerat."
+_NOT_SIGNED = "Intyget är inte signerat; ett osignerat intyg ändras i stället för att makuleras."
+_ONLY_VOID_REISSUED = "Bara ett makulerat intyg kan utfärdas på nytt."
+_CONFLICT = "Någon annan ändrade intyget samtidigt; inget av din ändring sparades. Ladda om och försök igen."
+
+
+def _signer_valid_sql(day_param: str = "day") -> str:
+    """SQL, on a certificate row aliased ``c``: its addressee may sign it on the day ``$day_param``."""
+    chief_types = ", ".join(f"'{t}'" for t in VERKSAMHETSCHEF_TYPES)
+    return f"""(EXISTS (SELECT 1 FROM supervision sv
+                        WHERE sv.trainee_id = c.trainee_id AND sv.person_id = c.signer_person_id
+                          AND sv.start_date <= ${day_param}
+                          AND (sv.end_date IS NULL OR sv.end_date >= ${day_param}))
+                OR (c.type IN ({chief_types})
+                    AND EXISTS (SELECT 1 FROM role_assignment ra JOIN trainee tu ON tu.unit_id = ra.unit_id
+                                WHERE ra.role = 'verksamhetschef' AND ra.person_id = c.signer_person_id
+                                  AND tu.trainee_id = c.trainee_id)))"""
+
 
 def pending_signatures(con: Connection, actor: Actor) -> pd.DataFrame:
-    """Certificates sent to the actor for signature (status 'skickat')."""
+    """Certificates sent to the actor for signature (status 'skickat') that the actor may sign today."""
     df = _query(
         con,
-        """SELECT c.certificate_id, c.trainee_id, t.name AS trainee_name, c.type, c.title, c.start_date,
-                  c.end_date,
-                  coalesce(list(cd.code ORDER BY cd.code) FILTER (WHERE cd.code IS NOT NULL), []) AS delmal
-           FROM certificate c JOIN trainee t USING (trainee_id)
-           LEFT JOIN certificate_delmal cd USING (certificate_id)
-           WHERE c.status = 'skickat' AND c.signer_person_id = $p
-           GROUP BY ALL ORDER BY t.name, c.start_date NULLS LAST, c.certificate_id""",
-        {"p": actor.person_id},
+        f"""SELECT c.certificate_id, c.trainee_id, t.name AS trainee_name, c.type, c.title, c.start_date,
+                   c.end_date,
+                   coalesce(list(cd.code ORDER BY cd.code) FILTER (WHERE cd.code IS NOT NULL), []) AS delmal
+            FROM certificate c JOIN trainee t USING (trainee_id)
+            LEFT JOIN certificate_delmal cd USING (certificate_id)
+            WHERE c.status = 'skickat' AND c.signer_person_id = $p AND {_signer_valid_sql()}
+            GROUP BY ALL ORDER BY t.name, c.start_date NULLS LAST, c.certificate_id""",
+        {"p": actor.person_id, "day": _today()},
     )
     return _certificate_lists(_date_columns(df, ["start_date", "end_date"]))
+
+
+def _stale_ids(con: Connection, trainee_id: str) -> set[str]:
+    df = _query(
+        con,
+        f"""SELECT c.certificate_id FROM certificate c
+            WHERE c.trainee_id = $t AND c.status = 'skickat' AND NOT {_signer_valid_sql()}""",
+        {"t": trainee_id, "day": _today()},
+    )
+    return {str(c) for c in df["certificate_id"]}
+
+
+def stale_requests(con: Connection, actor: Actor, trainee_id: str) -> set[str]:
+    """Ids of the trainee's certificates waiting for someone who can no longer sign them (the
+    handledare's supervision has ended, or the verksamhetschef no longer heads the unit). The trainee
+    may send each of them to a current signer with ``request_signature``."""
+    _require_read(con, actor, trainee_id)
+    return _stale_ids(con, trainee_id)
 
 
 def _placement_values(
@@ -190,22 +252,80 @@ def _certificate(cur: duckdb.DuckDBPyConnection, certificate_id: str) -> dict[st
     return row
 
 
-_LOCKED = "Intyget är signerat och låst; det kan inte ändras."
-
-
-def _own_unsent_certificate(
-    con: Connection, actor: Actor, certificate_id: str, when_sent: str
-) -> tuple[dict[str, Any], str]:
-    """The certificate and its trainee, if the actor may change it: own, not sent, not signed."""
+def _read_certificate(con: Connection, certificate_id: str) -> dict[str, Any]:
+    """The certificate as it is now, for checks made before a write (the write checks again)."""
     with transaction(con) as cur:
-        before = _certificate(cur, certificate_id)
-    trainee_id = str(before["trainee_id"])
+        return _certificate(cur, certificate_id)
+
+
+@contextmanager
+def _certificate_transaction(con: Connection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """``transaction``, with a write-write conflict reported as a conflict on the certificate."""
+    try:
+        with transaction(con) as cur:
+            yield cur
+    except ConflictError as exc:
+        raise ConflictError(_CONFLICT) from exc
+
+
+# An unsigned status to pass through when a write keeps the certificate's status (see _write_if).
+_PARKED = {"utkast": "returnerat", "returnerat": "utkast", "skickat": "utkast"}
+
+
+def _write_if(
+    cur: duckdb.DuckDBPyConnection,
+    before: Mapping[str, Any],
+    condition: str,
+    params: Mapping[str, Any],
+    *,
+    status: str,
+    assignments: str = "",
+) -> bool:
+    """Set the certificate's status (and ``assignments``) only if ``condition`` holds; True if it did.
+
+    ``condition`` is SQL on the certificate row aliased ``c``; ``params`` are its and the assignments'
+    named parameters. ``before`` is the row as read earlier in the same transaction.
+
+    Every certificate write goes through here and writes ``status``. DuckDB detects a write-write
+    conflict per column, and only for values that change, so a write that keeps the status (an edit,
+    sending a request to a new addressee) passes through another unsigned status first. Two concurrent
+    writes to one certificate therefore always meet on ``status``: the later one fails with a conflict
+    instead of both passing their check on the same old state. The number of rows changed is read
+    from the UPDATE's result: with RETURNING, DuckDB would rewrite the row as delete + insert, which
+    the foreign key from ``certificate_delmal`` refuses.
+    """
+    keeps = status == before["status"]
+    sets = "status = $status" + (f", {assignments}" if assignments else "")
+    row = cur.execute(
+        f"UPDATE certificate AS c SET {sets} WHERE c.certificate_id = $cid AND ({condition})",
+        {
+            **params,
+            "cid": before["certificate_id"],
+            "status": _PARKED.get(status, status) if keeps else status,
+        },
+    ).fetchone()
+    if not (row and row[0]):
+        return False
+    if keeps:
+        cur.execute("UPDATE certificate SET status = ? WHERE certificate_id = ?", [status, before["certificate_id"]])
+    return True
+
+
+def _edit_refusal(status: str, *, meanwhile: bool) -> str | None:
+    """Why a certificate in this status cannot be edited, or None if it can."""
+    if status in ("utkast", "returnerat"):
+        return None
+    if status in ("signerat", "makulerat"):
+        return _SIGNED_MEANWHILE if meanwhile else _LOCKED
+    return _SENT_MEANWHILE if meanwhile else _AWAITING_SIGNATURE
+
+
+def _own_certificate(con: Connection, actor: Actor, certificate_id: str) -> tuple[dict[str, Any], str]:
+    """The certificate and its trainee, if the actor may write to the trainee's record."""
+    current = _read_certificate(con, certificate_id)
+    trainee_id = str(current["trainee_id"])
     _require_own_write(con, actor, trainee_id)
-    if before["status"] in ("signerat", "makulerat"):
-        raise AccessDenied(_LOCKED)
-    if before["status"] == "skickat":
-        raise AccessDenied(when_sent)
-    return before, trainee_id
+    return current, trainee_id
 
 
 def update_certificate(
@@ -219,24 +339,28 @@ def update_certificate(
     end_date: date | None = None,
 ) -> None:
     """Change an unsigned certificate ('utkast' or 'returnerat'); a signed one is locked."""
-    before, trainee_id = _own_unsent_certificate(
-        con,
-        actor,
-        certificate_id,
-        "Intyget väntar på signering; det kan ändras först om handledaren returnerar det.",
-    )
+    current, trainee_id = _own_certificate(con, actor, certificate_id)
+    refusal = _edit_refusal(str(current["status"]), meanwhile=False)
+    if refusal:
+        raise AccessDenied(refusal)
     values = {
-        "type": before["type"],
+        "type": current["type"],
         "title": (title or "").strip(),
         "start_date": start_date,
         "end_date": end_date,
     }
     codes = _validate_certificate(con, trainee_id, values, delmal)
-    with transaction(con) as cur:
-        cur.execute(
-            "UPDATE certificate SET title = ?, start_date = ?, end_date = ? WHERE certificate_id = ?",
-            [values["title"], start_date, end_date, certificate_id],
-        )
+    with _certificate_transaction(con) as cur:
+        before = _certificate(cur, certificate_id)
+        if not _write_if(
+            cur,
+            before,
+            "c.status IN ('utkast', 'returnerat')",
+            {"title": values["title"], "start": start_date, "end": end_date},
+            status=str(before["status"]),
+            assignments="title = $title, start_date = $start, end_date = $end",
+        ):
+            raise AccessDenied(_edit_refusal(str(before["status"]), meanwhile=True) or _CONFLICT)
         cur.execute("DELETE FROM certificate_delmal WHERE certificate_id = ?", [certificate_id])
         for code in codes:
             cur.execute("INSERT INTO certificate_delmal VALUES (?, ?)", [certificate_id, code])
@@ -250,10 +374,6 @@ def update_certificate(
             before,
             {**before, **values, "delmal": codes},
         )
-
-
-# Certificate types a verksamhetschef of the trainee's unit may sign (besides the handledare).
-VERKSAMHETSCHEF_TYPES: tuple[str, ...] = ("fullgjord_bt", "fullgjord_st")
 
 
 def _unit_chiefs(con: Connection, trainee_id: str) -> pd.DataFrame:
@@ -282,21 +402,33 @@ def signers_for(con: Connection, actor: Actor, trainee_id: str, certificate_type
 
 def request_signature(con: Connection, actor: Actor, certificate_id: str, handledare_person_id: str) -> None:
     """Send an unsigned certificate to one of the trainee's current handledare (or, for fullgjord BT/ST,
-    to a verksamhetschef of the trainee's unit)."""
-    before, trainee_id = _own_unsent_certificate(con, actor, certificate_id, "Intyget är redan skickat för signering.")
-    allowed = signers_for(con, actor, trainee_id, str(before["type"]))
+    to a verksamhetschef of the trainee's unit). A certificate already sent may be sent again only if
+    its addressee can no longer sign it (see ``stale_requests``)."""
+    current, trainee_id = _own_certificate(con, actor, certificate_id)
+    if current["status"] in ("signerat", "makulerat"):
+        raise AccessDenied(_LOCKED)
+    if current["status"] == "skickat" and certificate_id not in _stale_ids(con, trainee_id):
+        raise AccessDenied(_ALREADY_SENT)
+    allowed = signers_for(con, actor, trainee_id, str(current["type"]))
     if handledare_person_id not in set(allowed["person_id"]):
-        if before["type"] in VERKSAMHETSCHEF_TYPES:
-            raise AccessDenied(
-                "Intyget kan bara skickas till din handledare eller till verksamhetschefen på din enhet."
-            )
-        raise AccessDenied("Intyget kan bara skickas till någon som är din handledare just nu.")
-
-    def write(cur: duckdb.DuckDBPyConnection) -> None:
-        cur.execute(
-            "UPDATE certificate SET status = 'skickat', comment = '', signer_person_id = ? WHERE certificate_id = ?",
-            [handledare_person_id, certificate_id],
-        )
+        if current["type"] in VERKSAMHETSCHEF_TYPES:
+            raise AccessDenied(_ONLY_HANDLEDARE_OR_CHIEF)
+        raise AccessDenied(_ONLY_CURRENT_HANDLEDARE)
+    with _certificate_transaction(con) as cur:
+        before = _certificate(cur, certificate_id)
+        if not _write_if(
+            cur,
+            before,
+            f"c.status IN ('utkast', 'returnerat') OR (c.status = 'skickat' AND NOT {_signer_valid_sql()})",
+            {"signer": handledare_person_id, "day": _today()},
+            status="skickat",
+            assignments="comment = '', signer_person_id = $signer",
+        ):
+            if before["status"] in ("signerat", "makulerat"):
+                raise AccessDenied(_SIGNED_MEANWHILE)
+            if before["status"] == "skickat":
+                raise AccessDenied(_ALREADY_SENT)
+            raise ConflictError(_CONFLICT)
         _audit(
             cur,
             actor,
@@ -305,47 +437,72 @@ def request_signature(con: Connection, actor: Actor, certificate_id: str, handle
             certificate_id,
             trainee_id,
             before,
-            {**before, "status": "skickat", "signer_person_id": handledare_person_id},
+            {**before, "status": "skickat", "comment": "", "signer_person_id": handledare_person_id},
         )
 
-    with transaction(con) as cur:
-        write(cur)
+
+# The certificate waits for the actor's signature and the actor may sign it today.
+_ADDRESSED_TO_ACTOR = f"c.status = 'skickat' AND c.signer_person_id = $actor AND {_signer_valid_sql()}"
 
 
-def _addressed_to_actor(cur: duckdb.DuckDBPyConnection, actor: Actor, certificate_id: str) -> dict[str, Any]:
-    before = _certificate(cur, certificate_id)
-    if before["status"] in ("signerat", "makulerat"):
-        raise AccessDenied(_LOCKED)
-    if before["status"] != "skickat" or before["signer_person_id"] != actor.person_id:
-        raise AccessDenied("Intyget är inte skickat till dig för signering.")
-    return before
-
-
-def sign_certificate(con: Connection, actor: Actor, certificate_id: str, *, on: date | None = None) -> None:
-    """Sign a certificate addressed to the actor; after this it is locked."""
-    day = on or _today()
-    with transaction(con) as cur:
-        before = _addressed_to_actor(cur, actor, certificate_id)
+def _signing_role(cur: duckdb.DuckDBPyConnection, actor: Actor, cert: Mapping[str, Any]) -> str:
+    """The role the actor signs in: verksamhetschef (fullgjord BT/ST, the trainee's unit) or the kind
+    of their current supervision of the trainee."""
+    if cert["type"] in VERKSAMHETSCHEF_TYPES:
         chief = _row(
             cur,
             """SELECT count(*) AS n FROM role_assignment r JOIN trainee t ON t.unit_id = r.unit_id
                WHERE r.role = 'verksamhetschef' AND r.person_id = ? AND t.trainee_id = ?""",
-            [actor.person_id, before["trainee_id"]],
+            [actor.person_id, cert["trainee_id"]],
         )
-        if before["type"] in VERKSAMHETSCHEF_TYPES and chief and chief["n"]:
-            role = "verksamhetschef"
-        else:
-            kind = _row(
-                cur,
-                """SELECT min(kind) AS kind FROM supervision WHERE trainee_id = ? AND person_id = ?""",
-                [before["trainee_id"], actor.person_id],
-            )
-            role = (kind or {}).get("kind") or "handledare"
-        cur.execute(
-            """UPDATE certificate SET status = 'signerat', signed_by = ?, signed_role = ?, signed_date = ?,
-                      comment = '' WHERE certificate_id = ?""",
-            [actor.name, role, day, certificate_id],
-        )
+        if chief and chief["n"]:
+            return "verksamhetschef"
+    kind = _row(
+        cur,
+        """SELECT min(kind) AS kind FROM supervision WHERE trainee_id = ? AND person_id = ?
+           AND start_date <= ? AND (end_date IS NULL OR end_date >= ?)""",
+        [cert["trainee_id"], actor.person_id, _today(), _today()],
+    )
+    return str((kind or {}).get("kind") or "handledare")
+
+
+def _signer_refusal(cur: duckdb.DuckDBPyConnection, actor: Actor, cert: Mapping[str, Any]) -> Exception:
+    """Why the actor may not sign or return the certificate (as read in the refused write's transaction)."""
+    if cert["status"] in ("signerat", "makulerat"):
+        return AccessDenied(_LOCKED)
+    if cert["status"] != "skickat" or cert["signer_person_id"] != actor.person_id:
+        return AccessDenied(_NOT_ADDRESSED)
+    valid = cur.execute(
+        f"SELECT {_signer_valid_sql()} FROM certificate c WHERE c.certificate_id = $cid",
+        {"cid": cert["certificate_id"], "day": _today()},
+    ).fetchone()
+    if valid and valid[0]:
+        return ConflictError(_CONFLICT)
+    supervised = _row(
+        cur,
+        "SELECT count(*) AS n FROM supervision WHERE trainee_id = ? AND person_id = ?",
+        [cert["trainee_id"], actor.person_id],
+    )
+    if cert["type"] in VERKSAMHETSCHEF_TYPES and not (supervised and supervised["n"]):
+        return AccessDenied(_CHIEF_ENDED)
+    return AccessDenied(_SUPERVISION_ENDED)
+
+
+def sign_certificate(con: Connection, actor: Actor, certificate_id: str, *, on: date | None = None) -> None:
+    """Sign a certificate addressed to the actor (while the actor may sign it); after this it is locked."""
+    day = on or _today()
+    with _certificate_transaction(con) as cur:
+        before = _certificate(cur, certificate_id)
+        role = _signing_role(cur, actor, before)
+        if not _write_if(
+            cur,
+            before,
+            _ADDRESSED_TO_ACTOR,
+            {"actor": actor.person_id, "day": _today(), "by": actor.name, "role": role, "on": day},
+            status="signerat",
+            assignments="signed_by = $by, signed_role = $role, signed_date = $on, comment = ''",
+        ):
+            raise _signer_refusal(cur, actor, before)
         _audit(
             cur,
             actor,
@@ -360,6 +517,7 @@ def sign_certificate(con: Connection, actor: Actor, certificate_id: str, *, on: 
                 "signed_by": actor.name,
                 "signed_role": role,
                 "signed_date": day,
+                "comment": "",
             },
         )
 
@@ -369,12 +527,17 @@ def return_certificate(con: Connection, actor: Actor, certificate_id: str, comme
     text = (comment or "").strip()
     if not text:
         raise InputError([RowError("intyg", 2, "comment", "skriv vad ST-läkaren behöver ändra")])
-    with transaction(con) as cur:
-        before = _addressed_to_actor(cur, actor, certificate_id)
-        cur.execute(
-            "UPDATE certificate SET status = 'returnerat', comment = ? WHERE certificate_id = ?",
-            [text, certificate_id],
-        )
+    with _certificate_transaction(con) as cur:
+        before = _certificate(cur, certificate_id)
+        if not _write_if(
+            cur,
+            before,
+            _ADDRESSED_TO_ACTOR,
+            {"actor": actor.person_id, "day": _today(), "comment": text},
+            status="returnerat",
+            assignments="comment = $comment",
+        ):
+            raise _signer_refusal(cur, actor, before)
         _audit(
             cur,
             actor,
@@ -387,46 +550,57 @@ def return_certificate(con: Connection, actor: Actor, certificate_id: str, comme
         )
 
 
-def _may_void(con: Connection, actor: Actor, cert: Mapping[str, Any]) -> bool:
-    """The signer, or a studierektor (in that role's scope) or administrator, may void a certificate."""
+def _void_authority(con: Connection, actor: Actor, cert: Mapping[str, Any]) -> str | None:
+    """'office' for an administrator or a studierektor with the trainee in scope, 'signer' for the
+    person the certificate was addressed to (who signed it), else None: who may void it."""
     if actor.is_admin:
-        return True
+        return "office"
+    if "studierektor" in actor.roles:
+        office = _office_units_sql(dataclasses.replace(actor, roles=frozenset({"studierektor"}), unit_ids=frozenset()))
+        if office is not None:
+            sql, params = office
+            df = _query(
+                con,
+                f"SELECT count(*) AS n FROM trainee WHERE trainee_id = $tid AND unit_id IN ({sql})",
+                {**params, "tid": cert["trainee_id"]},
+            )
+            if bool(df["n"].iloc[0]):
+                return "office"
     if cert["signer_person_id"] and cert["signer_person_id"] == actor.person_id:
-        return True
-    if "studierektor" not in actor.roles:
-        return False
-    office = _office_units_sql(dataclasses.replace(actor, roles=frozenset({"studierektor"}), unit_ids=frozenset()))
-    if office is None:
-        return False
-    sql, params = office
-    df = _query(
-        con,
-        f"SELECT count(*) AS n FROM trainee WHERE trainee_id = $tid AND unit_id IN ({sql})",
-        {**params, "tid": cert["trainee_id"]},
-    )
-    return bool(df["n"].iloc[0])
+        return "signer"
+    return None
+
+
+def _void_refusal(status: str) -> str | None:
+    """Why a certificate in this status cannot be voided, or None if it can."""
+    if status == "makulerat":
+        return _ALREADY_VOID
+    if status != "signerat":
+        return _NOT_SIGNED
+    return None
 
 
 def void_certificate(con: Connection, actor: Actor, certificate_id: str, reason: str) -> None:
     """Void (makulera) a signed certificate, with a reason kept in its comment. Final: a voided
     certificate no longer counts and cannot be changed; the trainee reissues a corrected one."""
-    with transaction(con) as cur:
-        before = _certificate(cur, certificate_id)
-    trainee_id = str(before["trainee_id"])
-    if not _may_void(con, actor, before):
-        raise AccessDenied("Bara den som signerade intyget, en studierektor eller en administratör kan makulera det.")
-    if before["status"] == "makulerat":
-        raise AccessDenied("Intyget är redan makulerat.")
-    if before["status"] != "signerat":
-        raise AccessDenied("Intyget är inte signerat; ett osignerat intyg ändras i stället för att makuleras.")
+    current = _read_certificate(con, certificate_id)
+    trainee_id = str(current["trainee_id"])
+    authority = _void_authority(con, actor, current)
+    if authority is None:
+        raise AccessDenied(_NOT_VOIDER)
+    refusal = _void_refusal(str(current["status"]))
+    if refusal:
+        raise AccessDenied(refusal)
     text = (reason or "").strip()
     if not text:
         raise InputError([RowError("intyg", 2, "comment", "ange varför intyget makuleras")])
-    with transaction(con) as cur:
-        cur.execute(
-            "UPDATE certificate SET status = 'makulerat', comment = ? WHERE certificate_id = ?",
-            [text, certificate_id],
-        )
+    condition, params = "c.status = 'signerat'", {"comment": text}
+    if authority == "signer":
+        condition, params = condition + " AND c.signer_person_id = $actor", {**params, "actor": actor.person_id}
+    with _certificate_transaction(con) as cur:
+        before = _certificate(cur, certificate_id)
+        if not _write_if(cur, before, condition, params, status="makulerat", assignments="comment = $comment"):
+            raise AccessDenied(_void_refusal(str(before["status"])) or _NOT_VOIDER)
         _audit(
             cur,
             actor,
@@ -442,29 +616,33 @@ def void_certificate(con: Connection, actor: Actor, certificate_id: str, reason:
 def reissue_certificate(con: Connection, actor: Actor, certificate_id: str) -> str:
     """A new draft copy (same type, title, dates and delmål) of a voided certificate, for the trainee to
     correct and send for signature again. Returns the new certificate's id."""
-    with transaction(con) as cur:
-        old = _certificate(cur, certificate_id)
-    trainee_id = str(old["trainee_id"])
-    _require_own_write(con, actor, trainee_id)
-    if old["status"] != "makulerat":
-        raise AccessDenied("Bara ett makulerat intyg kan utfärdas på nytt.")
+    current, trainee_id = _own_certificate(con, actor, certificate_id)
+    if current["status"] != "makulerat":
+        raise AccessDenied(_ONLY_VOID_REISSUED)
     cid = f"{trainee_id}-{uuid.uuid4().hex[:8]}"
-    values = {
-        "type": old["type"],
-        "title": old["title"],
-        "start_date": old["start_date"],
-        "end_date": old["end_date"],
-        "delmal": list(old["delmal"]),
-        "status": "utkast",
-        "replaces": certificate_id,
-    }
-    with transaction(con) as cur:
-        cur.execute(
+    with _certificate_transaction(con) as cur:
+        # The copy is made from the row as this transaction sees it, and only if it is voided.
+        copied = cur.execute(
             """INSERT INTO certificate (certificate_id, trainee_id, type, title, start_date, end_date, status)
-               VALUES (?, ?, ?, ?, ?, ?, 'utkast')""",
-            [cid, trainee_id, old["type"], old["title"], old["start_date"], old["end_date"]],
+               SELECT $new, trainee_id, type, title, start_date, end_date, 'utkast' FROM certificate
+               WHERE certificate_id = $old AND status = 'makulerat'""",
+            {"new": cid, "old": certificate_id},
+        ).fetchone()
+        if not (copied and copied[0]):
+            raise AccessDenied(_ONLY_VOID_REISSUED)
+        cur.execute(
+            "INSERT INTO certificate_delmal SELECT $new, code FROM certificate_delmal WHERE certificate_id = $old",
+            {"new": cid, "old": certificate_id},
         )
-        for code in old["delmal"]:
-            cur.execute("INSERT INTO certificate_delmal VALUES (?, ?)", [cid, code])
+        old = _certificate(cur, certificate_id)
+        values = {
+            "type": old["type"],
+            "title": old["title"],
+            "start_date": old["start_date"],
+            "end_date": old["end_date"],
+            "delmal": list(old["delmal"]),
+            "status": "utkast",
+            "replaces": certificate_id,
+        }
         _audit(cur, actor, "reissue", "certificate", cid, trainee_id, None, values)
     return cid

@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 
 from tracker import catalogue_store
-from tracker.auth import Actor
+from tracker.auth import Actor, link_oidc_subject
 from tracker.catalogue import Catalogue, CatalogueError
 from tracker.db import Connection, NotFoundError, transaction
 from tracker.domain import ROLES
@@ -27,6 +27,13 @@ MAX_CATALOGUE_BYTES = 20 * 1024 * 1024
 def _require_admin(actor: Actor) -> None:
     if not actor.is_admin:
         raise AccessDenied(_ADMIN_ONLY)
+
+
+def link_identity(con: Connection, actor: Actor, person_id: str, subject: str) -> None:
+    """Link a person to their organisation account (the provider's stable subject), for a provider that
+    sends no verified e-mail address (administrators only, audited)."""
+    _require_admin(actor)
+    link_oidc_subject(con, person_id, subject, by=actor.person_id)
 
 
 def role_assignments(con: Connection, actor: Actor) -> pd.DataFrame:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import pandas as pd
@@ -11,7 +12,7 @@ import pandera.pandas as pa
 
 from tracker.db import TrackerError
 from tracker.domain import ACTIVITY_TYPES, LEAVE_KINDS, PLACEMENT_KINDS, SETTINGS
-from tracker.schemas import RowError, errors_from
+from tracker.schemas import CONTROL_MSG, CONTROL_RE, DATE_RANGE_MSG, MAX_TEXT, RowError, date_in_range, errors_from
 
 
 class InputError(TrackerError):
@@ -55,9 +56,28 @@ def _is_date(v: object) -> bool:
     return isinstance(v, date)
 
 
-def _col(column: str, message: str, fn: Any) -> pa.Column:
-    """A column of one write's input; nulls reach the check (which decides whether they are allowed)."""
-    return pa.Column(object, nullable=True, checks=_check(column, message, fn))
+def _date_in_range(v: object) -> bool:
+    """A date within EARLIEST_DATE..LATEST_DATE; anything else is for the column's own check."""
+    if isinstance(v, datetime):
+        v = v.date()
+    return not isinstance(v, date) or date_in_range(v)
+
+
+def _no_control_characters(v: object) -> bool:
+    return not isinstance(v, str) or re.search(CONTROL_RE, v) is None
+
+
+def _col(column: str, message: str, fn: Any, *more: pa.Check) -> pa.Column:
+    """A column of one write's input; nulls reach the checks (which decide whether they are allowed)."""
+    return pa.Column(object, nullable=True, checks=[_check(column, message, fn), *more])
+
+
+def _date_col(column: str, message: str, fn: Any) -> pa.Column:
+    return _col(column, message, fn, _check(column, DATE_RANGE_MSG, _date_in_range))
+
+
+def _text_col(column: str, message: str, fn: Any) -> pa.Column:
+    return _col(column, message, fn, _check(column, CONTROL_MSG, _no_control_characters))
 
 
 def _percent_ok(v: object) -> bool:
@@ -69,8 +89,8 @@ def _period_schema(
 ) -> pa.DataFrameSchema:
     cols: dict[str, pa.Column] = {
         "kind": _col("kind", kind_msg, lambda v: v in kinds),
-        "start_date": _col("start_date", "ange ett startdatum", _is_date),
-        "end_date": _col("end_date", "ange ett slutdatum", _is_date),
+        "start_date": _date_col("start_date", "ange ett startdatum", _is_date),
+        "end_date": _date_col("end_date", "ange ett slutdatum", _is_date),
         "percent": _col("percent", "ska vara mellan 1 och 100 procent", _percent_ok),
     }
     cols.update(extra or {})
@@ -86,18 +106,22 @@ PLACEMENT_INPUT = _period_schema(
     "okänd tjänstgöringstyp (AT, BT eller ST)",
     {
         "setting": _col("setting", "okänd verksamhet", lambda v: v in SETTINGS),
-        "workplace": _col("workplace", "högst 200 tecken", lambda v: isinstance(v, str) and len(v) <= 200),
+        "workplace": _text_col(
+            "workplace",
+            f"högst {MAX_TEXT['workplace']} tecken",
+            lambda v: isinstance(v, str) and len(v) <= MAX_TEXT["workplace"],
+        ),
     },
 )
 LEAVE_INPUT = _period_schema(LEAVE_KINDS, "okänd typ av ledighet")
 CERTIFICATE_INPUT = pa.DataFrameSchema(
     {
         "type": _col("type", "okänd intygstyp", lambda v: v in ACTIVITY_TYPES),
-        "title": _col(
+        "title": _text_col(
             "title", "ange en rubrik (högst 200 tecken)", lambda v: isinstance(v, str) and 0 < len(v.strip()) <= 200
         ),
-        "start_date": _col("start_date", "ogiltigt datum", lambda v: v is None or _is_date(v)),
-        "end_date": _col("end_date", "ogiltigt datum", lambda v: v is None or _is_date(v)),
+        "start_date": _date_col("start_date", "ogiltigt datum", lambda v: v is None or _is_date(v)),
+        "end_date": _date_col("end_date", "ogiltigt datum", lambda v: v is None or _is_date(v)),
     },
     checks=[_end_not_before_start_check()],
     coerce=False,
