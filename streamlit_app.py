@@ -4,8 +4,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboards import auth, db
-from tracker.db import TrackerError
+from dashboards import connection, signin
+from tracker.errors import TrackerError
 
 PAGES = Path(__file__).parent / "dashboards" / "pages"
 
@@ -14,7 +14,7 @@ def _page(file: str, title: str, icon: str, *, default: bool = False) -> st.Page
     return st.Page(PAGES / file, title=title, icon=icon, default=default)
 
 
-def _sections(actor: auth.Actor) -> dict[str, list[st.Page]]:
+def _sections(actor: signin.Actor) -> dict[str, list[st.Page]]:
     sections: dict[str, list[st.Page]] = {}
     # Each page file appears once: the log goes under the office section when the person has one.
     office_log = actor.has("studierektor", "admin")
@@ -59,18 +59,18 @@ def _sections(actor: auth.Actor) -> dict[str, list[st.Page]]:
 def run() -> None:
     st.set_page_config(page_title="ST-tracker", page_icon=":material/school:", layout="wide")
     try:
-        con = db.connection()
+        con = connection.database()
     except TrackerError as exc:  # the file is locked by another program, write-protected or broken
         st.title("ST-tracker")
         st.error(f"ST-trackern kan inte öppna sin databas just nu. {exc}", icon=":material/database:")
         st.caption("Försök igen om en stund. Om felet står kvar: kontakta den som driftar ST-trackern.")
         return
-    actor = auth.current_actor(con)
+    actor = signin.current_actor(con)
     if actor is None:
-        login = st.Page(lambda: auth.login_page(con), title="Logga in", icon=":material/login:", url_path="logga-in")
+        login = st.Page(lambda: signin.login_page(con), title="Logga in", icon=":material/login:", url_path="logga-in")
         st.navigation([login], position="hidden").run()
         return
-    auth.sidebar(con, actor)
+    signin.sidebar(con, actor)
     sections = _sections(actor)
     if not sections:
         st.title("ST-tracker")

@@ -12,7 +12,7 @@ import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
 
-from tracker.catalogue import code_sort_key
+from tracker.catalogue_file import code_sort_key
 from tracker.domain import LEAVE_LABELS, SETTING_LABELS
 
 SEPARATORS = ", "  # decimal comma, thin space for thousands

@@ -9,7 +9,7 @@ from fractions import Fraction
 import pandas as pd
 
 from tracker.domain import as_date
-from tracker.rules import sv_number
+from tracker.rules.reference import sv_number
 
 MONTHS = (
     "januari",

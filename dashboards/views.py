@@ -13,12 +13,11 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from dashboards import charts, data
+from dashboards import cache, charts
 from dashboards import format as fmt
-from dashboards.db import after_write
+from dashboards.connection import after_write
 from tracker import services
-from tracker.auth import ROLE_LABELS, Actor
-from tracker.db import Connection, TrackerError
+from tracker.accounts import ROLE_LABELS, Actor
 from tracker.domain import (
     ACTIVITY_TYPES,
     LEAVE_KINDS,
@@ -28,8 +27,10 @@ from tracker.domain import (
     SETTINGS,
     TYPE_LABELS,
 )
-from tracker.rules import Progress
+from tracker.errors import FIELD_LABELS, TrackerError
+from tracker.rules.reference import Progress
 from tracker.spreadsheet import csv_bytes
+from tracker.store import Connection
 
 PLOTLY_CONFIG = {"displayModeBar": False}
 STATUS_TEXT = {"uppfyllt": "Uppfyllt", "pågår": "Pågår", "ej påbörjat": "Ej påbörjat"}
@@ -73,7 +74,7 @@ def download(table: pd.DataFrame, name: str, *, key: str) -> None:
     st.download_button(
         "Ladda ner tabellen (CSV)",
         csv_bytes(table),
-        file_name=f"{name}-{data.as_of().isoformat()}.csv",
+        file_name=f"{name}-{cache.as_of().isoformat()}.csv",
         mime="text/csv",
         icon=":material/download:",
         key=key,
@@ -86,7 +87,7 @@ def input_errors(exc: services.InputError) -> None:
     st.dataframe(
         pd.DataFrame(
             {
-                "Fält": [services.COLUMN_LABELS.get(e.column, e.column) for e in exc.errors],
+                "Fält": [FIELD_LABELS.get(e.column, e.column) for e in exc.errors],
                 "Vad är fel": [e.message[:1].upper() + e.message[1:] for e in exc.errors],
             }
         ),
@@ -125,7 +126,7 @@ def own_trainee(actor: Actor) -> str:
 
 def trainee_header(con: Connection, actor: Actor, trainee_id: str, *, subtitle: str | None = None) -> None:
     with shown_errors():
-        info = data.read("trainee_unit", con, actor, trainee_id)
+        info = cache.read("trainee_unit", con, actor, trainee_id)
     parts = [info.get("specialty"), info.get("regulation"), info.get("unit_name")]
     if info.get("st_start_date"):
         parts.append(f"ST-start {fmt.sv_date(info['st_start_date'])}")
@@ -140,11 +141,11 @@ def trainee_header(con: Connection, actor: Actor, trainee_id: str, *, subtitle: 
 
 def overview(con: Connection, actor: Actor, trainee_id: str, *, key: str) -> Progress:
     """Time against the minimum, BT, the readiness checklist and the next steps."""
-    as_of = data.as_of()
+    as_of = cache.as_of()
     with shown_errors():
-        progress: Progress = data.read("trainee_overview", con, actor, trainee_id, as_of)
-        certs: pd.DataFrame = data.read("certificates", con, actor, trainee_id)
-        detail: pd.DataFrame = data.read("delmal_detail", con, actor, trainee_id, as_of)
+        progress: Progress = cache.read("trainee_overview", con, actor, trainee_id, as_of)
+        certs: pd.DataFrame = cache.read("certificates", con, actor, trainee_id)
+        detail: pd.DataFrame = cache.read("delmal_detail", con, actor, trainee_id, as_of)
 
     st.subheader("Tjänstgöringstid")
     left, right = st.columns([5, 4], gap="large")
@@ -233,11 +234,11 @@ def checklist(progress: Progress) -> None:
 
 def timeline(con: Connection, actor: Actor, trainee_id: str, *, key: str) -> None:
     with shown_errors():
-        df: pd.DataFrame = data.read("timeline", con, actor, trainee_id)
+        df: pd.DataFrame = cache.read("timeline", con, actor, trainee_id)
     if df.empty:
         st.info("Inga placeringar eller ledigheter är registrerade ännu. Lägg till dem under Intyg.")
         return
-    plot(charts.timeline_chart(df, data.as_of()), key=f"{key}_timeline")
+    plot(charts.timeline_chart(df, cache.as_of()), key=f"{key}_timeline")
     st.caption(
         "Ljusare staplar = deltid (omfattningen står i etiketten). Randiga staplar = planerat "
         "(startar efter i dag). Den prickade linjen är dagens datum."
@@ -265,9 +266,9 @@ def timeline(con: Connection, actor: Actor, trainee_id: str, *, key: str) -> Non
 
 
 def delmal(con: Connection, actor: Actor, trainee_id: str, *, key: str) -> None:
-    as_of = data.as_of()
+    as_of = cache.as_of()
     with shown_errors():
-        df: pd.DataFrame = data.read("delmal_detail", con, actor, trainee_id, as_of)
+        df: pd.DataFrame = cache.read("delmal_detail", con, actor, trainee_id, as_of)
     if df.empty:
         st.warning("Ingen målbeskrivning hittades för ST-läkarens specialitet och regelverk.")
         return
@@ -365,7 +366,7 @@ def _delmal_block(df: pd.DataFrame, *, key: str) -> None:
 
 def certificate_table(con: Connection, actor: Actor, trainee_id: str) -> pd.DataFrame:
     with shown_errors():
-        certs: pd.DataFrame = data.read("certificates", con, actor, trainee_id)
+        certs: pd.DataFrame = cache.read("certificates", con, actor, trainee_id)
     if certs.empty:
         st.info("Inga intyg är registrerade ännu.")
         return certs
@@ -407,7 +408,7 @@ def certificate_table(con: Connection, actor: Actor, trainee_id: str) -> pd.Data
             icon=":material/undo:",
         )
     with shown_errors():
-        stale: set[str] = data.read("stale_requests", con, actor, trainee_id)
+        stale: set[str] = cache.read("stale_requests", con, actor, trainee_id)
     for r in certs[certs["certificate_id"].isin(stale)].to_dict("records"):
         st.warning(
             f"”{fmt.plain(r['title'] or r['type_label'])}” väntar på {fmt.plain(r['signer_name'] or 'en handledare')}, "
@@ -478,7 +479,7 @@ def void_form(con: Connection, actor: Actor, trainee_id: str, certs: pd.DataFram
 
 
 def _delmal_options(con: Connection, actor: Actor, trainee_id: str) -> dict[str, str]:
-    cat: pd.DataFrame = data.read("delmal_catalogue", con, actor, trainee_id)
+    cat: pd.DataFrame = cache.read("delmal_catalogue", con, actor, trainee_id)
     return {r["code"]: f"{r['code']} {r['title']}" for r in cat.to_dict("records")}
 
 
@@ -504,7 +505,7 @@ def _cert_label(r: dict[str, Any]) -> str:
 
 def _send_form(con: Connection, actor: Actor, trainee_id: str, certs: pd.DataFrame) -> None:
     with shown_errors():
-        stale: set[str] = data.read("stale_requests", con, actor, trainee_id)
+        stale: set[str] = cache.read("stale_requests", con, actor, trainee_id)
     # Unsigned ones, and sent ones whose addressee can no longer sign them (to be sent to someone else).
     sendable = (
         certs[certs["status"].isin(["utkast", "returnerat"]) | certs["certificate_id"].isin(stale)] if len(certs) else certs
@@ -516,7 +517,7 @@ def _send_form(con: Connection, actor: Actor, trainee_id: str, certs: pd.DataFra
     cid = st.selectbox("Intyg", list(rows), format_func=lambda c: _cert_label(rows[c]), key="send_pick")
     ctype = str(rows[cid]["type"]) if cid else ""
     with shown_errors():
-        signers: pd.DataFrame = data.read("signers_for", con, actor, trainee_id, ctype)
+        signers: pd.DataFrame = cache.read("signers_for", con, actor, trainee_id, ctype)
     if signers.empty:
         st.warning("Du har ingen handledare registrerad just nu. Kontakta studierektorn.")
         return
@@ -635,9 +636,9 @@ def _edit_form(con: Connection, actor: Actor, trainee_id: str, certs: pd.DataFra
 
 def trainee_list(con: Connection, actor: Actor, *, supervised_only: bool) -> None:
     """A sortable, filterable table of trainees with one trainee opened below it (read-only)."""
-    as_of = data.as_of()
+    as_of = cache.as_of()
     with shown_errors():
-        df: pd.DataFrame = data.read("supervisor_table" if supervised_only else "trainee_table", con, actor, as_of)
+        df: pd.DataFrame = cache.read("supervisor_table" if supervised_only else "trainee_table", con, actor, as_of)
     if df.empty:
         if supervised_only:
             st.info(
@@ -750,7 +751,7 @@ def trainee_view(con: Connection, actor: Actor, trainee_id: str, *, key: str) ->
 def audit_log(con: Connection, actor: Actor) -> None:
     """The audit rows the actor may see, with filters and a CSV download of what is shown."""
     with shown_errors():
-        df: pd.DataFrame = data.read("audit_trail", con, actor)
+        df: pd.DataFrame = cache.read("audit_trail", con, actor)
     st.caption(
         "Varje ändring i ST-trackern loggas med tidpunkt, vem som gjorde den och uppgifterna före och efter. "
         "Loggen kan inte ändras eller raderas."
@@ -812,7 +813,7 @@ def audit_log(con: Connection, actor: Actor) -> None:
     st.download_button(
         "Ladda ner som CSV",
         data=services.audit_csv(shown),
-        file_name=f"st-tracker-logg-{data.as_of().isoformat()}.csv",
+        file_name=f"st-tracker-logg-{cache.as_of().isoformat()}.csv",
         mime="text/csv",
         icon=":material/download:",
         key="log_download",
@@ -830,8 +831,8 @@ def _role_scope(r: dict[str, Any]) -> str:
 def user_roles(con: Connection, actor: Actor) -> None:
     """People with their roles; forms to add and remove a role assignment (administrators)."""
     with shown_errors():
-        df: pd.DataFrame = data.read("role_assignments", con, actor)
-        unit_df: pd.DataFrame = data.read("units", con, actor)
+        df: pd.DataFrame = cache.read("role_assignments", con, actor)
+        unit_df: pd.DataFrame = cache.read("units", con, actor)
     query = st.text_input("Sök person", placeholder="Namn eller e-post", key="ur_q")
     shown = df
     if query:

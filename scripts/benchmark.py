@@ -16,10 +16,10 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from tracker.db import connect
 from tracker.demo import load_demo
-from tracker.progress import progress_all, progress_for
-from tracker.progress_sql import cohort, delmal_long
+from tracker.rules.progress import progress_all, progress_for
+from tracker.rules.setbased import cohort, delmal_long
+from tracker.store import connect
 
 AS_OF = date(2026, 11, 1)
 

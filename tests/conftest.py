@@ -6,8 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tracker import catalogue_store
-from tracker.db import Connection, connect
+from tracker.store import Connection, catalogue, connect
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "reference"
 EXAMPLE = SHARED / "examples" / "basic"
@@ -17,7 +16,7 @@ EXAMPLE = SHARED / "examples" / "basic"
 def con(tmp_path: Path) -> Iterator[Connection]:
     """A fresh, migrated database file with the bundled catalogue loaded."""
     c = connect(tmp_path / "test.duckdb")
-    catalogue_store.ensure_catalogue(c)
+    catalogue.ensure_catalogue(c)
     yield c
     c.close()
 

@@ -18,10 +18,10 @@ from streamlit.testing.v1 import AppTest
 
 from dashboards import format as fmt
 from tracker import services
-from tracker.auth import actor_for_person
-from tracker.db import Connection, connect
+from tracker.accounts import actor_for_person
 from tracker.demo import load_demo
-from tracker.progress import progress_for
+from tracker.rules.progress import progress_for
+from tracker.store import Connection, connect
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "streamlit_app.py")

@@ -15,13 +15,8 @@ from typing import Any
 
 import pytest
 
-from tracker.catalogue import (
-    REGULATIONS,
-    Catalogue,
-    CatalogueError,
-    code_sort_key,
-    fold_name,
-)
+from tracker.catalogue_file import REGULATIONS, Catalogue, code_sort_key, fold_name
+from tracker.errors import CatalogueError, TrackerError
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "data" / "catalogue.json"
@@ -233,7 +228,7 @@ def test_unknown_specialty_raises_a_swedish_error_with_close_matches(cat: Catalo
     with pytest.raises(CatalogueError, match="Okänd specialitet: 'Kardiolog'") as info:
         cat.specialty("Kardiolog")
     assert "Kardiologi" in str(info.value)
-    assert isinstance(info.value, ValueError)
+    assert isinstance(info.value, TrackerError)  # one error family: the CLI prints it as one line
 
 
 def test_unknown_specialty_without_close_match_still_explains(cat: Catalogue) -> None:

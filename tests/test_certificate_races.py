@@ -17,11 +17,12 @@ from typing import Any
 import duckdb
 import pytest
 
-from tracker import catalogue_store, services
-from tracker.auth import Actor, actor_for_person
-from tracker.db import ConflictError, Connection, TrackerError, connect
+from tracker import services
+from tracker.accounts import Actor, actor_for_person
+from tracker.errors import ConflictError, TrackerError
 from tracker.services import AccessDenied
-from tracker.services.records import stale_requests
+from tracker.services.certificates import stale_requests
+from tracker.store import Connection, catalogue, connect
 
 TODAY = date.today()
 D = date.fromisoformat
@@ -43,7 +44,7 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     pH2's supervision ended 30 days ago; studierektor pS of R1, verksamhetschef pV of U3, admin pAdm."""
     path = tmp_path_factory.mktemp("races") / "template.duckdb"
     con = connect(path)
-    catalogue_store.ensure_catalogue(con)
+    catalogue.ensure_catalogue(con)
     _insert(con, "region", [{"region_id": "R1", "name": "Region Norr"}, {"region_id": "R2", "name": "Region Syd"}])
     _insert(
         con,

@@ -10,7 +10,8 @@ import duckdb
 import pytest
 
 from tracker.cli import main
-from tracker.db import ConstraintError, applied_migrations, connect, migrations, pending_migrations, transaction
+from tracker.errors import ConstraintError
+from tracker.store import applied_migrations, connect, migrations, pending_migrations, transaction
 
 
 def test_migrations_are_recorded_and_init_is_safe_to_run_twice(tmp_path: Path) -> None:

@@ -9,40 +9,40 @@ from pathlib import Path
 import bcrypt
 import pytest
 
-import tracker.db
-from tracker import catalogue_store
+import tracker.errors
 from tracker.demo import DEMO_ACCOUNTS, load_demo
 from tracker.domain import INTRESSENT_STEPS, REG_2015, REG_2021
-from tracker.progress import progress_all
-from tracker.rules import Progress
+from tracker.rules.progress import progress_all
+from tracker.rules.reference import Progress
+from tracker.store import Connection, catalogue, connect
 
 AS_OF = date(2026, 3, 15)
 TRAINEES = 60
 
 
-def _load(path: Path, trainees: int = TRAINEES, seed: int = 2026) -> tracker.db.Connection:
-    con = tracker.db.connect(path)
+def _load(path: Path, trainees: int = TRAINEES, seed: int = 2026) -> Connection:
+    con = connect(path)
     load_demo(con, trainees=trainees, seed=seed, as_of=AS_OF)
     return con
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tracker.db.Connection]:
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Connection]:
     con = _load(tmp_path_factory.mktemp("demo") / "t.duckdb")
     yield con
     con.close()
 
 
 @pytest.fixture(scope="module")
-def progress(demo: tracker.db.Connection) -> list[Progress]:
+def progress(demo: Connection) -> list[Progress]:
     return progress_all(demo, AS_OF)
 
 
-def _rows(con: tracker.db.Connection, sql: str) -> list[tuple[object, ...]]:
+def _rows(con: Connection, sql: str) -> list[tuple[object, ...]]:
     return con.cursor().execute(sql).fetchall()
 
 
-def _content(con: tracker.db.Connection) -> dict[str, list[tuple[object, ...]]]:
+def _content(con: Connection) -> dict[str, list[tuple[object, ...]]]:
     queries = {
         "trainee": "SELECT * FROM trainee",
         "person": "SELECT * FROM person",
@@ -58,14 +58,14 @@ def _content(con: tracker.db.Connection) -> dict[str, list[tuple[object, ...]]]:
 
 
 def test_summary_names_the_trainee_count_and_the_trainee_table_matches(tmp_path: Path) -> None:
-    con = tracker.db.connect(tmp_path / "t.duckdb")
+    con = connect(tmp_path / "t.duckdb")
     summary = load_demo(con, trainees=25, seed=7, as_of=AS_OF)
     assert summary.startswith("Demodata: 25 ST-läkare")
     assert _rows(con, "SELECT count(*) FROM trainee") == [(25,)]
     assert _rows(con, "SELECT count(*) FROM trainee WHERE person_id IS NULL") == [(0,)]
 
 
-def test_trainee_count_equals_the_argument(demo: tracker.db.Connection) -> None:
+def test_trainee_count_equals_the_argument(demo: Connection) -> None:
     assert _rows(demo, "SELECT count(*) FROM trainee") == [(TRAINEES,)]
     roles = _rows(demo, "SELECT count(*) FROM role_assignment WHERE role = 'st_lakare'")
     assert roles == [(TRAINEES,)]
@@ -113,7 +113,7 @@ def test_stages_span_the_whole_training(progress: list[Progress]) -> None:
     assert max(shares) >= 1
 
 
-def test_2021_trainees_past_bt_have_an_approved_bt(demo: tracker.db.Connection, progress: list[Progress]) -> None:
+def test_2021_trainees_past_bt_have_an_approved_bt(demo: Connection, progress: list[Progress]) -> None:
     approved = {
         r[0] for r in _rows(demo, "SELECT trainee_id FROM trainee WHERE bt_approved_date IS NOT NULL")
     }
@@ -125,7 +125,7 @@ def test_2021_trainees_past_bt_have_an_approved_bt(demo: tracker.db.Connection, 
 
 
 def test_every_certificate_code_is_valid_for_its_trainee(
-    demo: tracker.db.Connection, progress: list[Progress]
+    demo: Connection, progress: list[Progress]
 ) -> None:
     regulation = {p.trainee_id: p.regulation for p in progress}
     valid = {(r[0], r[1], r[2]) for r in _rows(demo, "SELECT regulation, specialty, code FROM catalogue_delmal")}
@@ -141,12 +141,12 @@ def test_every_certificate_code_is_valid_for_its_trainee(
         reg = regulation[str(trainee_id)]
         if ctype == "bt_delmal":
             assert reg == REG_2021
-            assert (REG_2021, catalogue_store.BT_SPECIALTY, code) in valid
+            assert (REG_2021, catalogue.BT_SPECIALTY, code) in valid
         else:
             assert (reg, specialty, code) in valid, (trainee_id, specialty, ctype, code)
 
 
-def test_signed_certificates_have_signer_and_date_not_after_as_of(demo: tracker.db.Connection) -> None:
+def test_signed_certificates_have_signer_and_date_not_after_as_of(demo: Connection) -> None:
     assert _rows(
         demo,
         """SELECT count(*) FROM certificate WHERE status = 'signerat' AND (signed_date > DATE '2026-03-15'
@@ -159,7 +159,7 @@ def test_signed_certificates_have_signer_and_date_not_after_as_of(demo: tracker.
     assert {"signerat", "skickat", "utkast"} <= statuses
 
 
-def test_demo_accounts_exist_with_bcrypt_hashes_of_demo(demo: tracker.db.Connection) -> None:
+def test_demo_accounts_exist_with_bcrypt_hashes_of_demo(demo: Connection) -> None:
     hashed = {
         str(email): str(value)
         for email, value in _rows(demo, "SELECT email, password_hash FROM person WHERE password_hash IS NOT NULL")
@@ -173,7 +173,7 @@ def test_demo_accounts_exist_with_bcrypt_hashes_of_demo(demo: tracker.db.Connect
     assert not bcrypt.checkpw(b"fel", hashed["admin@demo.se"].encode())
 
 
-def test_demo_accounts_have_their_roles(demo: tracker.db.Connection) -> None:
+def test_demo_accounts_have_their_roles(demo: Connection) -> None:
     roles = {
         (r[0], r[1], r[2], r[3])
         for r in _rows(
@@ -189,7 +189,7 @@ def test_demo_accounts_have_their_roles(demo: tracker.db.Connection) -> None:
 
 
 def test_demo_st_is_mid_st_in_allmanmedicin_with_signed_and_unsigned_certificates(
-    demo: tracker.db.Connection, progress: list[Progress]
+    demo: Connection, progress: list[Progress]
 ) -> None:
     trainee_id, specialty = _rows(
         demo,
@@ -204,7 +204,7 @@ def test_demo_st_is_mid_st_in_allmanmedicin_with_signed_and_unsigned_certificate
     assert {"signerat", "skickat", "utkast"} <= statuses
 
 
-def test_demo_handledare_supervises_several_and_has_certificates_to_sign(demo: tracker.db.Connection) -> None:
+def test_demo_handledare_supervises_several_and_has_certificates_to_sign(demo: Connection) -> None:
     supervised = _rows(
         demo,
         """SELECT count(DISTINCT s.trainee_id) FROM supervision s JOIN person p USING (person_id)
@@ -219,7 +219,7 @@ def test_demo_handledare_supervises_several_and_has_certificates_to_sign(demo: t
     assert isinstance(waiting, int) and waiting >= 1
 
 
-def test_every_area_has_a_studierektor(demo: tracker.db.Connection) -> None:
+def test_every_area_has_a_studierektor(demo: Connection) -> None:
     missing = _rows(
         demo,
         """SELECT DISTINCT u.region_id, u.area FROM unit u WHERE NOT EXISTS (
@@ -230,7 +230,7 @@ def test_every_area_has_a_studierektor(demo: tracker.db.Connection) -> None:
     assert _rows(demo, "SELECT count(DISTINCT region_id) FROM unit") == [(3,)]
 
 
-def test_every_unit_has_a_verksamhetschef_and_handledare(demo: tracker.db.Connection) -> None:
+def test_every_unit_has_a_verksamhetschef_and_handledare(demo: Connection) -> None:
     rows = _rows(
         demo,
         """SELECT u.unit_id,
@@ -244,7 +244,7 @@ def test_every_unit_has_a_verksamhetschef_and_handledare(demo: tracker.db.Connec
         assert isinstance(handledare, int) and handledare >= 2, unit_id
 
 
-def test_every_trainee_has_one_current_huvudhandledare_from_their_unit(demo: tracker.db.Connection) -> None:
+def test_every_trainee_has_one_current_huvudhandledare_from_their_unit(demo: Connection) -> None:
     rows = _rows(
         demo,
         """SELECT t.trainee_id, count(s.person_id) FILTER (WHERE r.unit_id = t.unit_id)
@@ -257,7 +257,7 @@ def test_every_trainee_has_one_current_huvudhandledare_from_their_unit(demo: tra
     assert all(isinstance(n, int) and n >= 1 for _, n in rows)
 
 
-def test_intressenter_are_at_every_step_with_increasing_dates(demo: tracker.db.Connection) -> None:
+def test_intressenter_are_at_every_step_with_increasing_dates(demo: Connection) -> None:
     steps = {r[0] for r in _rows(demo, "SELECT DISTINCT step FROM intressent")}
     assert steps == set(INTRESSENT_STEPS)
     history = _rows(
@@ -274,7 +274,7 @@ def test_intressenter_are_at_every_step_with_increasing_dates(demo: tracker.db.C
     ) == [(0,)]
 
 
-def test_every_row_with_a_source_is_marked_demo(demo: tracker.db.Connection) -> None:
+def test_every_row_with_a_source_is_marked_demo(demo: Connection) -> None:
     for table in ("trainee", "placement", "leave", "credit", "certificate"):
         assert _rows(demo, f"SELECT count(*) FROM {table} WHERE source <> 'demo'") == [(0,)], table
 
@@ -282,6 +282,6 @@ def test_every_row_with_a_source_is_marked_demo(demo: tracker.db.Connection) -> 
 def test_loading_twice_raises_and_changes_nothing(tmp_path: Path) -> None:
     con = _load(tmp_path / "t.duckdb", trainees=5)
     before = _content(con)
-    with pytest.raises(tracker.db.TrackerError, match="redan"):
+    with pytest.raises(tracker.errors.TrackerError, match="redan"):
         load_demo(con, trainees=5, seed=2026, as_of=AS_OF)
     assert _content(con) == before

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from tracker.cli import main
-from tracker.db import Connection
-from tracker.importer import import_bundle
-from tracker.progress import progress_all
-from tracker.progress_sql import cohort
+from tracker.ingest.load import import_bundle
+from tracker.rules.progress import progress_all
+from tracker.rules.setbased import cohort
+from tracker.store import Connection
 
 AS_OF = date(2024, 6, 30)
 TIME_FIELDS = ("regulation", "required_months", "service_months", "credited_months", "counted_months",
@@ -86,7 +86,7 @@ def test_sql_path_gives_the_same_figures_as_the_reference_path(example_bundle: P
 
 
 def test_course_gaps_count_trainees_missing_a_signed_course(example_bundle: Path, con: Connection) -> None:
-    from tracker.progress_sql import course_gaps
+    from tracker.rules.setbased import course_gaps
 
     (example_bundle / "certificates.csv").write_text(
         "certificate_id,trainee_id,type,delmal,title,start_date,end_date,signed_by,signed_date\n"

@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 
 from tracker.cli import main
-from tracker.db import Connection
-from tracker.importer import ImportRejected, import_bundle
+from tracker.errors import ImportRejected
+from tracker.ingest.load import import_bundle
+from tracker.store import Connection
 
 COUNT_TABLES = ("trainee", "placement", "leave", "credit", "certificate", "certificate_delmal")
 
@@ -131,7 +132,7 @@ def test_signed_certificate_cannot_be_changed_by_a_later_import(example_bundle: 
 def test_imported_certificates_drive_delmal_status(example_bundle: Path, con: Connection) -> None:
     from datetime import date
 
-    from tracker.progress import progress_for
+    from tracker.rules.progress import progress_for
 
     write(example_bundle, "certificates.csv", CERTS)
     import_bundle(con, example_bundle)
@@ -165,7 +166,7 @@ def test_excel_workbook_with_the_same_sheets_is_imported(example_bundle: Path, c
 
     import pandas as pd
 
-    from tracker.importer import import_frames, read_uploads
+    from tracker.ingest.load import import_frames, read_uploads
 
     buf = io.BytesIO()
     with pd.ExcelWriter(buf, engine="openpyxl") as xl:
@@ -179,7 +180,7 @@ def test_excel_workbook_with_the_same_sheets_is_imported(example_bundle: Path, c
 
 
 def test_upload_of_an_unknown_file_is_refused(con: Connection) -> None:
-    from tracker.importer import read_uploads
+    from tracker.ingest.load import read_uploads
 
     with pytest.raises(ImportRejected) as exc:
         read_uploads({"evil.exe": b"MZ"})

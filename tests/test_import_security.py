@@ -14,12 +14,14 @@ from pathlib import Path
 
 import pytest
 
-from tracker import catalogue_store, importer, services
-from tracker.auth import actor_for_person, hash_password
+from tracker import services
+from tracker.accounts import actor_for_person, hash_password
 from tracker.cli import main
-from tracker.db import Connection, connect
-from tracker.importer import ImportRejected, import_bundle, read_uploads
+from tracker.errors import ImportRejected
+from tracker.ingest import load
+from tracker.ingest.load import import_bundle, read_uploads
 from tracker.services import InputError
+from tracker.store import Connection, catalogue, connect
 
 D = date.fromisoformat
 HEADER = "trainee_id,name,specialty,legitimation_date,swedish_at,st_start_date,regulation,doktorsexamen,bt_approved_date"
@@ -44,7 +46,7 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> str:
     entered in the app, TC (U1) and TD (U3) imported; a studierektor for R1 (pS) and for R2/Väst (pS2)."""
     path = str(tmp_path_factory.mktemp("imp") / "template.duckdb")
     con = connect(path)
-    catalogue_store.ensure_catalogue(con)
+    catalogue.ensure_catalogue(con)
     _insert(con, "region", [{"region_id": "R1", "name": "Region Norr"}, {"region_id": "R2", "name": "Region Syd"}])
     _insert(
         con,
@@ -452,7 +454,7 @@ def _workbook(sheets: dict[str, list[list[object]]]) -> bytes:
 
 
 def test_a_sheet_or_csv_file_with_too_many_rows_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(importer, "MAX_ROWS", 5)
+    monkeypatch.setattr(load, "MAX_ROWS", 5)
     row = ROW_TC.split(",")
     book = _workbook({"trainees": [HEADER.split(","), *([row] * 6)]})
     with pytest.raises(ImportRejected) as exc:

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from tracker.db import Connection, connect
 from tracker.demo import load_demo
-from tracker.progress import progress_all
-from tracker.progress_sql import cohort, delmal_long
+from tracker.rules.progress import progress_all
+from tracker.rules.setbased import cohort, delmal_long
+from tracker.store import Connection, connect
 
 AS_OFS = (date(2026, 11, 23), date(2024, 2, 29))
 

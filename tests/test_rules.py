@@ -8,7 +8,7 @@ from fractions import Fraction
 import pytest
 
 from tracker.domain import REG_2015, REG_2021, Certificate, Credit, Leave, Placement, Trainee, TraineeRecord
-from tracker.rules import Requirement, compute_progress, delmal_status, resolve_regulation
+from tracker.rules.reference import Requirement, compute_progress, delmal_status, resolve_regulation
 
 D = date.fromisoformat
 

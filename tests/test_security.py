@@ -21,11 +21,10 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from dashboards import format as fmt
-from dashboards.auth import dev_login_allowed
-from tracker import auth, catalogue_store, cli, db, services, spreadsheet
-from tracker.auth import (
+from dashboards.signin import dev_login_allowed
+from tracker import accounts, cli, errors, services, spreadsheet
+from tracker.accounts import (
     SIGN_IN_FAILED,
-    PasswordError,
     actor_for_oidc,
     create_admin,
     hash_password,
@@ -34,7 +33,8 @@ from tracker.auth import (
     verify_password,
 )
 from tracker.config import Settings
-from tracker.db import ConflictError, Connection, StorageError, connect
+from tracker.errors import ConflictError, PasswordError, StorageError
+from tracker.store import Connection, catalogue, connect, connection
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "streamlit_app.py")
@@ -54,7 +54,7 @@ OIDC_SECRETS = {
 def con(tmp_path: Path) -> Iterator[Connection]:
     """A small database: an administrator, a studierektor without a password, and one trainee."""
     c = connect(tmp_path / "sec.duckdb")
-    catalogue_store.ensure_catalogue(c)
+    catalogue.ensure_catalogue(c)
     pw = hash_password("rätt-lösenord")
     c.execute("INSERT INTO region VALUES ('R1', 'Region Norr')")
     c.execute("INSERT INTO unit (unit_id, name, region_id, area, kind) VALUES ('U1', 'VC Norra', 'R1', 'Norra', 'vardcentral')")
@@ -163,9 +163,9 @@ def test_failed_sign_ins_and_lockouts_are_audited(con: Connection) -> None:
     moment = datetime(2026, 1, 1, 12, 0)
     for _ in range(4):
         assert verify_password(con, "anna@example.se", "fel", now=moment) is None
-    with pytest.raises(auth.LoginError):
+    with pytest.raises(errors.LoginError):
         verify_password(con, "anna@example.se", "fel", now=moment)
-    with pytest.raises(auth.LoginError):
+    with pytest.raises(errors.LoginError):
         verify_password(con, "anna@example.se", "rätt-lösenord", now=moment + timedelta(minutes=1))
     failed = audit(con, "login_failed")
     assert [(r[0], r[1]) for r in failed] == [(None, "okänd")] + [(None, "pA")] * 6
@@ -176,13 +176,13 @@ def test_failed_sign_ins_and_lockouts_are_audited(con: Connection) -> None:
 
 def test_an_unknown_address_costs_the_same_bcrypt_work(con: Connection, monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[bytes] = []
-    real = auth.bcrypt.checkpw
+    real = accounts.bcrypt.checkpw
 
     def counting(password: bytes, hashed: bytes) -> bool:
         calls.append(hashed)
         return bool(real(password, hashed))
 
-    monkeypatch.setattr(auth.bcrypt, "checkpw", counting)
+    monkeypatch.setattr(accounts.bcrypt, "checkpw", counting)
     verify_password(con, "anna@example.se", "fel")
     verify_password(con, "ingen@example.se", "fel")
     verify_password(con, "sr@example.se", "fel")  # a person without a local password
@@ -358,7 +358,7 @@ def test_a_token_without_a_verified_email_is_refused_on_the_page(
     assert any("finns inte i ST-trackern" in e.value and "verifierad" in e.value for e in at.error)
     assert not at.metric and not at.dataframe
     # Once an administrator links the subject, the same token signs in.
-    auth.link_oidc_subject(con, "pAdm", f"iss:{IDP}|sub:s1", by="pAdm")
+    accounts.link_oidc_subject(con, "pAdm", f"iss:{IDP}|sub:s1", by="pAdm")
     at = AppTest.from_file(APP, default_timeout=60)
     at.secrets = OIDC_SECRETS
     at.user = claims("s1", "admin@example.se")
@@ -456,7 +456,7 @@ def test_numbers_stay_numbers_in_exports() -> None:
 
 
 def test_the_audit_export_neutralises_formulas(con: Connection) -> None:
-    admin = auth.actor_for_person(con, "pAdm")
+    admin = accounts.actor_for_person(con, "pAdm")
     assert admin is not None
     services.add_placement(
         con, admin, "TA", kind="ST", setting="annan", workplace="=HYPERLINK(\"https://x.example\")",
@@ -515,7 +515,7 @@ def test_a_failed_commit_is_a_swedish_storage_error_not_cannot_rollback(
 ) -> None:
     cur = _FailingCursor(error)
     with pytest.raises(kind, match=message) as exc:
-        with db.transaction(_FakeConnection(cur)) as c:  # type: ignore[arg-type]
+        with connection.transaction(_FakeConnection(cur)) as c:  # type: ignore[arg-type]
             c.execute("INSERT INTO x VALUES (1)")
     assert "rollback" not in str(exc.value)
     assert cur.closed
@@ -570,17 +570,17 @@ def test_the_app_explains_a_locked_database_instead_of_a_traceback(app_env: None
 
 
 def test_only_an_admin_links_an_organisation_account_and_each_link_is_unique(con: Connection) -> None:
-    admin, trainee = auth.actor_for_person(con, "pAdm"), auth.actor_for_person(con, "pA")
+    admin, trainee = accounts.actor_for_person(con, "pAdm"), accounts.actor_for_person(con, "pA")
     assert admin is not None and trainee is not None
     with pytest.raises(services.AccessDenied):
         services.link_identity(con, trainee, "pA", "tid:t|oid:o")
-    with pytest.raises(auth.IdentityError, match="ska se ut"):
+    with pytest.raises(errors.IdentityError, match="ska se ut"):
         services.link_identity(con, admin, "pS", "någonting")
     services.link_identity(con, admin, "pS", " tid:t|oid:o ")
     assert audit(con, "oidc_link")[-1][:2] == ("pAdm", "pS")
-    with pytest.raises(auth.IdentityError, match="redan kopplad"):
+    with pytest.raises(errors.IdentityError, match="redan kopplad"):
         services.link_identity(con, admin, "pS", "tid:t|oid:annan")
-    with pytest.raises(auth.IdentityError, match="annan person"):
+    with pytest.raises(errors.IdentityError, match="annan person"):
         services.link_identity(con, admin, "pA", "tid:t|oid:o")
     signed = actor_for_oidc(con, {"tid": "t", "oid": "o", "iss": IDP, "sub": "x", "email": "vad@som.helst"})
     assert signed.actor is not None and signed.actor.person_id == "pS"

@@ -10,9 +10,9 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
-from tracker import catalogue_store
 from tracker.config import DEMO_TRAINEES
-from tracker.db import Connection, StorageError, TrackerError, connect, default_db_path
+from tracker.errors import StorageError, TrackerError
+from tracker.store import Connection, catalogue, connect, default_db_path
 
 
 def _date(text: str) -> date:
@@ -81,7 +81,7 @@ def _open(args: argparse.Namespace) -> Connection:
     reads_only = args.command == "progress"
     if reads_only and Path(db).exists() and not os.access(db, os.W_OK):
         con = connect(db, read_only=True)
-        if not catalogue_store.catalogue_loaded(con):
+        if not catalogue.catalogue_loaded(con):
             con.close()
             raise StorageError(f"Databasen {db} saknar delmålskatalogen; kör tracker init med skrivrätt till filen.")
         return con
@@ -92,7 +92,7 @@ def _import_actor(con: Connection, email: str | None) -> tuple[str | None, froze
     """(person id, unit scope) for ``import --as EMAIL``; without it the operator imports without limits."""
     if email is None:
         return None, None
-    from tracker.auth import actor_for_email
+    from tracker.accounts import actor_for_email
     from tracker.services.imports import import_scope
 
     actor = actor_for_email(con, email)
@@ -106,7 +106,7 @@ def _run(args: argparse.Namespace) -> int:
     con = _open(args)
     try:
         if args.command == "init":
-            catalogue_store.ensure_catalogue(con)
+            catalogue.ensure_catalogue(con)
             print(f"Databasen {db} är klar.")
         elif args.command == "demo":
             from tracker.demo import load_demo
@@ -114,17 +114,17 @@ def _run(args: argparse.Namespace) -> int:
             summary = load_demo(con, trainees=args.trainees, seed=args.seed, as_of=args.as_of or date.today())
             print(summary)
         elif args.command == "import":
-            from tracker.importer import import_bundle
+            from tracker.ingest.load import import_bundle
 
             actor_id, units = _import_actor(con, args.as_email)
             result = import_bundle(con, args.dir, actor=actor_id, units=units)
             print(result.summary())
         elif args.command == "progress":
-            from tracker.progress import progress_all, progress_for
+            from tracker.rules.progress import progress_all, progress_for
 
             as_of = args.as_of or date.today()
-            if not catalogue_store.catalogue_loaded(con):
-                catalogue_store.ensure_catalogue(con)
+            if not catalogue.catalogue_loaded(con):
+                catalogue.ensure_catalogue(con)
             if args.all:
                 out: object = [p.to_json() for p in progress_all(con, as_of)]
             elif args.trainee_id:
@@ -135,7 +135,7 @@ def _run(args: argparse.Namespace) -> int:
             json.dump(out, sys.stdout, ensure_ascii=False, indent=1)
             print()
         elif args.command == "create-admin":
-            from tracker.auth import create_admin
+            from tracker.accounts import create_admin
 
             password = sys.stdin.readline().rstrip("\n") if args.password_stdin else None
             person_id, chosen = create_admin(con, args.email, args.name, password)
@@ -143,7 +143,8 @@ def _run(args: argparse.Namespace) -> int:
             if password is None:
                 print(f"Lösenord (visas bara nu): {chosen}")
         elif args.command == "link-identity":
-            from tracker.auth import IdentityError, link_oidc_subject, person_id_for_email
+            from tracker.accounts import link_oidc_subject, person_id_for_email
+            from tracker.errors import IdentityError
 
             linked = person_id_for_email(con, args.email)
             if linked is None:
@@ -151,7 +152,7 @@ def _run(args: argparse.Namespace) -> int:
             link_oidc_subject(con, linked, args.subject)
             print(f"{args.email} är kopplad till organisationskontot {args.subject.strip()}.")
         elif args.command == "catalogue":
-            n = catalogue_store.load_catalogue(con, path=args.file)
+            n = catalogue.load_catalogue(con, path=args.file)
             print(f"Katalogen laddad: {n} delmål.")
     finally:
         con.close()

@@ -3,16 +3,16 @@
 import pandas as pd
 import streamlit as st
 
-from dashboards import data, views
+from dashboards import cache, views
 from dashboards import format as fmt
-from dashboards.auth import page_context
+from dashboards.signin import page_context
 from tracker import services
 
 con, actor = page_context("handledare", "verksamhetschef")
 st.title("Att signera")
 views.show_flash()
 with views.shown_errors():
-    pending: pd.DataFrame = data.read("pending_signatures", con, actor)
+    pending: pd.DataFrame = cache.read("pending_signatures", con, actor)
 
 st.metric("Intyg som väntar på dig", len(pending))
 if pending.empty:

@@ -3,9 +3,9 @@
 import pandas as pd
 import streamlit as st
 
-from dashboards import charts, data, views
+from dashboards import cache, charts, views
 from dashboards import format as fmt
-from dashboards.auth import page_context
+from dashboards.signin import page_context
 
 con, actor = page_context("studierektor", "verksamhetschef", "admin")
 st.title("BT")
@@ -13,10 +13,10 @@ st.caption(
     "Bastjänstgöring enligt HSLF-FS 2021:8: minst 6 månader, varav minst 3 i primärvård och 3 i akut "
     "sjukvård, BT-delmål 1–18 med signerade intyg, intyg om fullgjord BT och om uppnådd baskompetens."
 )
-as_of = data.as_of()
+as_of = cache.as_of()
 with views.shown_errors():
-    df: pd.DataFrame = data.read("bt_overview", con, actor, as_of)
-    waiting: pd.DataFrame = data.read("bt_waiting", con, actor)
+    df: pd.DataFrame = cache.read("bt_overview", con, actor, as_of)
+    waiting: pd.DataFrame = cache.read("bt_waiting", con, actor)
 
 m = st.columns(4)
 m[0].metric("Behöver BT godkänd", len(df))

@@ -3,16 +3,16 @@
 import pandas as pd
 import streamlit as st
 
-from dashboards import charts, data, views
+from dashboards import cache, charts, views
 from dashboards import format as fmt
-from dashboards.auth import page_context
+from dashboards.signin import page_context
 from tracker.services import CohortFilter
 
 con, actor = page_context("studierektor", "verksamhetschef", "admin")
 st.title("Delmål-flaskhalsar")
-as_of = data.as_of()
+as_of = cache.as_of()
 with views.shown_errors():
-    everyone: pd.DataFrame = data.read("cohort", con, actor, as_of)
+    everyone: pd.DataFrame = cache.read("cohort", con, actor, as_of)
 if everyone.empty:
     st.info("Det finns inga ST-läkare inom ditt ansvarsområde ännu. Importera dem under Import.")
     st.stop()
@@ -31,7 +31,7 @@ specialties = c.multiselect(
 )
 flt = CohortFilter(tuple(specialties), (), (regulation,))
 by = "specialty" if group == "Specialitet" else "unit"
-df: pd.DataFrame = data.read("delmal_bottlenecks", con, actor, as_of, by, flt)
+df: pd.DataFrame = cache.read("delmal_bottlenecks", con, actor, as_of, by, flt)
 if df.empty:
     st.info("Inga delmål att visa för urvalet.")
     st.stop()
@@ -71,7 +71,7 @@ with right:
     st.metric("Delmål under 50 % uppfyllt", int((df["share_uppfyllt"] < 50).sum()))
 
 st.subheader("Vilka kurser skulle stänga flest luckor?")
-gaps: pd.DataFrame = data.read("course_gaps", con, actor, as_of, flt)
+gaps: pd.DataFrame = cache.read("course_gaps", con, actor, as_of, flt)
 if gaps.empty:
     st.success("Ingen ST-läkare i urvalet saknar ett kursintyg som krävs för ett delmål.")
 else:

@@ -4,11 +4,11 @@ import pandas as pd
 import streamlit as st
 
 from dashboards import views
-from dashboards.auth import page_context
-from dashboards.db import after_write
+from dashboards.connection import after_write
+from dashboards.signin import page_context
 from tracker import services
-from tracker.importer import ImportRejected
-from tracker.schemas import COLUMNS
+from tracker.errors import ImportRejected
+from tracker.ingest.checks import COLUMNS
 from tracker.spreadsheet import csv_bytes
 
 con, actor = page_context("studierektor", "admin")

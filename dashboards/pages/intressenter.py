@@ -5,19 +5,19 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from dashboards import charts, data, views
+from dashboards import cache, charts, views
 from dashboards import format as fmt
-from dashboards.auth import page_context
+from dashboards.signin import page_context
 from tracker import services
 from tracker.domain import INTRESSENT_STEPS
 
 con, actor = page_context("studierektor", "verksamhetschef", "admin")
 st.title("ST-intressenter")
 views.show_flash()
-as_of = data.as_of()
+as_of = cache.as_of()
 with views.shown_errors():
-    queue: pd.DataFrame = data.read("intressent_queue", con, actor, as_of)
-    stats: pd.DataFrame = data.read("intressent_stats", con, actor, as_of)
+    queue: pd.DataFrame = cache.read("intressent_queue", con, actor, as_of)
+    stats: pd.DataFrame = cache.read("intressent_stats", con, actor, as_of)
 if queue.empty:
     st.info(
         "Inga ST-intressenter är registrerade inom ditt ansvarsområde. När en verksamhetschef anmäler "
@@ -115,7 +115,7 @@ with st.container(border=True):
         f"{fmt.plain(row['specialty'])} · {fmt.plain(row['unit_name'])} · {fmt.plain(row['area'])} · anmäld {fmt.sv_date(row['reported_date'])}"
         f" · legitimation {fmt.sv_date(row['legitimation_date'])}"
     )
-    history: pd.DataFrame = data.read("intressent_history", con, actor, pick)
+    history: pd.DataFrame = cache.read("intressent_history", con, actor, pick)
     st.markdown("**Steg och datum**")
     st.dataframe(
         pd.DataFrame(

@@ -3,16 +3,16 @@
 import pandas as pd
 import streamlit as st
 
-from dashboards import charts, data, views
+from dashboards import cache, charts, views
 from dashboards import format as fmt
-from dashboards.auth import page_context
+from dashboards.signin import page_context
 from tracker.services import RISK_LEAVE_DAYS, RISK_PACE, CohortFilter
 
 con, actor = page_context("studierektor", "verksamhetschef", "admin")
 st.title("Kohort")
-as_of = data.as_of()
+as_of = cache.as_of()
 with views.shown_errors():
-    everyone: pd.DataFrame = data.read("cohort", con, actor, as_of)
+    everyone: pd.DataFrame = cache.read("cohort", con, actor, as_of)
 if everyone.empty:
     st.info(
         "Det finns inga ST-läkare inom ditt ansvarsområde ännu. Importera dem under Import eller skriv in "
@@ -28,7 +28,7 @@ unit_ids = b.multiselect(
 )
 regulations = c.multiselect("Regelverk", sorted(everyone["regulation"].unique()), placeholder="Alla")
 flt = CohortFilter(tuple(specialties), tuple(unit_ids), tuple(regulations))
-df: pd.DataFrame = data.read("cohort", con, actor, as_of, flt)
+df: pd.DataFrame = cache.read("cohort", con, actor, as_of, flt)
 if df.empty:
     st.info("Inga ST-läkare matchar filtret. Ta bort något filter.")
     st.stop()
@@ -47,7 +47,7 @@ group = (
     or "Specialitet"
 )
 by = {"Specialitet": "specialty", "Enhet": "unit", "Regelverk": "regulation"}[group]
-breakdown: pd.DataFrame = data.read("cohort_breakdown", con, actor, as_of, by, flt)
+breakdown: pd.DataFrame = cache.read("cohort_breakdown", con, actor, as_of, by, flt)
 left, right = st.columns([3, 2], gap="large")
 with left:
     views.plot(charts.breakdown_chart(breakdown, "grp", group), key="cohort_breakdown")
@@ -66,7 +66,7 @@ with right:
     )
 
 st.subheader("Hur långt har de kommit?")
-bins: pd.DataFrame = data.read("progress_bins", con, actor, as_of, flt)
+bins: pd.DataFrame = cache.read("progress_bins", con, actor, as_of, flt)
 left, right = st.columns([3, 2], gap="large")
 with left:
     views.plot(charts.progress_histogram(bins), key="cohort_hist")
@@ -87,7 +87,7 @@ with right:
     )
 
 st.subheader("Beräknat antal nya specialister per år")
-years: pd.DataFrame = data.read("expected_specialists", con, actor, as_of, flt)
+years: pd.DataFrame = cache.read("expected_specialists", con, actor, as_of, flt)
 left, right = st.columns([3, 2], gap="large")
 with left:
     if years.empty:
@@ -103,7 +103,7 @@ with right:
     st.caption("Året då minimitiden beräknas nås, med planerade placeringar. Delmål och intyg kan ta längre tid.")
 
 st.subheader("Behöver uppmärksamhet")
-risk: pd.DataFrame = data.read("at_risk", con, actor, as_of, flt)
+risk: pd.DataFrame = cache.read("at_risk", con, actor, as_of, flt)
 st.caption(
     f"Efter förväntad takt = mindre än {fmt.pct(RISK_PACE * 100)} av tiden sedan ST-start räknas (efter minst sex "
     f"månader). Lång ledighet = minst {RISK_LEAVE_DAYS} dagar det senaste året. Sent i ST = två tredjedelar av "

@@ -7,9 +7,9 @@ from datetime import timedelta
 
 import streamlit as st
 
-from dashboards import data, views
+from dashboards import cache, views
 from dashboards import format as fmt
-from dashboards.auth import page_context
+from dashboards.signin import page_context
 from tracker import services
 from tracker.domain import LEAVE_KINDS, LEAVE_LABELS
 
@@ -21,7 +21,7 @@ st.markdown(
     "Pröva hur ändrad tjänstgöringsgrad eller en planerad ledighet påverkar när du når minimitiden. "
     "**Ingenting sparas.**"
 )
-today = data.as_of()
+today = cache.as_of()
 with st.form("what_if"):
     change_pct = st.checkbox("Ändra omfattningen från och med i morgon", value=False)
     percent = st.slider("Omfattning framåt (% av heltid)", min_value=10, max_value=100, value=75, step=5)

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from dashboards import views
-from dashboards.auth import page_context
+from dashboards.signin import page_context
 
 con, actor = page_context("studierektor", "verksamhetschef", "admin")
 st.title("ST-läkare")

@@ -114,10 +114,10 @@ def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]
 @pytest.fixture(scope="session")
 def seeded_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One demo database, seeded once per session; servers get copies of it."""
-    from tracker import db, demo
+    from tracker import demo, store
 
     path = tmp_path_factory.mktemp("seed") / "demo.duckdb"
-    con = db.connect(path)
+    con = store.connect(path)
     try:
         demo.load_demo(con, trainees=60, seed=7, as_of=date.today())
     finally:

@@ -82,8 +82,8 @@ def oidc_server(start_server: Callable[..., AppServer], provider: Provider) -> A
         )
 
     def link_admin(db_path: Path) -> None:
-        from tracker.auth import link_oidc_subject
-        from tracker.db import connect
+        from tracker.accounts import link_oidc_subject
+        from tracker.store import connect
 
         con = connect(db_path)
         try:

@@ -8,7 +8,7 @@ from typing import Any
 
 from playwright.sync_api import Browser, expect
 
-from tracker.auth import SIGN_IN_FAILED
+from tracker.accounts import SIGN_IN_FAILED
 
 from .conftest import (
     ROLE_EMAILS,

@@ -18,8 +18,9 @@ pages), ``records`` (writes, sign-off and voiding), ``audit`` (the read-only aud
 (file import) and ``validation`` (input of writes). Callers use the names re-exported here.
 """
 
-from tracker.auth import Actor
-from tracker.services.access import AccessDenied, can_read
+from tracker.accounts import Actor
+from tracker.errors import AccessDenied, InputError
+from tracker.services.access import can_read
 from tracker.services.aggregates import (
     ALL,
     RISK_LATE_SHARE,
@@ -41,18 +42,7 @@ from tracker.services.aggregates import (
     trainee_table,
 )
 from tracker.services.audit import ACTION_LABELS, ENTITY_LABELS, audit_csv, audit_trail, export_audit_csv
-from tracker.services.imports import check_import, run_import
-from tracker.services.intressenter import (
-    DOCUMENTS,
-    STEP_LABELS,
-    enrol_intressent,
-    intressent_history,
-    intressent_queue,
-    intressent_stats,
-    move_intressent,
-    update_intressent_documents,
-)
-from tracker.services.records import (
+from tracker.services.certificates import (
     VERKSAMHETSCHEF_TYPES,
     add_certificate,
     add_leave,
@@ -66,6 +56,17 @@ from tracker.services.records import (
     stale_requests,
     update_certificate,
     void_certificate,
+)
+from tracker.services.imports import check_import, run_import
+from tracker.services.intressenter import (
+    DOCUMENTS,
+    STEP_LABELS,
+    enrol_intressent,
+    intressent_history,
+    intressent_queue,
+    intressent_stats,
+    move_intressent,
+    update_intressent_documents,
 )
 from tracker.services.roles import add_role, link_identity, remove_role, replace_catalogue, role_assignments
 from tracker.services.trainees import (
@@ -86,19 +87,12 @@ from tracker.services.trainees import (
     visible_trainees,
     what_if,
 )
-from tracker.services.validation import (
-    CERTIFICATE_INPUT,
-    COLUMN_LABELS,
-    LEAVE_INPUT,
-    PLACEMENT_INPUT,
-    InputError,
-)
+from tracker.services.validation import CERTIFICATE_INPUT, LEAVE_INPUT, PLACEMENT_INPUT
 
 __all__ = [
     "ACTION_LABELS",
     "ALL",
     "CERTIFICATE_INPUT",
-    "COLUMN_LABELS",
     "DOCUMENTS",
     "ENTITY_LABELS",
     "LEAVE_INPUT",

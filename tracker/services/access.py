@@ -12,18 +12,15 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from tracker.auth import Actor
-from tracker.db import Connection, NotFoundError, TrackerError
-from tracker.services._common import _query, _today
+from tracker.accounts import Actor
+from tracker.errors import AccessDenied, NotFoundError
+from tracker.services.shared import query, todays_date
+from tracker.store import Connection
 
 _OFFICE_ONLY = "Sidan är till för studierektorer, verksamhetschefer och administratörer."
 
 
-class AccessDenied(TrackerError):
-    """The actor may not see or change this."""
-
-
-def _office_units_sql(actor: Actor) -> tuple[str, dict[str, Any]] | None:
+def office_units_sql(actor: Actor) -> tuple[str, dict[str, Any]] | None:
     """Units whose trainees and intressenter the actor sees in an office role, or None."""
     if actor.is_admin:
         return "SELECT unit_id FROM unit", {}
@@ -43,11 +40,11 @@ def _office_units_sql(actor: Actor) -> tuple[str, dict[str, Any]] | None:
     return "SELECT unit_id FROM unit WHERE " + " OR ".join(f"({p})" for p in parts), params
 
 
-def _visible_sql(actor: Actor, day: date | None = None) -> tuple[str, dict[str, Any]]:
+def visible_sql(actor: Actor, day: date | None = None) -> tuple[str, dict[str, Any]]:
     """A query giving the trainee_id of every trainee the actor may read."""
     if actor.is_admin:
         return "SELECT trainee_id FROM trainee", {}
-    params: dict[str, Any] = {"v_pid": actor.person_id, "v_day": day or _today()}
+    params: dict[str, Any] = {"v_pid": actor.person_id, "v_day": day or todays_date()}
     parts = [
         "SELECT trainee_id FROM supervision WHERE person_id = $v_pid AND start_date <= $v_day "
         "AND (end_date IS NULL OR end_date >= $v_day)"
@@ -55,7 +52,7 @@ def _visible_sql(actor: Actor, day: date | None = None) -> tuple[str, dict[str, 
     if actor.trainee_id:
         parts.append("SELECT trainee_id FROM trainee WHERE trainee_id = $v_own")
         params["v_own"] = actor.trainee_id
-    office = _office_units_sql(actor)
+    office = office_units_sql(actor)
     if office is not None:
         sql, p = office
         parts.append(f"SELECT trainee_id FROM trainee WHERE unit_id IN ({sql})")
@@ -63,16 +60,16 @@ def _visible_sql(actor: Actor, day: date | None = None) -> tuple[str, dict[str, 
     return " UNION ".join(parts), params
 
 
-def _supervised_sql(actor: Actor, day: date | None = None) -> tuple[str, dict[str, Any]]:
+def supervised_sql(actor: Actor, day: date | None = None) -> tuple[str, dict[str, Any]]:
     return (
         "SELECT trainee_id, min(kind) AS supervision_kind FROM supervision WHERE person_id = $s_pid "
         "AND start_date <= $s_day AND (end_date IS NULL OR end_date >= $s_day) GROUP BY trainee_id",
-        {"s_pid": actor.person_id, "s_day": day or _today()},
+        {"s_pid": actor.person_id, "s_day": day or todays_date()},
     )
 
 
 def can_read(con: Connection, actor: Actor, trainee_id: str) -> bool:
-    sql, params = _visible_sql(actor)
+    sql, params = visible_sql(actor)
     cur = con.cursor()
     try:
         row = cur.execute(
@@ -83,7 +80,7 @@ def can_read(con: Connection, actor: Actor, trainee_id: str) -> bool:
     return bool(row and row[0])
 
 
-def _require_read(con: Connection, actor: Actor, trainee_id: str) -> None:
+def require_read(con: Connection, actor: Actor, trainee_id: str) -> None:
     if can_read(con, actor, trainee_id):
         return
     if actor.is_admin:
@@ -91,31 +88,31 @@ def _require_read(con: Connection, actor: Actor, trainee_id: str) -> None:
     raise AccessDenied("Du har inte behörighet att se den här ST-läkarens uppgifter.")
 
 
-def _require_own_write(con: Connection, actor: Actor, trainee_id: str) -> None:
+def require_own_write(con: Connection, actor: Actor, trainee_id: str) -> None:
     if actor.trainee_id == trainee_id:
         return
     if actor.is_admin:
-        _require_read(con, actor, trainee_id)
+        require_read(con, actor, trainee_id)
         return
     raise AccessDenied("Bara ST-läkaren själv (eller en administratör) kan lägga till uppgifter i sin utbildning.")
 
 
-def _require_office(actor: Actor, message: str = _OFFICE_ONLY) -> tuple[str, dict[str, Any]]:
-    """The actor's office units (``_office_units_sql``); AccessDenied(message) without an office role."""
-    office = _office_units_sql(actor)
+def require_office(actor: Actor, message: str = _OFFICE_ONLY) -> tuple[str, dict[str, Any]]:
+    """The actor's office units (``office_units_sql``); AccessDenied(message) without an office role."""
+    office = office_units_sql(actor)
     if office is None:
         raise AccessDenied(message)
     return office
 
 
-def _require_import(actor: Actor) -> None:
+def require_import(actor: Actor) -> None:
     if not actor.has("admin", "studierektor"):
         raise AccessDenied("Import är till för studierektorer och administratörer.")
 
 
-def _visible_ids(con: Connection, actor: Actor) -> list[str] | None:
+def visible_ids(con: Connection, actor: Actor) -> list[str] | None:
     """The trainees the actor may read, or None for everyone (so the SQL computes only those)."""
     if actor.is_admin:
         return None
-    sql, params = _visible_sql(actor)
-    return sorted(set(_query(con, sql, params)["trainee_id"]))
+    sql, params = visible_sql(actor)
+    return sorted(set(query(con, sql, params)["trainee_id"]))

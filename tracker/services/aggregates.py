@@ -9,13 +9,13 @@ from typing import Any
 
 import pandas as pd
 
-from tracker import progress_sql
-from tracker.auth import Actor
-from tracker.db import Connection
+from tracker.accounts import Actor
 from tracker.domain import REG_2021
-from tracker.services._common import _DELMAL_LISTS_SQL, _certificate_lists, _date_columns, _query
-from tracker.services.access import _supervised_sql, _visible_ids, _visible_sql
-from tracker.services.records import _signer_valid_sql
+from tracker.rules import setbased
+from tracker.services.access import supervised_sql, visible_ids, visible_sql
+from tracker.services.certificates import signer_valid_sql
+from tracker.services.shared import DELMAL_LISTS_SQL, certificate_lists, date_columns, query
+from tracker.store import Connection
 
 # Risk thresholds for the cohort page (settings, not rules of the regulations).
 RISK_PACE = 0.75  # counted service below 75 % of the calendar time since ST start
@@ -47,8 +47,8 @@ ALL = CohortFilter()
 
 
 def cohort(con: Connection, actor: Actor, as_of: date, flt: CohortFilter = ALL) -> pd.DataFrame:
-    """One row per visible trainee (tracker.progress_sql.cohort), with percent of minimum time."""
-    df = flt.apply(progress_sql.cohort(con, as_of, _visible_ids(con, actor)))
+    """One row per visible trainee (tracker.rules.setbased.cohort), with percent of minimum time."""
+    df = flt.apply(setbased.cohort(con, as_of, visible_ids(con, actor)))
     df["progress_pct"] = (100.0 * df["counted_months"] / df["required_months"]).clip(upper=100.0)
     return df
 
@@ -57,7 +57,7 @@ def _over_cohort(
     con: Connection, actor: Actor, as_of: date, flt: CohortFilter, sql: str, params: Mapping[str, Any] | None = None
 ) -> pd.DataFrame:
     """Run an aggregate query over the actor's (filtered) cohort, registered as ``_cohort``."""
-    return _query(con, sql, params, frames={"_cohort": cohort(con, actor, as_of, flt)})
+    return query(con, sql, params, frames={"_cohort": cohort(con, actor, as_of, flt)})
 
 
 def trainee_table(con: Connection, actor: Actor, as_of: date, *, supervised_only: bool = False) -> pd.DataFrame:
@@ -67,7 +67,7 @@ def trainee_table(con: Connection, actor: Actor, as_of: date, *, supervised_only
     (the handledare's own list), whatever other roles the actor has. ``waiting_for_me`` counts, per
     trainee, exactly the certificates ``pending_signatures`` lists for the actor.
     """
-    sup_sql, sup_params = _supervised_sql(actor)
+    sup_sql, sup_params = supervised_sql(actor)
     df = _over_cohort(
         con,
         actor,
@@ -78,13 +78,13 @@ def trainee_table(con: Connection, actor: Actor, as_of: date, *, supervised_only
             {"JOIN" if supervised_only else "LEFT JOIN"} ({sup_sql}) s USING (trainee_id)
             LEFT JOIN (SELECT c.trainee_id, count(*) AS waiting FROM certificate c
                        WHERE c.status = 'skickat' AND c.signer_person_id = $s_pid
-                         AND {_signer_valid_sql("s_day")}
+                         AND {signer_valid_sql("s_day")}
                        GROUP BY c.trainee_id) w
               USING (trainee_id)
             ORDER BY c.name, c.trainee_id""",
         sup_params,
     )
-    return _date_columns(df, ["st_start_date", "projected_completion_date", "bt_approved_date"])
+    return date_columns(df, ["st_start_date", "projected_completion_date", "bt_approved_date"])
 
 
 def supervisor_table(con: Connection, actor: Actor, as_of: date) -> pd.DataFrame:
@@ -139,8 +139,8 @@ def expected_specialists(con: Connection, actor: Actor, as_of: date, flt: Cohort
 
 
 def delmal_long(con: Connection, actor: Actor, as_of: date) -> pd.DataFrame:
-    """Every applicable delmål of every visible trainee with its status (tracker.progress_sql)."""
-    return progress_sql.delmal_long(con, as_of, _visible_ids(con, actor))
+    """Every applicable delmål of every visible trainee with its status (tracker.rules.setbased)."""
+    return setbased.delmal_long(con, as_of, visible_ids(con, actor))
 
 
 def course_gaps(
@@ -154,7 +154,7 @@ def course_gaps(
     ids = list(cohort(con, actor, as_of, flt)["trainee_id"])
     if not ids:
         return pd.DataFrame(columns=["regulation", "specialty", "code", "title", "trainees"])
-    gaps = progress_sql.course_gaps(con, ids)
+    gaps = setbased.course_gaps(con, ids)
     common = ~gaps["code"].str.match(r"^(c|STc)\d")
     gaps.loc[common, "specialty"] = ""
     summed: pd.DataFrame = gaps.groupby(
@@ -180,7 +180,7 @@ def delmal_bottlenecks(
     common_only = by == "unit" and len(flt.specialties) != 1
     grp_sql = {"unit": "coalesce(n.unit_name, 'Ingen enhet')", "specialty": "l.specialty", "all": "'Alla'"}[by]
     names = cohort(con, actor, as_of, flt)[["trainee_id", "unit_name"]]
-    return _query(
+    return query(
         con,
         f"""SELECT {grp_sql} AS grp,
                    l.regulation, l.code,
@@ -239,7 +239,7 @@ def at_risk(con: Connection, actor: Actor, as_of: date, flt: CohortFilter = ALL)
         return "; ".join(out)
 
     df["reasons"] = df.apply(reasons, axis=1) if len(df) else pd.Series(dtype=str)
-    return _date_columns(df.reset_index(drop=True), ["projected_completion_date"])
+    return date_columns(df.reset_index(drop=True), ["projected_completion_date"])
 
 
 def _sv(x: float) -> str:
@@ -271,22 +271,22 @@ def bt_overview(con: Connection, actor: Actor, as_of: date, flt: CohortFilter = 
         & df["fullgjord_bt_signed"].astype(bool)
         & df["baskompetens_signed"].astype(bool)
     )
-    return _date_columns(df, ["st_start_date"])
+    return date_columns(df, ["st_start_date"])
 
 
 def bt_waiting(con: Connection, actor: Actor) -> pd.DataFrame:
     """BT certificates (bt_delmal, fullgjord_bt, baskompetens) waiting for a signature, for visible trainees."""
-    sql, params = _visible_sql(actor)
-    df = _query(
+    sql, params = visible_sql(actor)
+    df = query(
         con,
         f"""SELECT c.certificate_id, t.name AS trainee_name, c.type, c.title, p.name AS signer_name,
                    coalesce(d.delmal, []) AS delmal
             FROM certificate c JOIN trainee t USING (trainee_id)
             LEFT JOIN person p ON p.person_id = c.signer_person_id
-            LEFT JOIN {_DELMAL_LISTS_SQL} d USING (certificate_id)
+            LEFT JOIN {DELMAL_LISTS_SQL} d USING (certificate_id)
             WHERE c.status = 'skickat' AND c.type IN ('bt_delmal', 'fullgjord_bt', 'baskompetens')
               AND c.trainee_id IN ({sql})
             ORDER BY t.name, c.certificate_id""",
         params,
     )
-    return _certificate_lists(df)
+    return certificate_lists(df)

@@ -16,11 +16,11 @@ from typing import Any
 
 import pandas as pd
 
-from tracker.auth import Actor
-from tracker.db import Connection
-from tracker.services._common import _query
-from tracker.services.access import _require_read, _visible_sql
+from tracker.accounts import Actor
+from tracker.services.access import require_read, visible_sql
+from tracker.services.shared import query
 from tracker.spreadsheet import csv_bytes
+from tracker.store import Connection
 
 LOCAL_TIMEZONE = "Europe/Stockholm"
 
@@ -90,17 +90,17 @@ def audit_trail(
     params: dict[str, Any] = {}
     where: list[str] = []
     if not actor.is_admin:
-        sql, params = _visible_sql(actor)
+        sql, params = visible_sql(actor)
         scope = f"a.trainee_id IN ({sql})"
         if "studierektor" in actor.roles:
             scope += " OR a.actor_person_id = $me"
             params["me"] = actor.person_id
         where.append(f"({scope})")
     if trainee_id is not None:
-        _require_read(con, actor, trainee_id)
+        require_read(con, actor, trainee_id)
         where.append("a.trainee_id = $tid")
         params["tid"] = trainee_id
-    df = _query(
+    df = query(
         con,
         f"""SELECT a.audit_id, a.logged_at, a.actor_person_id, p.name AS actor_name, a.action, a.entity,
                    a.entity_id, a.trainee_id, t.name AS trainee_name, a.before_json, a.after_json

@@ -11,11 +11,11 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from tracker.auth import Actor
-from tracker.db import Connection
-from tracker.importer import ImportRejected, ImportResult, import_frames, read_uploads, validate
-from tracker.schemas import RowError
-from tracker.services.access import _office_units_sql, _require_import
+from tracker.accounts import Actor
+from tracker.errors import ImportRejected, RowError
+from tracker.ingest.load import ImportResult, import_frames, read_uploads, validate
+from tracker.services.access import office_units_sql, require_import
+from tracker.store import Connection
 
 
 def import_scope(con: Connection, actor: Actor) -> frozenset[str] | None:
@@ -23,10 +23,10 @@ def import_scope(con: Connection, actor: Actor) -> frozenset[str] | None:
 
     Raises AccessDenied for a person who may not import at all.
     """
-    _require_import(actor)
+    require_import(actor)
     if actor.is_admin:
         return None
-    office = _office_units_sql(actor)
+    office = office_units_sql(actor)
     if office is None:
         return frozenset()
     sql, params = office

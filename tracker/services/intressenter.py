@@ -13,13 +13,12 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from tracker.auth import Actor
-from tracker.db import Connection, NotFoundError, transaction
+from tracker.accounts import Actor
 from tracker.domain import INTRESSENT_STEPS
-from tracker.schemas import RowError
-from tracker.services._common import _audit, _date_columns, _query, _row, _today
-from tracker.services.access import AccessDenied, _require_office
-from tracker.services.validation import InputError
+from tracker.errors import AccessDenied, FieldError, InputError, NotFoundError
+from tracker.services.access import require_office
+from tracker.services.shared import date_columns, one_row, query, record_audit, todays_date
+from tracker.store import Connection, transaction
 
 _ALREADY_ENROLLED = "ST-intressenten är redan inskriven som ST-läkare."
 
@@ -41,13 +40,13 @@ DOCUMENTS: dict[str, str] = {
 
 
 def _intressent_scope(actor: Actor) -> tuple[str, dict[str, Any]]:
-    return _require_office(actor, "Bara studierektorer, verksamhetschefer och administratörer ser ST-intressenterna.")
+    return require_office(actor, "Bara studierektorer, verksamhetschefer och administratörer ser ST-intressenterna.")
 
 
 def intressent_queue(con: Connection, actor: Actor, as_of: date | None = None) -> pd.DataFrame:
     """Every intressent in scope with the current step, its date and the days spent in it."""
     sql, params = _intressent_scope(actor)
-    df = _query(
+    df = query(
         con,
         f"""SELECT i.intressent_id, i.name, i.email, i.specialty, i.unit_id, u.name AS unit_name, u.area,
                    r.name AS region_name, i.step, i.reported_date,
@@ -61,17 +60,17 @@ def intressent_queue(con: Connection, actor: Actor, as_of: date | None = None) -
             LEFT JOIN intressent_step s ON s.intressent_id = i.intressent_id AND s.step = i.step
             WHERE i.unit_id IN ({sql})
             ORDER BY u.area, list_position($steps, i.step), i.reported_date, i.name""",
-        {**params, "d": as_of or _today(), "steps": list(INTRESSENT_STEPS)},
+        {**params, "d": as_of or todays_date(), "steps": list(INTRESSENT_STEPS)},
     )
     df["step_label"] = df["step"].map(lambda s: STEP_LABELS.get(s, s))
     docs = list(DOCUMENTS)
     df["documents_complete"] = df[docs].astype(bool).all(axis=1) if len(df) else pd.Series(dtype=bool)
-    return _date_columns(df, ["reported_date", "step_date", "legitimation_date"])
+    return date_columns(df, ["reported_date", "step_date", "legitimation_date"])
 
 
 def intressent_history(con: Connection, actor: Actor, intressent_id: str) -> pd.DataFrame:
     _require_intressent(con, actor, intressent_id)
-    df = _query(
+    df = query(
         con,
         """SELECT s.step, s.step_date, p.name AS by_name, s.note
            FROM intressent_step s LEFT JOIN person p ON p.person_id = s.by_person_id
@@ -79,7 +78,7 @@ def intressent_history(con: Connection, actor: Actor, intressent_id: str) -> pd.
         {"i": intressent_id, "steps": list(INTRESSENT_STEPS)},
     )
     df["step_label"] = df["step"].map(lambda s: STEP_LABELS.get(s, s))
-    return _date_columns(df, ["step_date"])
+    return date_columns(df, ["step_date"])
 
 
 def intressent_stats(con: Connection, actor: Actor, as_of: date | None = None) -> pd.DataFrame:
@@ -90,7 +89,7 @@ def intressent_stats(con: Connection, actor: Actor, as_of: date | None = None) -
     """
     queue = intressent_queue(con, actor, as_of)
     sql, params = _intressent_scope(actor)
-    df = _query(
+    df = query(
         con,
         f"""WITH waits AS (
                 SELECT u.area,
@@ -127,7 +126,7 @@ def intressent_stats(con: Connection, actor: Actor, as_of: date | None = None) -
 
 def _require_intressent(con: Connection, actor: Actor, intressent_id: str) -> None:
     sql, params = _intressent_scope(actor)
-    df = _query(
+    df = query(
         con,
         f"SELECT count(*) AS n FROM intressent WHERE intressent_id = $i AND unit_id IN ({sql})",
         {**params, "i": intressent_id},
@@ -137,7 +136,7 @@ def _require_intressent(con: Connection, actor: Actor, intressent_id: str) -> No
 
 
 def _intressent(cur: duckdb.DuckDBPyConnection, intressent_id: str) -> dict[str, Any]:
-    row = _row(cur, "SELECT * FROM intressent WHERE intressent_id = ?", [intressent_id])
+    row = one_row(cur, "SELECT * FROM intressent WHERE intressent_id = ?", [intressent_id])
     if row is None:
         raise NotFoundError(f"ST-intressenten {intressent_id} finns inte.")
     return row
@@ -149,10 +148,10 @@ def move_intressent(
     """Move an intressent to a step; the date of every step is kept in intressent_step."""
     _require_intressent(con, actor, intressent_id)
     if to_step not in INTRESSENT_STEPS:
-        raise InputError([RowError("intressent", 2, "step", "okänt steg")])
+        raise InputError([FieldError("step", "okänt steg")])
     if to_step == "inskriven":
-        raise InputError([RowError("intressent", 2, "step", "inskrivning görs med knappen Skriv in")])
-    day = on or _today()
+        raise InputError([FieldError("step", "inskrivning görs med knappen Skriv in")])
+    day = on or todays_date()
     with transaction(con) as cur:
         before = _intressent(cur, intressent_id)
         if before["step"] == "inskriven":
@@ -167,7 +166,7 @@ def move_intressent(
                  by_person_id = excluded.by_person_id, note = excluded.note""",
             [intressent_id, to_step, day, actor.person_id, note.strip()],
         )
-        _audit(
+        record_audit(
             cur,
             actor,
             "move",
@@ -187,7 +186,7 @@ def update_intressent_documents(
     allowed = {*DOCUMENTS, "language_ok"}
     bad = [k for k in documents if k not in allowed]
     if bad:
-        raise InputError([RowError("intressent", 2, k, "okänt dokument") for k in bad])
+        raise InputError([FieldError(k, "okänt dokument") for k in bad])
     if not documents:
         return
     with transaction(con) as cur:
@@ -197,7 +196,7 @@ def update_intressent_documents(
             f"UPDATE intressent SET {sets} WHERE intressent_id = ?",
             [*map(bool, documents.values()), intressent_id],
         )
-        _audit(cur, actor, "documents", "intressent", intressent_id, None, before, {**before, **documents})
+        record_audit(cur, actor, "documents", "intressent", intressent_id, None, before, {**before, **documents})
 
 
 def enrol_intressent(
@@ -209,7 +208,7 @@ def enrol_intressent(
     new person is created; either way the ST-läkare role is assigned.
     """
     _require_intressent(con, actor, intressent_id)
-    day = on or _today()
+    day = on or todays_date()
     with transaction(con) as cur:
         i = _intressent(cur, intressent_id)
         if i["trainee_id"]:
@@ -218,9 +217,9 @@ def enrol_intressent(
             raise AccessDenied("Ärendet är avslutat; flytta det tillbaka till bedömning först.")
         existing: str | None = None
         if i["email"]:
-            p = _row(cur, "SELECT person_id FROM person WHERE lower(email) = lower(?)", [i["email"]])
+            p = one_row(cur, "SELECT person_id FROM person WHERE lower(email) = lower(?)", [i["email"]])
             existing = str(p["person_id"]) if p else None
-            if existing is not None and _row(cur, "SELECT trainee_id FROM trainee WHERE person_id = ?", [existing]):
+            if existing is not None and one_row(cur, "SELECT trainee_id FROM trainee WHERE person_id = ?", [existing]):
                 raise AccessDenied("Personen med den e-postadressen har redan en ST-utbildning registrerad.")
     person_id = existing or f"P-{intressent_id}"
     trainee_id = f"T-{intressent_id}"
@@ -263,7 +262,7 @@ def enrol_intressent(
                  by_person_id = excluded.by_person_id""",
             [intressent_id, day, actor.person_id],
         )
-        _audit(
+        record_audit(
             cur,
             actor,
             "enrol",
@@ -273,7 +272,7 @@ def enrol_intressent(
             i,
             {**i, "step": "inskriven", "trainee_id": trainee_id},
         )
-        _audit(cur, actor, "add", "trainee", trainee_id, trainee_id, None, trainee_values)
+        record_audit(cur, actor, "add", "trainee", trainee_id, trainee_id, None, trainee_values)
 
     with transaction(con) as cur:
         write(cur)

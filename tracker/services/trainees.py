@@ -9,10 +9,8 @@ from typing import Any
 
 import pandas as pd
 
-from tracker import catalogue_store
-from tracker.auth import Actor
-from tracker.catalogue import Catalogue, CatalogueError
-from tracker.db import Connection
+from tracker.accounts import Actor
+from tracker.catalogue_file import Catalogue
 from tracker.domain import (
     LEAVE_LABELS,
     REG_2021,
@@ -25,18 +23,13 @@ from tracker.domain import (
     Placement,
     TraineeRecord,
 )
-from tracker.progress import progress_for, progress_for_record
-from tracker.records import load_record
-from tracker.rules import Progress, Requirement, missing_activities, resolve_regulation, sv_number
-from tracker.services._common import (
-    _DELMAL_LISTS_SQL,
-    _certificate_lists,
-    _date_columns,
-    _query,
-    _records,
-    _today,
-)
-from tracker.services.access import _office_units_sql, _require_read, _visible_sql
+from tracker.errors import CatalogueError
+from tracker.rules.progress import progress_for, progress_for_record
+from tracker.rules.reference import Progress, Requirement, missing_activities, resolve_regulation, sv_number
+from tracker.services.access import office_units_sql, require_read, visible_sql
+from tracker.services.shared import DELMAL_LISTS_SQL, certificate_lists, date_columns, query, records_of, todays_date
+from tracker.store import Connection, catalogue
+from tracker.store.records import load_record
 
 STATUS_LABELS: dict[str, str] = {
     "utkast": "Utkast",
@@ -54,8 +47,8 @@ _REGULATION_SQL = (
 
 def visible_trainees(con: Connection, actor: Actor) -> pd.DataFrame:
     """Every trainee the actor may read, with specialty, regulation and unit."""
-    sql, params = _visible_sql(actor)
-    df = _query(
+    sql, params = visible_sql(actor)
+    df = query(
         con,
         f"""SELECT t.trainee_id, t.name, t.specialty, {_REGULATION_SQL} AS regulation, t.st_start_date,
                    t.unit_id, u.name AS unit_name, u.region_id, u.area
@@ -63,24 +56,24 @@ def visible_trainees(con: Connection, actor: Actor) -> pd.DataFrame:
             WHERE t.trainee_id IN ({sql}) ORDER BY t.name, t.trainee_id""",
         params,
     )
-    return _date_columns(df, ["st_start_date"])
+    return date_columns(df, ["st_start_date"])
 
 
 def trainee_name(con: Connection, actor: Actor, trainee_id: str) -> str:
-    _require_read(con, actor, trainee_id)
-    df = _query(con, "SELECT name FROM trainee WHERE trainee_id = $t", {"t": trainee_id})
+    require_read(con, actor, trainee_id)
+    df = query(con, "SELECT name FROM trainee WHERE trainee_id = $t", {"t": trainee_id})
     return str(df["name"].iloc[0]) if len(df) else trainee_id
 
 
 def units(con: Connection, actor: Actor) -> pd.DataFrame:
     """Units in the actor's scope (office roles), or the units of the trainees they can read."""
-    office = _office_units_sql(actor)
+    office = office_units_sql(actor)
     if office is not None:
         sql, params = office
     else:
-        vsql, params = _visible_sql(actor)
+        vsql, params = visible_sql(actor)
         sql = f"SELECT unit_id FROM trainee WHERE trainee_id IN ({vsql})"
-    return _query(
+    return query(
         con,
         f"""SELECT u.unit_id, u.name, u.region_id, r.name AS region_name, u.area, u.kind, u.st_approved,
                    u.st_places
@@ -92,32 +85,32 @@ def units(con: Connection, actor: Actor) -> pd.DataFrame:
 
 def handledare_for(con: Connection, actor: Actor, trainee_id: str) -> pd.DataFrame:
     """The trainee's current handledare (supervision covering today)."""
-    _require_read(con, actor, trainee_id)
-    df = _query(
+    require_read(con, actor, trainee_id)
+    df = query(
         con,
         """SELECT s.person_id, p.name, s.kind, s.start_date, s.end_date
            FROM supervision s JOIN person p USING (person_id)
            WHERE s.trainee_id = $t AND s.start_date <= $d AND (s.end_date IS NULL OR s.end_date >= $d)
            ORDER BY s.kind DESC, p.name""",
-        {"t": trainee_id, "d": _today()},
+        {"t": trainee_id, "d": todays_date()},
     )
-    return _date_columns(df, ["start_date", "end_date"])
+    return date_columns(df, ["start_date", "end_date"])
 
 
 def trainee_overview(con: Connection, actor: Actor, trainee_id: str, as_of: date) -> Progress:
-    _require_read(con, actor, trainee_id)
+    require_read(con, actor, trainee_id)
     return progress_for(con, trainee_id, as_of)
 
 
 def trainee_record(con: Connection, actor: Actor, trainee_id: str) -> TraineeRecord:
-    _require_read(con, actor, trainee_id)
+    require_read(con, actor, trainee_id)
     return load_record(con, trainee_id)
 
 
 def trainee_unit(con: Connection, actor: Actor, trainee_id: str) -> dict[str, Any]:
     """The trainee's unit, region and ST start (for headers)."""
-    _require_read(con, actor, trainee_id)
-    df = _query(
+    require_read(con, actor, trainee_id)
+    df = query(
         con,
         f"""SELECT t.trainee_id, t.name, t.specialty, {_REGULATION_SQL} AS regulation, t.st_start_date,
                    u.name AS unit_name, r.name AS region_name
@@ -125,34 +118,34 @@ def trainee_unit(con: Connection, actor: Actor, trainee_id: str) -> dict[str, An
             WHERE t.trainee_id = $t""",
         {"t": trainee_id},
     )
-    row = _date_columns(df, ["st_start_date"]).iloc[0].to_dict()
+    row = date_columns(df, ["st_start_date"]).iloc[0].to_dict()
     return {str(k): (v if isinstance(v, str | date) else None) for k, v in row.items()}
 
 
 def certificates(con: Connection, actor: Actor, trainee_id: str) -> pd.DataFrame:
     """The trainee's certificates with their delmål (as a list), status and signer."""
-    _require_read(con, actor, trainee_id)
-    df = _query(
+    require_read(con, actor, trainee_id)
+    df = query(
         con,
         f"""SELECT c.certificate_id, c.type, c.title, c.start_date, c.end_date, c.status,
                   coalesce(d.delmal, []) AS delmal,
                   c.signer_person_id, sp.name AS signer_name, c.signed_by, c.signed_date, c.comment
            FROM certificate c
-           LEFT JOIN {_DELMAL_LISTS_SQL} d USING (certificate_id)
+           LEFT JOIN {DELMAL_LISTS_SQL} d USING (certificate_id)
            LEFT JOIN person sp ON sp.person_id = c.signer_person_id
            WHERE c.trainee_id = $t
            ORDER BY coalesce(c.end_date, c.start_date, c.signed_date) DESC NULLS LAST, c.certificate_id""",
         {"t": trainee_id},
     )
-    df = _certificate_lists(_date_columns(df, ["start_date", "end_date", "signed_date"]))
+    df = certificate_lists(date_columns(df, ["start_date", "end_date", "signed_date"]))
     df["status_label"] = df["status"].map(lambda s: STATUS_LABELS.get(s, s))
     return df
 
 
 def timeline(con: Connection, actor: Actor, trainee_id: str) -> pd.DataFrame:
     """Placements, leave and dated certificates (courses etc.) as one table of periods."""
-    _require_read(con, actor, trainee_id)
-    df = _query(
+    require_read(con, actor, trainee_id)
+    df = query(
         con,
         """SELECT 'Placering' AS category, kind || ' ' || setting AS code, setting AS detail, workplace AS label,
                   start_date, end_date, percent
@@ -168,8 +161,8 @@ def timeline(con: Connection, actor: Actor, trainee_id: str) -> pd.DataFrame:
            ORDER BY start_date, category""",
         {"t": trainee_id},
     )
-    df = _date_columns(df, ["start_date", "end_date"])
-    today = _today()
+    df = date_columns(df, ["start_date", "end_date"])
+    today = todays_date()
 
     def name(row: pd.Series) -> str:
         if row["category"] == "Placering":
@@ -189,18 +182,18 @@ def delmal_catalogue(con: Connection, actor: Actor, trainee_id: str) -> pd.DataF
     """The trainee's applicable delmål (and BT delmål under HSLF-FS 2021:8), in catalogue order."""
     rec = trainee_record(con, actor, trainee_id)
     reg = resolve_regulation(rec.trainee)
-    rows = [(c, t, o, v, False) for c, t, o, v in catalogue_store.delmal_table(con, reg, rec.trainee.specialty)]
+    rows = [(c, t, o, v, False) for c, t, o, v in catalogue.delmal_table(con, reg, rec.trainee.specialty)]
     if reg == REG_2021:
-        rows += [(c, t, o, v, True) for c, t, o, v in catalogue_store.delmal_table(con, REG_2021, "")]
+        rows += [(c, t, o, v, True) for c, t, o, v in catalogue.delmal_table(con, REG_2021, "")]
     return pd.DataFrame(rows, columns=["code", "title", "title_official", "verified", "is_bt"])
 
 
-def _requirements(con: Connection, rec: TraineeRecord) -> dict[str, Requirement]:
+def requirements_for(con: Connection, rec: TraineeRecord) -> dict[str, Requirement]:
     """The trainee's delmål requirements by code, with the BT delmål under HSLF-FS 2021:8."""
     reg = resolve_regulation(rec.trainee)
-    reqs = {r.code: r for r in catalogue_store.requirements(con, reg, rec.trainee.specialty)}
+    reqs = {r.code: r for r in catalogue.requirements(con, reg, rec.trainee.specialty)}
     if reg == REG_2021:
-        reqs.update({r.code: r for r in catalogue_store.requirements(con, REG_2021, catalogue_store.BT_SPECIALTY)})
+        reqs.update({r.code: r for r in catalogue.requirements(con, REG_2021, catalogue.BT_SPECIALTY)})
     return reqs
 
 
@@ -215,7 +208,7 @@ def delmal_detail(con: Connection, actor: Actor, trainee_id: str, as_of: date) -
     progress = progress_for_record(con, rec, as_of)
     reg = resolve_regulation(rec.trainee)
     table = delmal_catalogue(con, actor, trainee_id)
-    reqs = _requirements(con, rec)
+    reqs = requirements_for(con, rec)
     texts: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
     try:
         cat = Catalogue.load()
@@ -231,7 +224,7 @@ def delmal_detail(con: Connection, actor: Actor, trainee_id: str, as_of: date) -
     if progress.bt is not None:
         statuses.update(progress.bt.delmal)
 
-    cert_rows = _records(certs)
+    cert_rows = records_of(certs)
 
     def covering(code: str) -> list[str]:
         out = []
@@ -300,7 +293,7 @@ def next_steps(
 ) -> list[str]:
     """The next few things the trainee should do, most urgent first, as Swedish sentences."""
     steps: list[str] = []
-    live = _records(certs)
+    live = records_of(certs)
 
     def title(r: dict[str, Any]) -> str:
         return str(r["title"] or TYPE_LABELS.get(r["type"], r["type"]))
@@ -334,7 +327,7 @@ def next_steps(
         steps.append(f"Påminn {who} om att signera ”{title(r)}”.")
     if delmal is not None and len(delmal):
         todo = delmal[(delmal["status"] == STATUS_EJ) & ~delmal["is_bt"].astype(bool)]
-        for r in _records(todo.head(limit)):
+        for r in records_of(todo.head(limit)):
             what = f" {r['missing']}" if r["missing"] else ""
             steps.append(f"Planera en utbildningsaktivitet för delmål {r['code']} ({r['title']}).{what}")
     if progress.counted_months < progress.required_months:

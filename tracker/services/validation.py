@@ -10,33 +10,9 @@ from typing import Any
 import pandas as pd
 import pandera.pandas as pa
 
-from tracker.db import TrackerError
 from tracker.domain import ACTIVITY_TYPES, LEAVE_KINDS, PLACEMENT_KINDS, SETTINGS
-from tracker.schemas import CONTROL_MSG, CONTROL_RE, DATE_RANGE_MSG, MAX_TEXT, RowError, date_in_range, errors_from
-
-
-class InputError(TrackerError):
-    """A write's input failed validation; ``errors`` lists every problem (nothing was written)."""
-
-    def __init__(self, errors: Sequence[RowError]) -> None:
-        self.errors = list(errors)
-        super().__init__(" ".join(f"{COLUMN_LABELS.get(e.column, e.column)}: {e.message}." for e in self.errors))
-
-
-COLUMN_LABELS: dict[str, str] = {
-    "kind": "Typ",
-    "setting": "Verksamhet",
-    "workplace": "Arbetsplats",
-    "start_date": "Startdatum",
-    "end_date": "Slutdatum",
-    "percent": "Omfattning",
-    "type": "Intygstyp",
-    "title": "Rubrik",
-    "delmal": "Delmål",
-    "comment": "Kommentar",
-    "step": "Steg",
-    "note": "Anteckning",
-}
+from tracker.errors import FieldError, InputError
+from tracker.ingest.checks import CONTROL_MSG, CONTROL_RE, DATE_RANGE_MSG, MAX_TEXT, date_in_range, errors_from
 
 
 def _check(column: str, message: str, fn: Any, *, element_wise: bool = True) -> pa.Check:
@@ -128,9 +104,10 @@ CERTIFICATE_INPUT = pa.DataFrameSchema(
 )
 
 
-def _validate(schema: pa.DataFrameSchema, label: str, values: Mapping[str, Any]) -> None:
+def validate_input(schema: pa.DataFrameSchema, label: str, values: Mapping[str, Any]) -> None:
+    """One form's values against its schema; InputError with a FieldError per problem."""
     frame = pd.DataFrame([dict(values)], dtype=object)
     try:
         schema.validate(frame, lazy=True)
     except pa.errors.SchemaErrors as exc:
-        raise InputError(errors_from(label, exc)) from None
+        raise InputError([FieldError(e.column, e.message) for e in errors_from(label, exc)]) from None

@@ -31,19 +31,12 @@ import duckdb
 import pandas as pd
 import pandera.pandas as pa
 
-from tracker import catalogue_store
-from tracker.db import Connection, TrackerError, transaction
 from tracker.domain import REG_2021, Trainee
-from tracker.journal import as_json, now
-from tracker.rules import resolve_regulation
-from tracker.schemas import (
-    COLUMNS,
-    RowError,
-    control_character_errors,
-    errors_from,
-    raw_schema,
-    typed_schema,
-)
+from tracker.errors import ImportRejected, RowError, TrackerError
+from tracker.ingest.checks import COLUMNS, control_character_errors, errors_from, raw_schema, typed_schema
+from tracker.rules.reference import resolve_regulation
+from tracker.store import Connection, catalogue, transaction
+from tracker.store.audit import as_json, now
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 # A data row limit per file or sheet, far above any region's bundle.
@@ -71,14 +64,6 @@ SENT_CERTIFICATE = "intyget är skickat för signering i appen och ändras där,
 # An imported certificate that the trainee has sent for signature (or got back) belongs to the app's
 # sign-off workflow from then on: only the addressee signs it.
 IN_WORKFLOW = ("skickat", "returnerat")
-
-
-class ImportRejected(TrackerError):
-    """The bundle has bad rows; nothing was written."""
-
-    def __init__(self, errors: list[RowError]) -> None:
-        self.errors = errors
-        super().__init__(f"{len(errors)} fel i importen; inget skrevs till databasen.")
 
 
 @dataclass
@@ -311,7 +296,7 @@ def read_workbook(data: BinaryIO, name: str = "arbetsbok.xlsx") -> dict[str, pd.
 # --- validation -------------------------------------------------------------------------------
 
 
-def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
+def records_of(df: pd.DataFrame) -> list[dict[str, Any]]:
     return [{str(k): v for k, v in r.items()} for r in df.to_dict("records")]
 
 
@@ -357,14 +342,14 @@ _TRAINEE_FIELDS = (
 
 
 def _db_trainees(cur: duckdb.DuckDBPyConnection) -> dict[str, _DbTrainee]:
-    from tracker.records import _TRAINEE_COLUMNS, _trainee
+    from tracker.store.records import TRAINEE_COLUMNS, trainee_from_row
 
     out: dict[str, _DbTrainee] = {}
-    for r in cur.execute(f"SELECT {_TRAINEE_COLUMNS}, {', '.join(_TRAINEE_FIELDS)}, source FROM trainee").fetchall():
+    for r in cur.execute(f"SELECT {TRAINEE_COLUMNS}, {', '.join(_TRAINEE_FIELDS)}, source FROM trainee").fetchall():
         values = dict(zip(_TRAINEE_FIELDS, r[9:18], strict=True))
         values["swedish_at"] = bool(values["swedish_at"])
         values["doktorsexamen"] = bool(values["doktorsexamen"])
-        out[str(r[0])] = _DbTrainee(_trainee(r[:9]), values, str(r[18]))
+        out[str(r[0])] = _DbTrainee(trainee_from_row(r[:9]), values, str(r[18]))
     return out
 
 
@@ -399,7 +384,7 @@ def _trainee_errors(
         return []
     file = "trainees.csv"
     errors: list[RowError] = []
-    for idx, r in zip(df.index, _records(df), strict=True):
+    for idx, r in zip(df.index, records_of(df), strict=True):
         line = int(idx) + 2
         given = _given_unit(r)
         existing = db.get(r["trainee_id"])
@@ -460,8 +445,8 @@ def validate(
         bad_index = {e.line - 2 for e in file_errors}
         typed[file] = _typed(file, df[~df.index.isin(bad_index)])
 
-    catalogue_store.ensure_catalogue(con)
-    canonical = {s.casefold(): s for s in catalogue_store.specialties(con)}
+    catalogue.ensure_catalogue(con)
+    canonical = {s.casefold(): s for s in catalogue.specialties(con)}
     if "trainees.csv" in typed:
         t = typed["trainees.csv"]
         t["specialty"] = t["specialty"].map(lambda v: canonical.get(v.casefold(), v))
@@ -475,7 +460,7 @@ def validate(
         cur.close()
     bundle_trainees: dict[str, Trainee] = {}
     if "trainees.csv" in typed:
-        for r in _records(typed["trainees.csv"]):
+        for r in records_of(typed["trainees.csv"]):
             bundle_trainees[r["trainee_id"]] = Trainee(
                 trainee_id=r["trainee_id"],
                 name=r["name"],
@@ -500,9 +485,9 @@ def validate(
         reg = resolve_regulation(tr)
         key = (reg, tr.specialty)
         if key not in code_cache:
-            codes = {r.code for r in catalogue_store.requirements(con, reg, tr.specialty)}
+            codes = {r.code for r in catalogue.requirements(con, reg, tr.specialty)}
             if reg == REG_2021:
-                codes |= {r.code for r in catalogue_store.requirements(con, REG_2021, catalogue_store.BT_SPECIALTY)}
+                codes |= {r.code for r in catalogue.requirements(con, REG_2021, catalogue.BT_SPECIALTY)}
             code_cache[key] = codes
         return code_cache[key]
 
@@ -572,7 +557,7 @@ def _certificate_errors(existing: Mapping[str, Mapping[str, Any]], df: pd.DataFr
     if df is None or df.empty:
         return []
     errors = []
-    for idx, r in zip(df.index, _records(df), strict=True):
+    for idx, r in zip(df.index, records_of(df), strict=True):
         line = int(idx) + 2
         old = existing.get(r["certificate_id"])
         if old is None:
@@ -658,7 +643,7 @@ def _write_trainees(
     fields = ", ".join(_TRAINEE_FIELDS)
     inserts: list[dict[str, Any]] = []
     updates: list[dict[str, Any]] = []
-    for r in _records(df):
+    for r in records_of(df):
         tid = r["trainee_id"]
         old = db.get(tid)
         given = _given_unit(r)
@@ -750,7 +735,7 @@ def _replace_records(
         old_rows[rid] = dict(zip(("trainee_id", *cols), row[1:], strict=True))
         pool[tuple(row[1:])].append(rid)
     new_rows: list[dict[str, Any]] = []
-    for r in _records(df):
+    for r in records_of(df):
         values = {"trainee_id": r["trainee_id"], **{c: r[c] for c in cols}}
         for c in ("percent", "months"):
             if c in values:
@@ -799,7 +784,7 @@ def _write_certificates(
     existing = _db_certificates(cur)
     inserts: list[dict[str, Any]] = []
     updates: list[dict[str, Any]] = []
-    for r in _records(df):
+    for r in records_of(df):
         cid = r["certificate_id"]
         new = _certificate_values(r)
         old = existing.get(cid)

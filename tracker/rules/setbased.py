@@ -1,6 +1,6 @@
 """The rules of RULES.md for every trainee at once, set-based in DuckDB.
 
-Same answers as ``tracker.rules`` (the tests compare both on the demo data), but shaped for the
+Same answers as ``tracker.rules.reference`` (the tests compare both on the demo data), but shaped for the
 aggregate dashboards: one query gives every trainee's months, projection, BT split, delmål counts
 and readiness. Time is counted over segments instead of days: the boundaries of every placement and
 leave period split a trainee's history into stretches where the percent is constant, and a
@@ -14,9 +14,9 @@ from datetime import date
 
 import pandas as pd
 
-from tracker.db import Connection
 from tracker.domain import REG_2015, REG_2021, REGULATION_2021_START, as_date
-from tracker.rules import PROJECTION_HORIZON_YEARS
+from tracker.rules.reference import PROJECTION_HORIZON_YEARS
+from tracker.store import Connection
 
 EPS = 1e-9  # months; far below one day's worth (>= 1/31 x 1 %)
 

@@ -29,15 +29,15 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from tracker.auth import Actor
-from tracker.db import ConflictError, Connection, NotFoundError, transaction
+from tracker.accounts import Actor
 from tracker.domain import SUMMARY_TYPES
-from tracker.records import load_record
-from tracker.schemas import RowError
-from tracker.services._common import _audit, _certificate_lists, _date_columns, _query, _row, _today
-from tracker.services.access import AccessDenied, _office_units_sql, _require_own_write, _require_read
-from tracker.services.trainees import _requirements, handledare_for
-from tracker.services.validation import CERTIFICATE_INPUT, LEAVE_INPUT, PLACEMENT_INPUT, InputError, _validate
+from tracker.errors import AccessDenied, ConflictError, FieldError, InputError, NotFoundError
+from tracker.services.access import office_units_sql, require_own_write, require_read
+from tracker.services.shared import certificate_lists, date_columns, one_row, query, record_audit, todays_date
+from tracker.services.trainees import handledare_for, requirements_for
+from tracker.services.validation import CERTIFICATE_INPUT, LEAVE_INPUT, PLACEMENT_INPUT, validate_input
+from tracker.store import Connection, transaction
+from tracker.store.records import load_record
 
 # Certificate types a verksamhetschef of the trainee's unit may sign (besides the handledare).
 VERKSAMHETSCHEF_TYPES: tuple[str, ...] = ("fullgjord_bt", "fullgjord_st")
@@ -61,7 +61,7 @@ _ONLY_VOID_REISSUED = "Bara ett makulerat intyg kan utfärdas på nytt."
 _CONFLICT = "Någon annan ändrade intyget samtidigt; inget av din ändring sparades. Ladda om och försök igen."
 
 
-def _signer_valid_sql(day_param: str = "day") -> str:
+def signer_valid_sql(day_param: str = "day") -> str:
     """SQL, on a certificate row aliased ``c``: its addressee may sign it on the day ``$day_param``."""
     chief_types = ", ".join(f"'{t}'" for t in VERKSAMHETSCHEF_TYPES)
     return f"""(EXISTS (SELECT 1 FROM supervision sv
@@ -76,26 +76,26 @@ def _signer_valid_sql(day_param: str = "day") -> str:
 
 def pending_signatures(con: Connection, actor: Actor) -> pd.DataFrame:
     """Certificates sent to the actor for signature (status 'skickat') that the actor may sign today."""
-    df = _query(
+    df = query(
         con,
         f"""SELECT c.certificate_id, c.trainee_id, t.name AS trainee_name, c.type, c.title, c.start_date,
                    c.end_date,
                    coalesce(list(cd.code ORDER BY cd.code) FILTER (WHERE cd.code IS NOT NULL), []) AS delmal
             FROM certificate c JOIN trainee t USING (trainee_id)
             LEFT JOIN certificate_delmal cd USING (certificate_id)
-            WHERE c.status = 'skickat' AND c.signer_person_id = $p AND {_signer_valid_sql()}
+            WHERE c.status = 'skickat' AND c.signer_person_id = $p AND {signer_valid_sql()}
             GROUP BY ALL ORDER BY t.name, c.start_date NULLS LAST, c.certificate_id""",
-        {"p": actor.person_id, "day": _today()},
+        {"p": actor.person_id, "day": todays_date()},
     )
-    return _certificate_lists(_date_columns(df, ["start_date", "end_date"]))
+    return certificate_lists(date_columns(df, ["start_date", "end_date"]))
 
 
 def _stale_ids(con: Connection, trainee_id: str) -> set[str]:
-    df = _query(
+    df = query(
         con,
         f"""SELECT c.certificate_id FROM certificate c
-            WHERE c.trainee_id = $t AND c.status = 'skickat' AND NOT {_signer_valid_sql()}""",
-        {"t": trainee_id, "day": _today()},
+            WHERE c.trainee_id = $t AND c.status = 'skickat' AND NOT {signer_valid_sql()}""",
+        {"t": trainee_id, "day": todays_date()},
     )
     return {str(c) for c in df["certificate_id"]}
 
@@ -104,7 +104,7 @@ def stale_requests(con: Connection, actor: Actor, trainee_id: str) -> set[str]:
     """Ids of the trainee's certificates waiting for someone who can no longer sign them (the
     handledare's supervision has ended, or the verksamhetschef no longer heads the unit). The trainee
     may send each of them to a current signer with ``request_signature``."""
-    _require_read(con, actor, trainee_id)
+    require_read(con, actor, trainee_id)
     return _stale_ids(con, trainee_id)
 
 
@@ -134,9 +134,9 @@ def add_placement(
     workplace: str = "",
 ) -> int:
     """Record a placement (tjänstgöring); returns its id."""
-    _require_own_write(con, actor, trainee_id)
+    require_own_write(con, actor, trainee_id)
     values = _placement_values(kind, setting, start_date, end_date, percent, workplace)
-    _validate(PLACEMENT_INPUT, "placering", values)
+    validate_input(PLACEMENT_INPUT, "placering", values)
     with transaction(con) as cur:
         row = cur.execute(
             """INSERT INTO placement (trainee_id, kind, setting, workplace, start_date, end_date, percent)
@@ -145,7 +145,7 @@ def add_placement(
         ).fetchone()
         assert row is not None
         pid = int(row[0])
-        _audit(cur, actor, "add", "placement", str(pid), trainee_id, None, values)
+        record_audit(cur, actor, "add", "placement", str(pid), trainee_id, None, values)
     return pid
 
 
@@ -160,9 +160,9 @@ def add_leave(
     percent: float = 100.0,
 ) -> int:
     """Record a period of leave (ledighet); returns its id."""
-    _require_own_write(con, actor, trainee_id)
+    require_own_write(con, actor, trainee_id)
     values = {"kind": kind, "start_date": start_date, "end_date": end_date, "percent": percent}
-    _validate(LEAVE_INPUT, "ledighet", values)
+    validate_input(LEAVE_INPUT, "ledighet", values)
     with transaction(con) as cur:
         row = cur.execute(
             """INSERT INTO leave (trainee_id, kind, start_date, end_date, percent)
@@ -171,29 +171,29 @@ def add_leave(
         ).fetchone()
         assert row is not None
         lid = int(row[0])
-        _audit(cur, actor, "add", "leave", str(lid), trainee_id, None, values)
+        record_audit(cur, actor, "add", "leave", str(lid), trainee_id, None, values)
     return lid
 
 
 def _codes_for(con: Connection, trainee_id: str) -> set[str]:
-    return set(_requirements(con, load_record(con, trainee_id)))
+    return set(requirements_for(con, load_record(con, trainee_id)))
 
 
 def _validate_certificate(
     con: Connection, trainee_id: str, values: Mapping[str, Any], delmal: Sequence[str]
 ) -> list[str]:
-    errors: list[RowError] = []
+    errors: list[FieldError] = []
     try:
-        _validate(CERTIFICATE_INPUT, "intyg", values)
+        validate_input(CERTIFICATE_INPUT, "intyg", values)
     except InputError as exc:
         errors.extend(exc.errors)
     codes = sorted({c.strip() for c in delmal if c and c.strip()})
     known = _codes_for(con, trainee_id)
     unknown = [c for c in codes if c not in known]
     if unknown:
-        errors.append(RowError("intyg", 2, "delmal", f"{', '.join(unknown)} finns inte i ST-läkarens målbeskrivning"))
+        errors.append(FieldError("delmal", f"{', '.join(unknown)} finns inte i ST-läkarens målbeskrivning"))
     if not codes and values.get("type") not in SUMMARY_TYPES:
-        errors.append(RowError("intyg", 2, "delmal", "välj minst ett delmål som intyget avser"))
+        errors.append(FieldError("delmal", "välj minst ett delmål som intyget avser"))
     if errors:
         raise InputError(sorted(set(errors)))
     return codes
@@ -211,7 +211,7 @@ def add_certificate(
     end_date: date | None = None,
 ) -> str:
     """Record an activity (certificate) as 'utkast'; delmål codes must be the trainee's. Returns its id."""
-    _require_own_write(con, actor, trainee_id)
+    require_own_write(con, actor, trainee_id)
     values = {"type": type, "title": (title or "").strip(), "start_date": start_date, "end_date": end_date}
     codes = _validate_certificate(con, trainee_id, values, delmal)
     cid = f"{trainee_id}-{uuid.uuid4().hex[:8]}"
@@ -223,7 +223,7 @@ def add_certificate(
         )
         for code in codes:
             cur.execute("INSERT INTO certificate_delmal VALUES (?, ?)", [cid, code])
-        _audit(
+        record_audit(
             cur,
             actor,
             "add",
@@ -237,7 +237,7 @@ def add_certificate(
 
 
 def _certificate(cur: duckdb.DuckDBPyConnection, certificate_id: str) -> dict[str, Any]:
-    row = _row(
+    row = one_row(
         cur,
         """SELECT c.certificate_id, c.trainee_id, c.type, c.title, c.start_date, c.end_date, c.status,
                   c.signer_person_id, c.signed_by, c.signed_date, c.comment,
@@ -324,7 +324,7 @@ def _own_certificate(con: Connection, actor: Actor, certificate_id: str) -> tupl
     """The certificate and its trainee, if the actor may write to the trainee's record."""
     current = _read_certificate(con, certificate_id)
     trainee_id = str(current["trainee_id"])
-    _require_own_write(con, actor, trainee_id)
+    require_own_write(con, actor, trainee_id)
     return current, trainee_id
 
 
@@ -364,7 +364,7 @@ def update_certificate(
         cur.execute("DELETE FROM certificate_delmal WHERE certificate_id = ?", [certificate_id])
         for code in codes:
             cur.execute("INSERT INTO certificate_delmal VALUES (?, ?)", [certificate_id, code])
-        _audit(
+        record_audit(
             cur,
             actor,
             "update",
@@ -378,7 +378,7 @@ def update_certificate(
 
 def _unit_chiefs(con: Connection, trainee_id: str) -> pd.DataFrame:
     """Verksamhetschefer of the trainee's unit (person_id, name)."""
-    return _query(
+    return query(
         con,
         """SELECT DISTINCT p.person_id, p.name FROM role_assignment r
            JOIN person p USING (person_id) JOIN trainee t ON t.unit_id = r.unit_id
@@ -391,7 +391,7 @@ def signers_for(con: Connection, actor: Actor, trainee_id: str, certificate_type
     """Who may sign a certificate of this type now: person_id, name and role ('huvudhandledare',
     'handledare' or 'verksamhetschef'). The trainee's current handledare, plus for fullgjord BT/ST the
     verksamhetschefer of the trainee's unit."""
-    _require_read(con, actor, trainee_id)
+    require_read(con, actor, trainee_id)
     current = handledare_for(con, actor, trainee_id)
     out = pd.DataFrame({"person_id": current["person_id"], "name": current["name"], "role": current["kind"]})
     if certificate_type in VERKSAMHETSCHEF_TYPES:
@@ -419,8 +419,8 @@ def request_signature(con: Connection, actor: Actor, certificate_id: str, handle
         if not _write_if(
             cur,
             before,
-            f"c.status IN ('utkast', 'returnerat') OR (c.status = 'skickat' AND NOT {_signer_valid_sql()})",
-            {"signer": handledare_person_id, "day": _today()},
+            f"c.status IN ('utkast', 'returnerat') OR (c.status = 'skickat' AND NOT {signer_valid_sql()})",
+            {"signer": handledare_person_id, "day": todays_date()},
             status="skickat",
             assignments="comment = '', signer_person_id = $signer",
         ):
@@ -429,7 +429,7 @@ def request_signature(con: Connection, actor: Actor, certificate_id: str, handle
             if before["status"] == "skickat":
                 raise AccessDenied(_ALREADY_SENT)
             raise ConflictError(_CONFLICT)
-        _audit(
+        record_audit(
             cur,
             actor,
             "request_signature",
@@ -442,14 +442,14 @@ def request_signature(con: Connection, actor: Actor, certificate_id: str, handle
 
 
 # The certificate waits for the actor's signature and the actor may sign it today.
-_ADDRESSED_TO_ACTOR = f"c.status = 'skickat' AND c.signer_person_id = $actor AND {_signer_valid_sql()}"
+_ADDRESSED_TO_ACTOR = f"c.status = 'skickat' AND c.signer_person_id = $actor AND {signer_valid_sql()}"
 
 
 def _signing_role(cur: duckdb.DuckDBPyConnection, actor: Actor, cert: Mapping[str, Any]) -> str:
     """The role the actor signs in: verksamhetschef (fullgjord BT/ST, the trainee's unit) or the kind
     of their current supervision of the trainee."""
     if cert["type"] in VERKSAMHETSCHEF_TYPES:
-        chief = _row(
+        chief = one_row(
             cur,
             """SELECT count(*) AS n FROM role_assignment r JOIN trainee t ON t.unit_id = r.unit_id
                WHERE r.role = 'verksamhetschef' AND r.person_id = ? AND t.trainee_id = ?""",
@@ -457,11 +457,11 @@ def _signing_role(cur: duckdb.DuckDBPyConnection, actor: Actor, cert: Mapping[st
         )
         if chief and chief["n"]:
             return "verksamhetschef"
-    kind = _row(
+    kind = one_row(
         cur,
         """SELECT min(kind) AS kind FROM supervision WHERE trainee_id = ? AND person_id = ?
            AND start_date <= ? AND (end_date IS NULL OR end_date >= ?)""",
-        [cert["trainee_id"], actor.person_id, _today(), _today()],
+        [cert["trainee_id"], actor.person_id, todays_date(), todays_date()],
     )
     return str((kind or {}).get("kind") or "handledare")
 
@@ -473,12 +473,12 @@ def _signer_refusal(cur: duckdb.DuckDBPyConnection, actor: Actor, cert: Mapping[
     if cert["status"] != "skickat" or cert["signer_person_id"] != actor.person_id:
         return AccessDenied(_NOT_ADDRESSED)
     valid = cur.execute(
-        f"SELECT {_signer_valid_sql()} FROM certificate c WHERE c.certificate_id = $cid",
-        {"cid": cert["certificate_id"], "day": _today()},
+        f"SELECT {signer_valid_sql()} FROM certificate c WHERE c.certificate_id = $cid",
+        {"cid": cert["certificate_id"], "day": todays_date()},
     ).fetchone()
     if valid and valid[0]:
         return ConflictError(_CONFLICT)
-    supervised = _row(
+    supervised = one_row(
         cur,
         "SELECT count(*) AS n FROM supervision WHERE trainee_id = ? AND person_id = ?",
         [cert["trainee_id"], actor.person_id],
@@ -490,7 +490,7 @@ def _signer_refusal(cur: duckdb.DuckDBPyConnection, actor: Actor, cert: Mapping[
 
 def sign_certificate(con: Connection, actor: Actor, certificate_id: str, *, on: date | None = None) -> None:
     """Sign a certificate addressed to the actor (while the actor may sign it); after this it is locked."""
-    day = on or _today()
+    day = on or todays_date()
     with _certificate_transaction(con) as cur:
         before = _certificate(cur, certificate_id)
         role = _signing_role(cur, actor, before)
@@ -498,12 +498,12 @@ def sign_certificate(con: Connection, actor: Actor, certificate_id: str, *, on: 
             cur,
             before,
             _ADDRESSED_TO_ACTOR,
-            {"actor": actor.person_id, "day": _today(), "by": actor.name, "role": role, "on": day},
+            {"actor": actor.person_id, "day": todays_date(), "by": actor.name, "role": role, "on": day},
             status="signerat",
             assignments="signed_by = $by, signed_role = $role, signed_date = $on, comment = ''",
         ):
             raise _signer_refusal(cur, actor, before)
-        _audit(
+        record_audit(
             cur,
             actor,
             "sign",
@@ -526,19 +526,19 @@ def return_certificate(con: Connection, actor: Actor, certificate_id: str, comme
     """Send a certificate back to the trainee unsigned, with a comment saying what to change."""
     text = (comment or "").strip()
     if not text:
-        raise InputError([RowError("intyg", 2, "comment", "skriv vad ST-läkaren behöver ändra")])
+        raise InputError([FieldError("comment", "skriv vad ST-läkaren behöver ändra")])
     with _certificate_transaction(con) as cur:
         before = _certificate(cur, certificate_id)
         if not _write_if(
             cur,
             before,
             _ADDRESSED_TO_ACTOR,
-            {"actor": actor.person_id, "day": _today(), "comment": text},
+            {"actor": actor.person_id, "day": todays_date(), "comment": text},
             status="returnerat",
             assignments="comment = $comment",
         ):
             raise _signer_refusal(cur, actor, before)
-        _audit(
+        record_audit(
             cur,
             actor,
             "return",
@@ -556,10 +556,10 @@ def _void_authority(con: Connection, actor: Actor, cert: Mapping[str, Any]) -> s
     if actor.is_admin:
         return "office"
     if "studierektor" in actor.roles:
-        office = _office_units_sql(dataclasses.replace(actor, roles=frozenset({"studierektor"}), unit_ids=frozenset()))
+        office = office_units_sql(dataclasses.replace(actor, roles=frozenset({"studierektor"}), unit_ids=frozenset()))
         if office is not None:
             sql, params = office
-            df = _query(
+            df = query(
                 con,
                 f"SELECT count(*) AS n FROM trainee WHERE trainee_id = $tid AND unit_id IN ({sql})",
                 {**params, "tid": cert["trainee_id"]},
@@ -593,7 +593,7 @@ def void_certificate(con: Connection, actor: Actor, certificate_id: str, reason:
         raise AccessDenied(refusal)
     text = (reason or "").strip()
     if not text:
-        raise InputError([RowError("intyg", 2, "comment", "ange varför intyget makuleras")])
+        raise InputError([FieldError("comment", "ange varför intyget makuleras")])
     condition, params = "c.status = 'signerat'", {"comment": text}
     if authority == "signer":
         condition, params = condition + " AND c.signer_person_id = $actor", {**params, "actor": actor.person_id}
@@ -601,7 +601,7 @@ def void_certificate(con: Connection, actor: Actor, certificate_id: str, reason:
         before = _certificate(cur, certificate_id)
         if not _write_if(cur, before, condition, params, status="makulerat", assignments="comment = $comment"):
             raise AccessDenied(_void_refusal(str(before["status"])) or _NOT_VOIDER)
-        _audit(
+        record_audit(
             cur,
             actor,
             "void",
@@ -644,5 +644,5 @@ def reissue_certificate(con: Connection, actor: Actor, certificate_id: str) -> s
             "status": "utkast",
             "replaces": certificate_id,
         }
-        _audit(cur, actor, "reissue", "certificate", cid, trainee_id, None, values)
+        record_audit(cur, actor, "reissue", "certificate", cid, trainee_id, None, values)
     return cid

@@ -1,6 +1,6 @@
 """The rules of RULES.md for one trainee, in plain Python with exact arithmetic.
 
-This is the reference path: every figure can be followed day by day. ``tracker.progress_sql`` computes
+This is the reference path: every figure can be followed day by day. ``tracker.rules.setbased`` computes
 the same for all trainees at once in DuckDB, and the tests hold the two to the same answers.
 """
 

@@ -1,4 +1,9 @@
-"""The database schema, as an ordered list of migrations.
+"""The database schema, as an ordered list of migrations (``MIGRATIONS``).
+
+Each migration's DDL is frozen: vocabularies are written out as literals, never read from the live
+domain tuples, so that a database created by an old version migrates to exactly what a new one is
+created with. A new vocabulary value is a new migration (DuckDB cannot alter a CHECK: it rebuilds
+the table). Nothing here imports the rest of the project.
 
 Constraints are declared at creation because DuckDB cannot add CHECK or FOREIGN KEY later.
 Parent tables (region, unit, person, trainee, certificate, intressent) are designed to stay stable;
@@ -12,29 +17,15 @@ reference the service layer checks, not a FOREIGN KEY.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import duckdb
 
-from tracker.db import migration
-from tracker.domain import (
-    ACTIVITY_TYPES,
-    CERTIFICATE_STATUSES,
-    CREDIT_KINDS,
-    INTRESSENT_STEPS,
-    LEAVE_KINDS,
-    PLACEMENT_KINDS,
-    REGULATIONS,
-    ROLES,
-    SETTINGS,
-    SUPERVISION_KINDS,
-    UNIT_KINDS,
-)
+Step = Callable[[duckdb.DuckDBPyConnection], None]
 
 
-def _in(values: tuple[str, ...]) -> str:
-    return "(" + ", ".join("'" + v.replace("'", "''") + "'" for v in values) + ")"
 
 
-@migration
 def m001_core(cur: duckdb.DuckDBPyConnection) -> None:
     cur.execute("CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)")
     cur.execute(
@@ -45,13 +36,13 @@ def m001_core(cur: duckdb.DuckDBPyConnection) -> None:
         )"""
     )
     cur.execute(
-        f"""
+        """
         CREATE TABLE unit (
             unit_id VARCHAR PRIMARY KEY CHECK (length(unit_id) BETWEEN 1 AND 60),
             name VARCHAR NOT NULL,
             region_id VARCHAR NOT NULL REFERENCES region (region_id),
             area VARCHAR NOT NULL,
-            kind VARCHAR NOT NULL CHECK (kind IN {_in(UNIT_KINDS)}),
+            kind VARCHAR NOT NULL CHECK (kind IN ('vardcentral', 'klinik', 'annan')),
             st_approved BOOLEAN NOT NULL DEFAULT false,
             st_places INTEGER NOT NULL DEFAULT 0 CHECK (st_places >= 0)
         )"""
@@ -71,11 +62,11 @@ def m001_core(cur: duckdb.DuckDBPyConnection) -> None:
     )
     cur.execute("CREATE SEQUENCE seq_role")
     cur.execute(
-        f"""
+        """
         CREATE TABLE role_assignment (
             role_assignment_id BIGINT PRIMARY KEY DEFAULT nextval('seq_role'),
             person_id VARCHAR NOT NULL REFERENCES person (person_id),
-            role VARCHAR NOT NULL CHECK (role IN {_in(ROLES)}),
+            role VARCHAR NOT NULL CHECK (role IN ('st_lakare', 'handledare', 'studierektor', 'verksamhetschef', 'admin')),
             region_id VARCHAR REFERENCES region (region_id),
             area VARCHAR,
             unit_id VARCHAR REFERENCES unit (unit_id),
@@ -83,7 +74,7 @@ def m001_core(cur: duckdb.DuckDBPyConnection) -> None:
         )"""
     )
     cur.execute(
-        f"""
+        """
         CREATE TABLE trainee (
             trainee_id VARCHAR PRIMARY KEY CHECK (length(trainee_id) BETWEEN 1 AND 60),
             person_id VARCHAR UNIQUE REFERENCES person (person_id),
@@ -92,7 +83,7 @@ def m001_core(cur: duckdb.DuckDBPyConnection) -> None:
             legitimation_date DATE,
             swedish_at BOOLEAN NOT NULL DEFAULT false,
             st_start_date DATE NOT NULL,
-            regulation_choice VARCHAR CHECK (regulation_choice IS NULL OR regulation_choice IN {_in(REGULATIONS)}),
+            regulation_choice VARCHAR CHECK (regulation_choice IS NULL OR regulation_choice IN ('SOSFS 2015:8', 'HSLF-FS 2021:8')),
             doktorsexamen BOOLEAN NOT NULL DEFAULT false,
             bt_approved_date DATE,
             unit_id VARCHAR,  -- checked by the services (see the module docstring)
@@ -101,12 +92,12 @@ def m001_core(cur: duckdb.DuckDBPyConnection) -> None:
     )
     cur.execute("CREATE SEQUENCE seq_supervision")
     cur.execute(
-        f"""
+        """
         CREATE TABLE supervision (
             supervision_id BIGINT PRIMARY KEY DEFAULT nextval('seq_supervision'),
             trainee_id VARCHAR NOT NULL REFERENCES trainee (trainee_id),
             person_id VARCHAR NOT NULL REFERENCES person (person_id),
-            kind VARCHAR NOT NULL CHECK (kind IN {_in(SUPERVISION_KINDS)}),
+            kind VARCHAR NOT NULL CHECK (kind IN ('huvudhandledare', 'handledare')),
             start_date DATE NOT NULL,
             end_date DATE,
             CHECK (end_date IS NULL OR end_date >= start_date)
@@ -114,12 +105,12 @@ def m001_core(cur: duckdb.DuckDBPyConnection) -> None:
     )
     cur.execute("CREATE SEQUENCE seq_placement")
     cur.execute(
-        f"""
+        """
         CREATE TABLE placement (
             placement_id BIGINT PRIMARY KEY DEFAULT nextval('seq_placement'),
             trainee_id VARCHAR NOT NULL REFERENCES trainee (trainee_id),
-            kind VARCHAR NOT NULL CHECK (kind IN {_in(PLACEMENT_KINDS)}),
-            setting VARCHAR NOT NULL CHECK (setting IN {_in(SETTINGS)}),
+            kind VARCHAR NOT NULL CHECK (kind IN ('AT', 'BT', 'ST')),
+            setting VARCHAR NOT NULL CHECK (setting IN ('primarvard', 'akutsjukvard', 'psykiatri', 'internmedicin', 'kirurgi', 'annan')),
             workplace VARCHAR NOT NULL DEFAULT '',
             unit_id VARCHAR REFERENCES unit (unit_id),
             start_date DATE NOT NULL,
@@ -131,11 +122,11 @@ def m001_core(cur: duckdb.DuckDBPyConnection) -> None:
     )
     cur.execute("CREATE SEQUENCE seq_leave")
     cur.execute(
-        f"""
+        """
         CREATE TABLE leave (
             leave_id BIGINT PRIMARY KEY DEFAULT nextval('seq_leave'),
             trainee_id VARCHAR NOT NULL REFERENCES trainee (trainee_id),
-            kind VARCHAR NOT NULL CHECK (kind IN {_in(LEAVE_KINDS)}),
+            kind VARCHAR NOT NULL CHECK (kind IN ('foraldraledighet', 'sjukfranvaro', 'tjanstledighet')),
             start_date DATE NOT NULL,
             end_date DATE NOT NULL,
             percent DOUBLE NOT NULL CHECK (percent >= 1 AND percent <= 100),
@@ -145,11 +136,11 @@ def m001_core(cur: duckdb.DuckDBPyConnection) -> None:
     )
     cur.execute("CREATE SEQUENCE seq_credit")
     cur.execute(
-        f"""
+        """
         CREATE TABLE credit (
             credit_id BIGINT PRIMARY KEY DEFAULT nextval('seq_credit'),
             trainee_id VARCHAR NOT NULL REFERENCES trainee (trainee_id),
-            kind VARCHAR NOT NULL CHECK (kind IN {_in(CREDIT_KINDS)}),
+            kind VARCHAR NOT NULL CHECK (kind IN ('tidigare_st', 'utlandstjanstgoring', 'doktorsexamen', 'annan')),
             months DOUBLE NOT NULL CHECK (months > 0 AND months <= 66),
             note VARCHAR NOT NULL DEFAULT '',
             source VARCHAR NOT NULL DEFAULT 'app' CHECK (source IN ('app', 'import', 'demo')),
@@ -157,15 +148,15 @@ def m001_core(cur: duckdb.DuckDBPyConnection) -> None:
         )"""
     )
     cur.execute(
-        f"""
+        """
         CREATE TABLE certificate (
             certificate_id VARCHAR PRIMARY KEY CHECK (length(certificate_id) BETWEEN 1 AND 80),
             trainee_id VARCHAR NOT NULL REFERENCES trainee (trainee_id),
-            type VARCHAR NOT NULL CHECK (type IN {_in(ACTIVITY_TYPES)}),
+            type VARCHAR NOT NULL CHECK (type IN ('klinisk_tjanstgoring', 'auskultation', 'kurs', 'utvecklingsarbete', 'kvalitetsarbete', 'skriftligt_arbete', 'vetenskap', 'bt_delmal', 'sammankomst', 'ovrig_aktivitet', 'fullgjord_bt', 'baskompetens', 'fullgjord_st', 'specialistkompetens')),
             title VARCHAR NOT NULL DEFAULT '',
             start_date DATE,
             end_date DATE,
-            status VARCHAR NOT NULL DEFAULT 'utkast' CHECK (status IN {_in(CERTIFICATE_STATUSES)}),
+            status VARCHAR NOT NULL DEFAULT 'utkast' CHECK (status IN ('utkast', 'skickat', 'signerat', 'returnerat', 'makulerat')),
             signer_person_id VARCHAR,  -- checked by the services (see the module docstring)
             signed_by VARCHAR,
             signed_role VARCHAR,
@@ -195,9 +186,9 @@ def m001_core(cur: duckdb.DuckDBPyConnection) -> None:
         )"""
     )
     cur.execute(
-        f"""
+        """
         CREATE TABLE catalogue_delmal (
-            regulation VARCHAR NOT NULL CHECK (regulation IN {_in(REGULATIONS)}),
+            regulation VARCHAR NOT NULL CHECK (regulation IN ('SOSFS 2015:8', 'HSLF-FS 2021:8')),
             specialty VARCHAR NOT NULL,
             code VARCHAR NOT NULL,
             grp VARCHAR NOT NULL,
@@ -209,19 +200,19 @@ def m001_core(cur: duckdb.DuckDBPyConnection) -> None:
         )"""
     )
     cur.execute(
-        f"""
+        """
         CREATE TABLE catalogue_requirement (
             regulation VARCHAR NOT NULL,
             specialty VARCHAR NOT NULL,
             code VARCHAR NOT NULL,
             req_group INTEGER NOT NULL,
-            activity_type VARCHAR NOT NULL CHECK (activity_type IN {_in(ACTIVITY_TYPES)}),
+            activity_type VARCHAR NOT NULL CHECK (activity_type IN ('klinisk_tjanstgoring', 'auskultation', 'kurs', 'utvecklingsarbete', 'kvalitetsarbete', 'skriftligt_arbete', 'vetenskap', 'bt_delmal', 'sammankomst', 'ovrig_aktivitet', 'fullgjord_bt', 'baskompetens', 'fullgjord_st', 'specialistkompetens')),
             PRIMARY KEY (regulation, specialty, code, req_group, activity_type)
         )"""
     )
     # ST-intressenter: the admission queue before a trainee record exists.
     cur.execute(
-        f"""
+        """
         CREATE TABLE intressent (
             intressent_id VARCHAR PRIMARY KEY,
             name VARCHAR NOT NULL CHECK (length(trim(name)) > 0),
@@ -235,17 +226,17 @@ def m001_core(cur: duckdb.DuckDBPyConnection) -> None:
             doc_cv BOOLEAN NOT NULL DEFAULT false,
             doc_personligt_brev BOOLEAN NOT NULL DEFAULT false,
             doc_legitimation BOOLEAN NOT NULL DEFAULT false,
-            step VARCHAR NOT NULL CHECK (step IN {_in(INTRESSENT_STEPS)}),
+            step VARCHAR NOT NULL CHECK (step IN ('intresse', 'dokument', 'bedomning', 'vantelista', 'inskriven', 'avslutad')),
             reported_date DATE NOT NULL,
             note VARCHAR NOT NULL DEFAULT '',
             trainee_id VARCHAR  -- checked by the services (see the module docstring)
         )"""
     )
     cur.execute(
-        f"""
+        """
         CREATE TABLE intressent_step (
             intressent_id VARCHAR NOT NULL REFERENCES intressent (intressent_id),
-            step VARCHAR NOT NULL CHECK (step IN {_in(INTRESSENT_STEPS)}),
+            step VARCHAR NOT NULL CHECK (step IN ('intresse', 'dokument', 'bedomning', 'vantelista', 'inskriven', 'avslutad')),
             step_date DATE NOT NULL,
             by_person_id VARCHAR REFERENCES person (person_id),
             note VARCHAR NOT NULL DEFAULT '',
@@ -272,7 +263,6 @@ def m001_core(cur: duckdb.DuckDBPyConnection) -> None:
     cur.execute("CREATE INDEX idx_certificate_trainee ON certificate (trainee_id)")
 
 
-@migration
 def m002_oidc_identities(cur: duckdb.DuckDBPyConnection) -> None:
     """Sign-in through an identity provider: a person is linked to the provider's stable subject once
     (insert-only, so that the referenced person row never changes), and a signed-out identity token is
@@ -294,3 +284,7 @@ def m002_oidc_identities(cur: duckdb.DuckDBPyConnection) -> None:
             signed_out_at TIMESTAMP NOT NULL
         )"""
     )
+
+
+# In order; a migration's function name is its identity, recorded in _migrations.
+MIGRATIONS: tuple[Step, ...] = (m001_core, m002_oidc_identities)

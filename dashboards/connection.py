@@ -13,9 +13,8 @@ from datetime import date
 
 import streamlit as st
 
-from tracker import catalogue_store
 from tracker.config import Settings
-from tracker.db import Connection, connect
+from tracker.store import Connection, catalogue, connect
 
 
 def db_path() -> str:
@@ -25,7 +24,7 @@ def db_path() -> str:
 @st.cache_resource(show_spinner="Öppnar databasen …")
 def _open(path: str) -> Connection:
     con = connect(path)
-    catalogue_store.ensure_catalogue(con)
+    catalogue.ensure_catalogue(con)
     return con
 
 
@@ -46,7 +45,7 @@ def _seed_if_empty(path: str, trainees: int) -> bool:
     return True
 
 
-def connection() -> Connection:
+def database() -> Connection:
     """The process-wide connection for the configured database file (migrated, catalogue and data loaded)."""
     settings = Settings.from_env()
     path = str(settings.db_path)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
@@ -26,6 +25,7 @@ from tracker.domain import (
     REGULATIONS,
     SETTINGS,
 )
+from tracker.errors import RowError
 
 ID_RE = r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,59}$"
 DATE_RE = r"^\d{4}-\d{2}-\d{2}$"
@@ -44,17 +44,6 @@ MAX_TEXT: dict[str, int] = {
     "note": 1000,
     "signed_by": 200,
 }
-
-
-@dataclass(frozen=True, order=True)
-class RowError:
-    file: str
-    line: int
-    column: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.column}: {self.message}"
 
 
 COLUMNS: dict[str, tuple[str, ...]] = {

@@ -27,10 +27,11 @@ import bcrypt
 import duckdb
 import pandas as pd
 
-from tracker import catalogue_store
-from tracker.db import Connection, TrackerError, transaction
+from tracker.config import DEMO_TRAINEES
 from tracker.domain import REG_2015, REG_2021, REGULATION_2021_START, TYPE_LABELS
-from tracker.rules import Requirement
+from tracker.errors import TrackerError
+from tracker.rules.reference import Requirement
+from tracker.store import Connection, catalogue, transaction
 
 DEMO_SOURCE = "demo"
 DEMO_EMAIL_DOMAIN = "demo.st-tracker.se"
@@ -704,7 +705,7 @@ class _Generator:
         self.kursledare: list[_Person] = []
         self.req_cache: dict[tuple[str, str], list[Requirement]] = {}
         self.title_cache: dict[tuple[str, str], dict[str, str]] = {}
-        available = set(catalogue_store.specialties(con))
+        available = set(catalogue.specialties(con))
         weights = [(s, w) for s, w in SPECIALTY_WEIGHTS if s in available]
         if not weights:
             weights = [(s, 1) for s in sorted(available)]
@@ -729,14 +730,14 @@ class _Generator:
     def requirements(self, regulation: str, specialty: str) -> list[Requirement]:
         key = (regulation, specialty)
         if key not in self.req_cache:
-            self.req_cache[key] = catalogue_store.requirements(self.con, regulation, specialty)
+            self.req_cache[key] = catalogue.requirements(self.con, regulation, specialty)
         return self.req_cache[key]
 
     def titles(self, regulation: str, specialty: str) -> dict[str, str]:
         key = (regulation, specialty)
         if key not in self.title_cache:
             self.title_cache[key] = {
-                code: title for code, title, _, _ in catalogue_store.delmal_table(self.con, regulation, specialty)
+                code: title for code, title, _, _ in catalogue.delmal_table(self.con, regulation, specialty)
             }
         return self.title_cache[key]
 
@@ -1163,7 +1164,7 @@ class _Generator:
         # BT
         bt_done_long_ago = False
         if regulation == REG_2021:
-            bt_codes = [r.code for r in self.requirements(REG_2021, catalogue_store.BT_SPECIALTY)]
+            bt_codes = [r.code for r in self.requirements(REG_2021, catalogue.BT_SPECIALTY)]
             bt_blocks = [(b, s, e) for b, s, e in tl.blocks if b.kind == "BT"]
             assignment: list[list[str]] = [[] for _ in bt_blocks]
             for code in bt_codes:
@@ -1546,11 +1547,11 @@ def _sv_int(n: int) -> str:
     return f"{n:,}".replace(",", " ")
 
 
-def load_demo(con: Connection, *, trainees: int = 180, seed: int = 2026, as_of: date) -> str:
+def load_demo(con: Connection, *, trainees: int = DEMO_TRAINEES, seed: int = 2026, as_of: date) -> str:
     """Load a reproducible demo data set into an empty database; returns a one-line Swedish summary."""
     if trainees < 1:
         raise TrackerError("Antalet ST-läkare i demodata måste vara minst 1.")
-    catalogue_store.ensure_catalogue(con)
+    catalogue.ensure_catalogue(con)
     check = con.cursor()
     row = check.execute("SELECT count(*) FROM trainee").fetchone()
     if row and row[0]:

@@ -12,10 +12,10 @@ from typing import Any
 
 import streamlit as st
 
-from dashboards.db import db_path
+from dashboards.connection import db_path
 from tracker import services
-from tracker.auth import Actor
-from tracker.db import Connection
+from tracker.accounts import Actor
+from tracker.store import Connection
 
 TTL = "5m"
 

@@ -18,8 +18,9 @@ from typing import Any
 
 import bcrypt
 
-from tracker.db import Connection, TrackerError, transaction
-from tracker.journal import write_audit
+from tracker.errors import IdentityError, LoginError, PasswordError
+from tracker.store import Connection, transaction
+from tracker.store.audit import write_audit
 
 MAX_FAILED_LOGINS = 5
 LOCK_MINUTES = 15
@@ -40,22 +41,6 @@ ROLE_LABELS: dict[str, str] = {
     "verksamhetschef": "Verksamhetschef",
     "admin": "Administratör",
 }
-
-
-class LoginError(TrackerError):
-    """Signing in failed for a reason the library can name (e.g. a locked account).
-
-    The sign-in page shows :data:`SIGN_IN_FAILED` instead of the reason, so that nobody can tell from
-    the answer whether an address has an account; the reason goes to the audit log.
-    """
-
-
-class PasswordError(TrackerError):
-    """A new password is not acceptable (too short or too long)."""
-
-
-class IdentityError(TrackerError):
-    """A provider identity cannot be linked (malformed, or already linked to someone)."""
 
 
 @dataclass(frozen=True)

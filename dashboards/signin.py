@@ -1,8 +1,8 @@
 """Signing in and out.
 
-Three ways in: a local account (e-mail + password, checked by ``tracker.auth.verify_password``),
+Three ways in: a local account (e-mail + password, checked by ``tracker.accounts.verify_password``),
 the organisation's OIDC provider through Streamlit's ``st.login`` when ``[auth]`` is configured in
-the secrets (a person is found by the provider's stable subject, see ``tracker.auth.actor_for_oidc``),
+the secrets (a person is found by the provider's stable subject, see ``tracker.accounts.actor_for_oidc``),
 and, for development only, an identity picker for clients on the loopback address. Only the
 person's id is kept in the session; the Actor is derived from the database on every run.
 """
@@ -15,10 +15,9 @@ from typing import Any
 import streamlit as st
 
 from dashboards import format as fmt
-from tracker.auth import (
+from tracker.accounts import (
     SIGN_IN_FAILED,
     Actor,
-    LoginError,
     OidcSignIn,
     actor_for_oidc,
     actor_for_person,
@@ -29,7 +28,8 @@ from tracker.auth import (
     verify_password,
 )
 from tracker.config import Settings
-from tracker.db import Connection, TrackerError
+from tracker.errors import LoginError, TrackerError
+from tracker.store import Connection
 
 SESSION_KEY = "person_id"
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
@@ -252,9 +252,9 @@ def _dev_picker(con: Connection) -> None:
 
 def page_context(*roles: str) -> tuple[Connection, Actor]:
     """(connection, actor) for a page; stops the page for anyone without one of ``roles``."""
-    from dashboards.db import connection
+    from dashboards.connection import database
 
-    con = connection()
+    con = database()
     actor = current_actor(con)
     if actor is None:
         st.warning("Du är inte inloggad.")

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, cast
 
+from tracker.errors import CatalogueError
+
 Regulation = Literal["SOSFS 2015:8", "HSLF-FS 2021:8"]
 REGULATIONS: tuple[Regulation, ...] = ("SOSFS 2015:8", "HSLF-FS 2021:8")
 FORMAT_VERSION = 1
@@ -32,10 +34,6 @@ _CODE = re.compile(r"^(a|b|c|STa|STb|STc|BT)([1-9][0-9]*)$")
 _COMMON_GROUPS: dict[str, tuple[str, ...]] = {"SOSFS 2015:8": ("a", "b"), "HSLF-FS 2021:8": ("STa", "STb")}
 _OWN_GROUP: dict[str, str] = {"SOSFS 2015:8": "c", "HSLF-FS 2021:8": "STc"}
 _TOP_KEYS = ("format", "generated_from", "license_notice", "activity_types", "specialties", "common", "bt")
-
-
-class CatalogueError(ValueError):
-    """The catalogue file is missing or malformed, or a lookup names something it does not have."""
 
 
 @dataclass(frozen=True)

@@ -5,16 +5,17 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 
-from tracker.db import Connection, NotFoundError
 from tracker.domain import Certificate, Credit, Leave, Placement, Trainee, TraineeRecord
+from tracker.errors import NotFoundError
+from tracker.store import Connection
 
-_TRAINEE_COLUMNS = (
+TRAINEE_COLUMNS = (
     "trainee_id, name, specialty, st_start_date, legitimation_date, swedish_at, "
     "regulation_choice, doktorsexamen, bt_approved_date"
 )
 
 
-def _trainee(row: tuple[object, ...]) -> Trainee:
+def trainee_from_row(row: tuple[object, ...]) -> Trainee:
     return Trainee(
         trainee_id=str(row[0]),
         name=str(row[1]),
@@ -47,8 +48,8 @@ def load_records(con: Connection, trainee_ids: list[str] | None = None) -> list[
         where = f"WHERE trainee_id IN ({', '.join('?' for _ in trainee_ids)})"
         params = list(trainee_ids)
     trainees = [
-        _trainee(r)
-        for r in cur.execute(f"SELECT {_TRAINEE_COLUMNS} FROM trainee {where} ORDER BY trainee_id", params).fetchall()
+        trainee_from_row(r)
+        for r in cur.execute(f"SELECT {TRAINEE_COLUMNS} FROM trainee {where} ORDER BY trainee_id", params).fetchall()
     ]
     placements: dict[str, list[Placement]] = defaultdict(list)
     for r in cur.execute(

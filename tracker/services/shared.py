@@ -9,22 +9,22 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from tracker.auth import Actor
-from tracker.db import Connection
+from tracker.accounts import Actor
 from tracker.domain import TYPE_LABELS, as_date
-from tracker.journal import write_audit
+from tracker.store import Connection
+from tracker.store.audit import write_audit
 
 # Each certificate's delmål codes as a sorted list, to LEFT JOIN ... USING (certificate_id).
-_DELMAL_LISTS_SQL = (
+DELMAL_LISTS_SQL = (
     "(SELECT certificate_id, list(code ORDER BY code) AS delmal FROM certificate_delmal GROUP BY certificate_id)"
 )
 
 
-def _today() -> date:
+def todays_date() -> date:
     return date.today()
 
 
-def _query(
+def query(
     con: Connection,
     sql: str,
     params: Mapping[str, Any] | None = None,
@@ -40,7 +40,7 @@ def _query(
         cur.close()
 
 
-def _row(cur: duckdb.DuckDBPyConnection, sql: str, params: list[Any]) -> dict[str, Any] | None:
+def one_row(cur: duckdb.DuckDBPyConnection, sql: str, params: list[Any]) -> dict[str, Any] | None:
     res = cur.execute(sql, params)
     row = res.fetchone()
     if row is None:
@@ -49,25 +49,25 @@ def _row(cur: duckdb.DuckDBPyConnection, sql: str, params: list[Any]) -> dict[st
     return dict(zip(names, row, strict=True))
 
 
-def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
+def records_of(df: pd.DataFrame) -> list[dict[str, Any]]:
     return [{str(k): v for k, v in r.items()} for r in df.to_dict("records")]
 
 
-def _date_columns(df: pd.DataFrame, cols: Iterable[str]) -> pd.DataFrame:
+def date_columns(df: pd.DataFrame, cols: Iterable[str]) -> pd.DataFrame:
     for c in cols:
         if c in df.columns:
             df[c] = df[c].map(as_date).astype(object)
     return df
 
 
-def _certificate_lists(df: pd.DataFrame) -> pd.DataFrame:
+def certificate_lists(df: pd.DataFrame) -> pd.DataFrame:
     """Certificate rows: the ``delmal`` column as Python lists and a Swedish ``type_label``."""
     df["delmal"] = df["delmal"].map(lambda v: list(v) if v is not None else [])
     df["type_label"] = df["type"].map(lambda t: TYPE_LABELS.get(t, t))
     return df
 
 
-def _audit(
+def record_audit(
     cur: duckdb.DuckDBPyConnection,
     actor: Actor,
     action: str,

@@ -1,14 +1,13 @@
-"""Progress per trainee from the database, through the reference rules in ``tracker.rules``."""
+"""Progress per trainee from the database, through the reference rules in ``tracker.rules.reference``."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from tracker import catalogue_store
-from tracker.db import Connection
 from tracker.domain import REG_2021, TraineeRecord
-from tracker.records import load_record, load_records
-from tracker.rules import Progress, Requirement, compute_progress, resolve_regulation
+from tracker.rules.reference import Progress, Requirement, compute_progress, resolve_regulation
+from tracker.store import Connection, catalogue
+from tracker.store.records import load_record, load_records
 
 
 class _Requirements:
@@ -21,7 +20,7 @@ class _Requirements:
     def __call__(self, regulation: str, specialty: str) -> list[Requirement]:
         key = (regulation, specialty)
         if key not in self._cache:
-            self._cache[key] = catalogue_store.requirements(self._con, regulation, specialty)
+            self._cache[key] = catalogue.requirements(self._con, regulation, specialty)
         return self._cache[key]
 
 
@@ -31,7 +30,7 @@ def _compute(rec: TraineeRecord, as_of: date, reqs: _Requirements) -> Progress:
         rec,
         as_of,
         reqs(regulation, rec.trainee.specialty),
-        reqs(REG_2021, catalogue_store.BT_SPECIALTY) if regulation == REG_2021 else (),
+        reqs(REG_2021, catalogue.BT_SPECIALTY) if regulation == REG_2021 else (),
     )
 
 

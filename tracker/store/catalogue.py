@@ -8,10 +8,10 @@ from pathlib import Path
 
 import duckdb
 
-from tracker.catalogue import Catalogue, Delmal
-from tracker.db import Connection, transaction
+from tracker.catalogue_file import Catalogue, Delmal
 from tracker.domain import REGULATIONS
-from tracker.rules import Requirement
+from tracker.rules.reference import Requirement
+from tracker.store import Connection, transaction
 
 BT_SPECIALTY = ""  # BT delmål are not specialty-specific
 
