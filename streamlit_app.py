@@ -1,4 +1,7 @@
-"""ST-tracker: the entry point. Page setup, sign-in and navigation only; the pages live in dashboards/pages."""
+"""ST-tracker: the entry point. Page setup, sign-in and navigation only.
+
+The pages live in dashboards/pages, one folder per role; what several pages share is in dashboards/components.
+"""
 
 from pathlib import Path
 
@@ -10,8 +13,9 @@ from tracker.errors import TrackerError
 PAGES = Path(__file__).parent / "dashboards" / "pages"
 
 
-def _page(file: str, title: str, icon: str, *, default: bool = False) -> st.Page:
-    return st.Page(PAGES / file, title=title, icon=icon, default=default)
+def _page(file: str, title: str, icon: str) -> st.Page:
+    """A page by its path under dashboards/pages; its URL is the file's name."""
+    return st.Page(PAGES / file, title=title, icon=icon)
 
 
 def _sections(actor: signin.Actor) -> dict[str, list[st.Page]]:
@@ -20,38 +24,38 @@ def _sections(actor: signin.Actor) -> dict[str, list[st.Page]]:
     office_log = actor.has("studierektor", "admin")
     if actor.has("st_lakare"):
         sections["Min ST"] = [
-            _page("oversikt.py", "Översikt", ":material/dashboard:"),
-            _page("tidslinje.py", "Tidslinje", ":material/timeline:"),
-            _page("delmal.py", "Delmål", ":material/checklist:"),
-            _page("intyg.py", "Intyg", ":material/description:"),
-            _page("planering.py", "Tänk om", ":material/lightbulb:"),
+            _page("st_lakare/oversikt.py", "Översikt", ":material/dashboard:"),
+            _page("st_lakare/tidslinje.py", "Tidslinje", ":material/timeline:"),
+            _page("st_lakare/delmal.py", "Delmål", ":material/checklist:"),
+            _page("st_lakare/intyg.py", "Intyg", ":material/description:"),
+            _page("st_lakare/planering.py", "Tänk om", ":material/lightbulb:"),
         ]
         if not office_log:
-            sections["Min ST"].append(_page("logg.py", "Logg", ":material/history:"))
+            sections["Min ST"].append(_page("gemensamt/logg.py", "Logg", ":material/history:"))
     if actor.has("handledare"):
         sections["Mina ST-läkare"] = [
-            _page("mina_st_lakare.py", "Mina ST-läkare", ":material/groups:"),
-            _page("att_signera.py", "Att signera", ":material/draw:"),
+            _page("handledare/mina_st_lakare.py", "Mina ST-läkare", ":material/groups:"),
+            _page("handledare/att_signera.py", "Att signera", ":material/draw:"),
         ]
         if not office_log and not actor.has("st_lakare"):
-            sections["Mina ST-läkare"].append(_page("logg.py", "Logg", ":material/history:"))
+            sections["Mina ST-läkare"].append(_page("gemensamt/logg.py", "Logg", ":material/history:"))
     if actor.has("studierektor", "verksamhetschef", "admin"):
         office = [
-            _page("kohort.py", "Kohort", ":material/insights:"),
-            _page("st_lakare.py", "ST-läkare", ":material/person_search:"),
-            _page("flaskhalsar.py", "Delmål-flaskhalsar", ":material/grid_on:"),
-            _page("bt.py", "BT", ":material/medical_services:"),
-            _page("intressenter.py", "ST-intressenter", ":material/how_to_reg:"),
+            _page("utbildningsenhet/kohort.py", "Kohort", ":material/insights:"),
+            _page("utbildningsenhet/st_lakare.py", "ST-läkare", ":material/person_search:"),
+            _page("utbildningsenhet/flaskhalsar.py", "Delmål-flaskhalsar", ":material/grid_on:"),
+            _page("utbildningsenhet/bt.py", "BT", ":material/medical_services:"),
+            _page("utbildningsenhet/intressenter.py", "ST-intressenter", ":material/how_to_reg:"),
         ]
         if actor.has("verksamhetschef") and not actor.has("handledare"):
             # Intyg om fullgjord BT/ST are signed by the unit's verksamhetschef.
-            office.append(_page("att_signera.py", "Att signera", ":material/draw:"))
+            office.append(_page("handledare/att_signera.py", "Att signera", ":material/draw:"))
         if actor.has("studierektor", "admin"):
-            office.append(_page("importera.py", "Import", ":material/upload_file:"))
+            office.append(_page("utbildningsenhet/importera.py", "Import", ":material/upload_file:"))
         if office_log:
-            office.append(_page("logg.py", "Logg", ":material/history:"))
+            office.append(_page("gemensamt/logg.py", "Logg", ":material/history:"))
         if actor.is_admin:
-            office.append(_page("anvandare.py", "Användare och roller", ":material/manage_accounts:"))
+            office.append(_page("utbildningsenhet/anvandare.py", "Användare och roller", ":material/manage_accounts:"))
         sections["Utbildningsenhet"] = office
     return sections
 
@@ -65,7 +69,7 @@ def run() -> None:
         st.error(f"ST-trackern kan inte öppna sin databas just nu. {exc}", icon=":material/database:")
         st.caption("Försök igen om en stund. Om felet står kvar: kontakta den som driftar ST-trackern.")
         return
-    actor = signin.current_actor(con)
+    actor = signin.actor_for_run(con)
     if actor is None:
         login = st.Page(lambda: signin.login_page(con), title="Logga in", icon=":material/login:", url_path="logga-in")
         st.navigation([login], position="hidden").run()

@@ -121,6 +121,21 @@ def dev_login_enabled() -> bool:
     return dev_login_allowed(Settings.from_env(), st.get_option("server.address"), client_ip, headers)
 
 
+# The Actor of the current script run: the router derives it once at the start of every run and the
+# page reads it from here (a page never runs without the router running first).
+RUN_ACTOR_KEY = "__actor_of_this_run"
+
+
+def actor_for_run(con: Connection) -> Actor | None:
+    """The signed-in person's Actor for this run, derived once (by the router) and kept for the page."""
+    actor = current_actor(con)
+    if actor is None:
+        st.session_state.pop(RUN_ACTOR_KEY, None)
+    else:
+        st.session_state[RUN_ACTOR_KEY] = actor
+    return actor
+
+
 def current_actor(con: Connection) -> Actor | None:
     """The signed-in person's Actor, freshly read from the database; None for an anonymous visitor."""
     person_id = st.session_state.get(SESSION_KEY)
@@ -255,7 +270,9 @@ def page_context(*roles: str) -> tuple[Connection, Actor]:
     from dashboards.connection import database
 
     con = database()
-    actor = current_actor(con)
+    actor = st.session_state.get(RUN_ACTOR_KEY)
+    if not isinstance(actor, Actor):
+        actor = current_actor(con)
     if actor is None:
         st.warning("Du är inte inloggad.")
         st.stop()

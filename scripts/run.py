@@ -55,7 +55,7 @@ def test(args: list[str]) -> None:
     ensure_env()
     _run(BIN / "ruff", "check", "tracker", "dashboards", "tests", "scripts", "streamlit_app.py")
     _run(BIN / "mypy")
-    _run(BIN / "lint-imports", "--config", str(ROOT / "pyproject.toml"))
+    _run(BIN / "lint-imports", str(ROOT / "pyproject.toml"))
     _run(PY, "-m", "pytest", *args)
 
 

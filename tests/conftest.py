@@ -8,8 +8,8 @@ import pytest
 
 from tracker.store import Connection, catalogue, connect
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "reference"
-EXAMPLE = SHARED / "examples" / "basic"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+EXAMPLE = FIXTURES / "example"  # the project's own example bundle (tests/fixtures/README.md)
 
 
 @pytest.fixture
@@ -23,9 +23,7 @@ def con(tmp_path: Path) -> Iterator[Connection]:
 
 @pytest.fixture
 def example_bundle(tmp_path: Path) -> Path:
-    """A writable copy of the reference example bundle (INTERFACE.md import format)."""
-    if not EXAMPLE.exists():
-        pytest.skip("../shared/reference/examples/basic is not present on this machine")
+    """A writable copy of the example bundle in tests/fixtures/example (docs/interface.md import format)."""
     target = tmp_path / "bundle"
     shutil.copytree(EXAMPLE, target)
     return target

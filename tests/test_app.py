@@ -135,7 +135,7 @@ def test_anonymous_visitor_sees_only_the_login_page(con: Connection) -> None:
     assert not [n for n in names if n in text and n != "Sara Lindqvist"], "no trainee names on the login page"
     assert "30," not in text and not at.metric and not at.get("plotly_chart")
     with pytest.raises(ValueError):
-        at.switch_page(f"{PAGES}/oversikt.py")
+        at.switch_page(f"{PAGES}/st_lakare/oversikt.py")
 
 
 def test_login_form_signs_in_and_out(con: Connection) -> None:
@@ -183,7 +183,7 @@ def test_dev_picker_needs_dev_mode_and_loopback(con: Connection, monkeypatch: py
 
 
 def test_overview_shows_the_computed_progress(con: Connection) -> None:
-    at = signed_in(con, "st@demo.se", "oversikt")
+    at = signed_in(con, "st@demo.se", "st_lakare/oversikt")
     trainee_id = con.execute(
         "SELECT trainee_id FROM trainee JOIN person USING (person_id) WHERE email = 'st@demo.se'"
     ).fetchone()[0]
@@ -209,7 +209,7 @@ def test_trainee_pages_render_with_content(con: Connection) -> None:
     trainee_id = at.session_state["person_id"]
     tid = con.execute("SELECT trainee_id FROM trainee WHERE person_id = ?", [trainee_id]).fetchone()[0]
 
-    at.switch_page(f"{PAGES}/tidslinje.py").run()
+    at.switch_page(f"{PAGES}/st_lakare/tidslinje.py").run()
     assert not at.exception
     fig = figures(at)[0]
     assert_chart_labelled(fig)
@@ -221,7 +221,7 @@ def test_trainee_pages_render_with_content(con: Connection) -> None:
     ).fetchone()[0]
     assert int(metrics(at)["Placeringar"]) + int(metrics(at)["Ledigheter"]) == n_periods
 
-    at.switch_page(f"{PAGES}/delmal.py").run()
+    at.switch_page(f"{PAGES}/st_lakare/delmal.py").run()
     assert not at.exception
     p = progress_for(con, tid, TODAY)
     shown = {m.label: m.value for m in at.tabs[0].metric}  # the ST-delmål tab (BT delmål are in the second)
@@ -230,13 +230,13 @@ def test_trainee_pages_render_with_content(con: Connection) -> None:
     assert list(at.dataframe[0].value["Delmål"]) == list(p.delmal)
     assert "inte officiella titlar" in all_text(at)
 
-    at.switch_page(f"{PAGES}/intyg.py").run()
+    at.switch_page(f"{PAGES}/st_lakare/intyg.py").run()
     assert not at.exception
     n_certs = con.execute("SELECT count(*) FROM certificate WHERE trainee_id = ?", [tid]).fetchone()[0]
     assert len(at.dataframe[0].value) == n_certs
     assert {b.label for b in at.button} >= {"Skicka för signering", "Spara som utkast", "Spara placering"}
 
-    at.switch_page(f"{PAGES}/planering.py").run()
+    at.switch_page(f"{PAGES}/st_lakare/planering.py").run()
     assert not at.exception
     assert metrics(at)["Beräknat klar i dag"] == fmt.sv_date(p.projected_completion_date)
     assert metrics(at)["Beräknat klar med ändringen"] == fmt.sv_date(p.projected_completion_date)
@@ -251,7 +251,13 @@ def test_trainee_pages_render_with_content(con: Connection) -> None:
 
 def test_trainee_cannot_reach_other_roles_pages(con: Connection) -> None:
     at = signed_in(con, "st@demo.se")
-    for page in ("kohort", "mina_st_lakare", "att_signera", "importera", "intressenter"):
+    for page in (
+        "utbildningsenhet/kohort",
+        "handledare/mina_st_lakare",
+        "handledare/att_signera",
+        "utbildningsenhet/importera",
+        "utbildningsenhet/intressenter",
+    ):
         with pytest.raises(ValueError):
             at.switch_page(f"{PAGES}/{page}.py")
 
@@ -260,7 +266,7 @@ def test_trainee_cannot_reach_other_roles_pages(con: Connection) -> None:
 
 
 def test_handledare_table_lists_exactly_the_assigned_trainees(con: Connection) -> None:
-    at = signed_in(con, "handledare@demo.se", "mina_st_lakare")
+    at = signed_in(con, "handledare@demo.se", "handledare/mina_st_lakare")
     pid = at.session_state["person_id"]
     expected = {
         r[0]
@@ -286,7 +292,7 @@ def test_handledare_table_lists_exactly_the_assigned_trainees(con: Connection) -
 
 
 def test_handledare_pages_and_sign_flow(wcon: Connection) -> None:
-    at = signed_in(wcon, "handledare@demo.se", "att_signera")
+    at = signed_in(wcon, "handledare@demo.se", "handledare/att_signera")
     pid = at.session_state["person_id"]
     pending = wcon.execute(
         "SELECT certificate_id FROM certificate WHERE status = 'skickat' AND signer_person_id = ? ",
@@ -321,7 +327,7 @@ def _in_area(con: Connection, email: str) -> int:
 
 @pytest.mark.parametrize("email", ["studierektor@demo.se", "admin@demo.se"])
 def test_office_pages_render_with_labelled_charts(con: Connection, email: str) -> None:
-    at = signed_in(con, email, "kohort")
+    at = signed_in(con, email, "utbildningsenhet/kohort")
     expected = 40 if email.startswith("admin") else _in_area(con, email)
     assert int(metrics(at)["ST-läkare"]) == expected
     figs = figures(at)
@@ -333,30 +339,30 @@ def test_office_pages_render_with_labelled_charts(con: Connection, email: str) -
     assert sum(arr(histogram["data"][0]["y"])) == expected
 
     for page, title in (
-        ("st_lakare", "ST-läkare"),
-        ("flaskhalsar", "Delmål-flaskhalsar"),
-        ("bt", "BT"),
-        ("intressenter", "ST-intressenter"),
-        ("importera", "Import"),
+        ("utbildningsenhet/st_lakare", "ST-läkare"),
+        ("utbildningsenhet/flaskhalsar", "Delmål-flaskhalsar"),
+        ("utbildningsenhet/bt", "BT"),
+        ("utbildningsenhet/intressenter", "ST-intressenter"),
+        ("utbildningsenhet/importera", "Import"),
     ):
         at.switch_page(f"{PAGES}/{page}.py").run()
         assert not at.exception, (page, [e.value for e in at.exception])
         assert [t.value for t in at.title] == [title]
         for fig in figures(at):
             assert_chart_labelled(fig)
-    at.switch_page(f"{PAGES}/st_lakare.py").run()
+    at.switch_page(f"{PAGES}/utbildningsenhet/st_lakare.py").run()
     assert len(at.dataframe[0].value) == expected
 
 
 def test_bottleneck_heatmap_and_intressent_queue(con: Connection) -> None:
-    at = signed_in(con, "studierektor@demo.se", "flaskhalsar")
+    at = signed_in(con, "studierektor@demo.se", "utbildningsenhet/flaskhalsar")
     heat = figures(at)[0]
     assert heat["data"][0]["type"] == "heatmap"
     assert heat["layout"]["xaxis"]["title"]["text"] == "Delmål"
     z = arr(heat["data"][0]["z"])
     assert z and all(0 <= v <= 100 for row in z for v in row if v is not None and v == v)
 
-    at.switch_page(f"{PAGES}/intressenter.py").run()
+    at.switch_page(f"{PAGES}/utbildningsenhet/intressenter.py").run()
     assert not at.exception
     open_steps = ("intresse", "dokument", "bedomning", "vantelista")
     queued = con.execute(
@@ -375,14 +381,14 @@ def test_verksamhetschef_sees_office_pages_but_no_import(con: Connection) -> Non
     ).fetchone()
     if email is None:
         pytest.skip("the demo has no verksamhetschef with an e-mail address")
-    at = signed_in(con, str(email[0]), "kohort")
+    at = signed_in(con, str(email[0]), "utbildningsenhet/kohort")
     assert not at.exception
     with pytest.raises(ValueError):
-        at.switch_page(f"{PAGES}/importera.py")
+        at.switch_page(f"{PAGES}/utbildningsenhet/importera.py")
 
 
 def test_trainee_adds_a_placement_through_the_form(wcon: Connection) -> None:
-    at = signed_in(wcon, "st@demo.se", "intyg")
+    at = signed_in(wcon, "st@demo.se", "st_lakare/intyg")
     tid = wcon.execute(
         "SELECT trainee_id FROM trainee JOIN person USING (person_id) WHERE email = 'st@demo.se'"
     ).fetchone()[0]
@@ -418,7 +424,7 @@ def test_trainee_adds_a_placement_through_the_form(wcon: Connection) -> None:
     assert any("Placeringen är sparad" in s.value for s in at.success)
     after = progress_for(wcon, tid, TODAY).service_months
     assert after - before == 2
-    at.switch_page(f"{PAGES}/oversikt.py").run()
+    at.switch_page(f"{PAGES}/st_lakare/oversikt.py").run()
     p = progress_for(wcon, tid, TODAY)
     assert metrics(at)["Tillgodoräknad tid"] == f"{fmt.num(p.counted_months)} av {fmt.num(p.required_months)} mån"
     assert wcon.execute("SELECT count(*) FROM audit_log WHERE entity = 'placement'").fetchone()[0] == 1
@@ -469,7 +475,7 @@ def test_organisation_login_maps_the_verified_email_to_a_person(con: Connection)
 
 
 def test_handledare_voids_a_signed_certificate_and_the_trainee_reissues_it(wcon: Connection) -> None:
-    at = signed_in(wcon, "handledare@demo.se", "mina_st_lakare")
+    at = signed_in(wcon, "handledare@demo.se", "handledare/mina_st_lakare")
     pid = at.session_state["person_id"]
     names = list(at.dataframe[0].value["Namn"])
     row = wcon.execute(
@@ -504,7 +510,7 @@ def test_trainee_sees_a_voided_certificate_and_reissues_it(wcon: Connection) -> 
            WHERE p.email = 'st@demo.se' AND c.status = 'signerat' ORDER BY c.certificate_id LIMIT 1"""
     ).fetchone()[0]
     wcon.execute("UPDATE certificate SET status = 'makulerat', comment = 'Fel datum' WHERE certificate_id = ?", [cid])
-    at = signed_in(wcon, "st@demo.se", "intyg")
+    at = signed_in(wcon, "st@demo.se", "st_lakare/intyg")
     assert any("Makulerad" in m.value for m in at.markdown)
     assert any("Skäl till makulering: Fel datum" in c.value for c in at.caption)
     at.button(key=f"reissue_{cid}").click().run()
@@ -515,7 +521,7 @@ def test_trainee_sees_a_voided_certificate_and_reissues_it(wcon: Connection) -> 
 
 @pytest.mark.parametrize("email", ["st@demo.se", "studierektor@demo.se", "admin@demo.se", "handledare@demo.se"])
 def test_log_page_renders_with_a_download(con: Connection, email: str) -> None:
-    at = signed_in(con, email, "logg")
+    at = signed_in(con, email, "gemensamt/logg")
     assert not at.exception
     assert at.title[0].value == "Logg"
     downloads = at.get("download_button")
@@ -530,7 +536,7 @@ def test_log_page_renders_with_a_download(con: Connection, email: str) -> None:
 def test_admin_gives_and_removes_a_role(
     wcon: Connection, con: Connection, seeded: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    at = signed_in(wcon, "admin@demo.se", "anvandare")
+    at = signed_in(wcon, "admin@demo.se", "utbildningsenhet/anvandare")
     assert at.title[0].value == "Användare och roller"
     target = person(wcon, "st@demo.se")
     form = next(f for f in at.get("form") if f.proto.form.form_id == "add_role")
@@ -552,7 +558,7 @@ def test_admin_gives_and_removes_a_role(
     monkeypatch.setenv("TRACKER_DB", str(seeded))
     at = signed_in(con, "studierektor@demo.se")
     with pytest.raises(ValueError):
-        at.switch_page(f"{PAGES}/anvandare.py")
+        at.switch_page(f"{PAGES}/utbildningsenhet/anvandare.py")
 
 
 def test_a_request_to_a_former_handledare_is_shown_and_can_be_sent_again(wcon: Connection) -> None:
@@ -570,7 +576,7 @@ def test_a_request_to_a_former_handledare_is_shown_and_can_be_sent_again(wcon: C
            VALUES ('stale-1', ?, 'auskultation', 'Auskultation hos förra handledaren', 'skickat', 'p-former')""",
         [trainee],
     )
-    at = signed_in(wcon, "st@demo.se", "intyg")
+    at = signed_in(wcon, "st@demo.se", "st_lakare/intyg")
     assert any("Fredrik Förre" in w.value and "inte längre kan signera" in w.value for w in at.warning)
     pick = at.selectbox(key="send_pick")
     assert any("Auskultation hos förra handledaren" in o for o in pick.options), pick.options

@@ -38,7 +38,7 @@ def test_importing_the_same_bundle_twice_equals_importing_it_once(example_bundle
     once = counts(con)
     import_bundle(con, example_bundle)
     assert counts(con) == once
-    assert once == {"trainee": 6, "placement": 10, "leave": 2, "credit": 1, "certificate": 4,
+    assert once == {"trainee": 6, "placement": 12, "leave": 2, "credit": 1, "certificate": 4,
                     "certificate_delmal": 7}
 
 
@@ -54,10 +54,11 @@ def test_import_never_deletes_records_entered_in_the_app(example_bundle: Path, c
 def test_a_corrected_bundle_replaces_the_earlier_import(example_bundle: Path, con: Connection) -> None:
     import_bundle(con, example_bundle)
     text = (example_bundle / "placements.csv").read_text().replace(
-        "E2,ST,psykiatri,Psykiatri Nord,2020-01-01,2023-12-31,75", "E2,ST,psykiatri,Psykiatri Nord,2020-01-01,2023-12-31,80")
+        "E2,ST,internmedicin,Geriatriska kliniken,2020-03-01,2025-02-28,80",
+        "E2,ST,internmedicin,Geriatriska kliniken,2020-03-01,2025-02-28,90")
     write(example_bundle, "placements.csv", text)
     import_bundle(con, example_bundle)
-    assert con.execute("SELECT percent FROM placement WHERE trainee_id = 'E2'").fetchall() == [(80.0,)]
+    assert con.execute("SELECT percent FROM placement WHERE trainee_id = 'E2'").fetchall() == [(90.0,)]
 
 
 BAD_PLACEMENTS = (
@@ -158,7 +159,7 @@ def test_semicolon_separated_excel_export_is_read(example_bundle: Path, con: Con
     text = (example_bundle / "credits.csv").read_text().replace(",", ";")
     write(example_bundle, "credits.csv", text)
     import_bundle(con, example_bundle)
-    assert con.execute("SELECT months FROM credit").fetchall() == [(6.0,)]
+    assert con.execute("SELECT months FROM credit").fetchall() == [(4.5,)]
 
 
 def test_excel_workbook_with_the_same_sheets_is_imported(example_bundle: Path, con: Connection) -> None:
@@ -166,7 +167,8 @@ def test_excel_workbook_with_the_same_sheets_is_imported(example_bundle: Path, c
 
     import pandas as pd
 
-    from tracker.ingest.load import import_frames, read_uploads
+    from tracker.ingest.load import import_frames
+    from tracker.ingest.read import read_uploads
 
     buf = io.BytesIO()
     with pd.ExcelWriter(buf, engine="openpyxl") as xl:
@@ -176,11 +178,11 @@ def test_excel_workbook_with_the_same_sheets_is_imported(example_bundle: Path, c
                 df["start_date"] = pd.to_datetime(df["start_date"])
             df.to_excel(xl, sheet_name=name, index=False)
     import_frames(con, read_uploads({"bundle.xlsx": buf.getvalue()}))
-    assert counts(con)["placement"] == 10 and counts(con)["leave"] == 2
+    assert counts(con)["placement"] == 12 and counts(con)["leave"] == 2
 
 
 def test_upload_of_an_unknown_file_is_refused(con: Connection) -> None:
-    from tracker.ingest.load import read_uploads
+    from tracker.ingest.read import read_uploads
 
     with pytest.raises(ImportRejected) as exc:
         read_uploads({"evil.exe": b"MZ"})

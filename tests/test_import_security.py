@@ -18,8 +18,9 @@ from tracker import services
 from tracker.accounts import actor_for_person, hash_password
 from tracker.cli import main
 from tracker.errors import ImportRejected
-from tracker.ingest import load
-from tracker.ingest.load import import_bundle, read_uploads
+from tracker.ingest import read
+from tracker.ingest.load import import_bundle
+from tracker.ingest.read import read_uploads
 from tracker.services import InputError
 from tracker.store import Connection, catalogue, connect
 
@@ -454,7 +455,7 @@ def _workbook(sheets: dict[str, list[list[object]]]) -> bytes:
 
 
 def test_a_sheet_or_csv_file_with_too_many_rows_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(load, "MAX_ROWS", 5)
+    monkeypatch.setattr(read, "MAX_ROWS", 5)
     row = ROW_TC.split(",")
     book = _workbook({"trainees": [HEADER.split(","), *([row] * 6)]})
     with pytest.raises(ImportRejected) as exc:

@@ -21,6 +21,7 @@ import bcrypt
 from tracker.errors import IdentityError, LoginError, PasswordError
 from tracker.store import Connection, transaction
 from tracker.store.audit import write_audit
+from tracker.store.connection import reading
 
 MAX_FAILED_LOGINS = 5
 LOCK_MINUTES = 15
@@ -104,8 +105,7 @@ def _today() -> date:
 def actor_for_person(con: Connection, person_id: str, today: date | None = None) -> Actor | None:
     """The Actor for a person id, or None if the person does not exist."""
     day = today or _today()
-    cur = con.cursor()
-    try:
+    with reading(con) as cur:
         row = cur.execute("SELECT person_id, name, email FROM person WHERE person_id = ?", [person_id]).fetchone()
         if row is None:
             return None
@@ -137,8 +137,6 @@ def actor_for_person(con: Connection, person_id: str, today: date | None = None)
         ).fetchone()
         if supervising and supervising[0]:
             roles.add("handledare")
-    finally:
-        cur.close()
     return Actor(
         person_id=str(row[0]),
         name=str(row[1]),
@@ -152,11 +150,8 @@ def actor_for_person(con: Connection, person_id: str, today: date | None = None)
 
 
 def person_id_for_email(con: Connection, email: str) -> str | None:
-    cur = con.cursor()
-    try:
+    with reading(con) as cur:
         row = cur.execute("SELECT person_id FROM person WHERE lower(email) = lower(?)", [email.strip()]).fetchone()
-    finally:
-        cur.close()
     return str(row[0]) if row else None
 
 
@@ -392,11 +387,8 @@ def create_admin(con: Connection, email: str, name: str, password: str | None = 
 
 def has_people(con: Connection) -> bool:
     """Whether anyone can sign in at all (a new production database has nobody until create-admin)."""
-    cur = con.cursor()
-    try:
+    with reading(con) as cur:
         row = cur.execute("SELECT count(*) FROM person").fetchone()
-    finally:
-        cur.close()
     return bool(row and row[0])
 
 
@@ -404,14 +396,11 @@ def known_emails(con: Connection, emails: list[str]) -> set[str]:
     """Which of the given e-mail addresses belong to a person with a password (e.g. demo accounts)."""
     if not emails:
         return set()
-    cur = con.cursor()
-    try:
+    with reading(con) as cur:
         rows = cur.execute(
             "SELECT lower(email) FROM person WHERE password_hash IS NOT NULL AND list_contains($e, lower(email))",
             {"e": [e.lower() for e in emails]},
         ).fetchall()
-    finally:
-        cur.close()
     return {str(r[0]) for r in rows}
 
 
@@ -420,8 +409,7 @@ def people_with_roles(con: Connection) -> list[tuple[str, str, str]]:
 
     Only for the developer identity picker, which the app offers on a loopback address only.
     """
-    cur = con.cursor()
-    try:
+    with reading(con) as cur:
         rows = cur.execute(
             """SELECT p.person_id, p.name,
                       list_distinct(list(r.role) FILTER (WHERE r.role IS NOT NULL)) AS roles,
@@ -433,8 +421,6 @@ def people_with_roles(con: Connection) -> list[tuple[str, str, str]]:
                HAVING count(r.role) > 0 OR bool_or(t.trainee_id IS NOT NULL)
                ORDER BY p.name, p.person_id"""
         ).fetchall()
-    finally:
-        cur.close()
     order = list(ROLE_LABELS)
     out = []
     for pid, name, roles, is_trainee in rows:

@@ -37,7 +37,7 @@ ROOT = HERE.parents[1]
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = ROOT / "test-artifacts"
 SCREENSHOTS = ARTIFACTS / "screenshots"
-EXAMPLE_BUNDLE = ROOT.parent / "shared" / "reference" / "examples" / "basic"
+EXAMPLE_BUNDLE = ROOT / "tests" / "fixtures" / "example"  # the project's own example bundle
 
 DEMO_PASSWORD = "demo"
 # Short role keys used in test ids and screenshot names -> demo account e-mail.
@@ -295,9 +295,7 @@ def people(seeded_db: Path) -> dict[str, Any]:
 
 @pytest.fixture
 def example_bundle(tmp_path: Path) -> Path:
-    """A writable copy of the reference example import bundle."""
-    if not EXAMPLE_BUNDLE.exists():
-        pytest.skip(f"{EXAMPLE_BUNDLE} is not present on this machine")
+    """A writable copy of the example import bundle in tests/fixtures/example."""
     target = tmp_path / "bundle"
     shutil.copytree(EXAMPLE_BUNDLE, target)
     return target

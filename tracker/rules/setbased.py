@@ -9,14 +9,16 @@ stretch is worth percent x the month positions it spans (see ``_pos``).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import date
+from typing import Any
 
 import pandas as pd
 
 from tracker.domain import REG_2015, REG_2021, REGULATION_2021_START, as_date
 from tracker.rules.reference import PROJECTION_HORIZON_YEARS
 from tracker.store import Connection
+from tracker.store.connection import reading
+from tracker.store.scope import EVERYONE, TraineeScope
 
 EPS = 1e-9  # months; far below one day's worth (>= 1/31 x 1 %)
 
@@ -42,7 +44,7 @@ t AS (
                 WHEN tr.swedish_at OR tr.st_start_date < DATE '{REGULATION_2021_START.isoformat()}' THEN '{REG_2015}'
                 ELSE '{REG_2021}' END AS regulation
     FROM trainee tr
-    WHERE $everyone OR list_contains($ids, tr.trainee_id)
+    /*scope*/
 ),
 t2 AS MATERIALIZED (
     SELECT t.*,
@@ -262,28 +264,35 @@ ORDER BY trainees DESC, t2.regulation, g.specialty, d.ordinal
 """
 
 
-def _scope(trainee_ids: Sequence[str] | None) -> dict[str, object]:
-    return {"everyone": trainee_ids is None, "ids": list(trainee_ids or [])}
+def _scoped(sql: str, scope: TraineeScope) -> tuple[str, dict[str, Any]]:
+    """The query with the scope joined where it reads the trainee table."""
+    return sql.replace("/*scope*/", scope.where("tr.trainee_id")), dict(scope.params)
 
 
-def cohort(con: Connection, as_of: date, trainee_ids: Sequence[str] | None = None) -> pd.DataFrame:
-    """One row per trainee (all, or the given ones): months, projection, BT split, delmål counts, readiness."""
-    df = con.cursor().execute(_COHORT, {"as_of": as_of, **_scope(trainee_ids)}).df()
+def cohort(con: Connection, as_of: date, scope: TraineeScope = EVERYONE) -> pd.DataFrame:
+    """One row per trainee in scope: months, projection, BT split, delmål counts, readiness."""
+    sql, params = _scoped(_COHORT, scope)
+    with reading(con) as cur:
+        df = cur.execute(sql, {"as_of": as_of, **params}).df()
     for col in ("st_start_date", "projected_completion_date", "bt_approved_date"):
         df[col] = df[col].map(as_date).astype(object)
     return df
 
 
-def delmal_long(con: Connection, as_of: date, trainee_ids: Sequence[str] | None = None) -> pd.DataFrame:
+def delmal_long(con: Connection, as_of: date, scope: TraineeScope = EVERYONE) -> pd.DataFrame:
     """(trainee_id, specialty, regulation, unit_id, code, is_bt, status) for every applicable delmål."""
     del as_of  # status depends on signatures, not on the date; kept for a uniform signature
-    return con.cursor().execute(_DELMAL_LONG, _scope(trainee_ids)).df()
+    sql, params = _scoped(_DELMAL_LONG, scope)
+    with reading(con) as cur:
+        return cur.execute(sql, params).df()
 
 
-def course_gaps(con: Connection, trainee_ids: Sequence[str] | None = None) -> pd.DataFrame:
+def course_gaps(con: Connection, scope: TraineeScope = EVERYONE) -> pd.DataFrame:
     """Delmål whose missing piece a course would supply: how many trainees lack a signed course there.
 
     One row per (regulation, specialty, code); the common a/b and STa/STb delmål are counted across
     specialties (``specialty`` is then the trainees' specialty, so callers may sum over it).
     """
-    return con.cursor().execute(_COURSE_GAPS, _scope(trainee_ids)).df()
+    sql, params = _scoped(_COURSE_GAPS, scope)
+    with reading(con) as cur:
+        return cur.execute(sql, params).df()

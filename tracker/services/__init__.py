@@ -29,15 +29,19 @@ from tracker.services.aggregates import (
     RISK_PACE_MIN_ELAPSED,
     CohortFilter,
     at_risk,
+    bins_of,
+    breakdown_of,
     bt_overview,
     bt_waiting,
     cohort,
     cohort_breakdown,
+    completions_of,
     course_gaps,
     delmal_bottlenecks,
     delmal_long,
     expected_specialists,
     progress_bins,
+    risks_of,
     supervisor_table,
     trainee_table,
 )
@@ -57,7 +61,7 @@ from tracker.services.certificates import (
     update_certificate,
     void_certificate,
 )
-from tracker.services.imports import check_import, run_import
+from tracker.services.imports import BUNDLE_COLUMNS, check_import, run_import
 from tracker.services.intressenter import (
     DOCUMENTS,
     STEP_LABELS,
@@ -72,6 +76,7 @@ from tracker.services.roles import add_role, link_identity, remove_role, replace
 from tracker.services.trainees import (
     STATUS_LABELS,
     PlannedLeave,
+    TraineeView,
     certificates,
     delmal_catalogue,
     delmal_detail,
@@ -83,15 +88,18 @@ from tracker.services.trainees import (
     trainee_overview,
     trainee_record,
     trainee_unit,
+    trainee_view,
     units,
     visible_trainees,
     what_if,
 )
 from tracker.services.validation import CERTIFICATE_INPUT, LEAVE_INPUT, PLACEMENT_INPUT
+from tracker.store import Connection
 
 __all__ = [
     "ACTION_LABELS",
     "ALL",
+    "BUNDLE_COLUMNS",
     "CERTIFICATE_INPUT",
     "DOCUMENTS",
     "ENTITY_LABELS",
@@ -106,14 +114,18 @@ __all__ = [
     "VERKSAMHETSCHEF_TYPES",
     "AccessDenied",
     "Actor",
+    "Connection",
     "CohortFilter",
     "InputError",
     "PlannedLeave",
+    "TraineeView",
     "add_certificate",
     "add_leave",
     "add_placement",
     "add_role",
     "at_risk",
+    "bins_of",
+    "breakdown_of",
     "audit_csv",
     "audit_trail",
     "bt_overview",
@@ -123,6 +135,7 @@ __all__ = [
     "certificates",
     "cohort",
     "cohort_breakdown",
+    "completions_of",
     "course_gaps",
     "delmal_bottlenecks",
     "delmal_catalogue",
@@ -140,6 +153,7 @@ __all__ = [
     "next_steps",
     "pending_signatures",
     "progress_bins",
+    "risks_of",
     "readiness",
     "reissue_certificate",
     "remove_role",
@@ -158,6 +172,7 @@ __all__ = [
     "trainee_record",
     "trainee_table",
     "trainee_unit",
+    "trainee_view",
     "units",
     "update_certificate",
     "update_intressent_documents",

@@ -14,8 +14,10 @@ from typing import Any
 
 from tracker.accounts import Actor
 from tracker.errors import AccessDenied, NotFoundError
-from tracker.services.shared import query, todays_date
+from tracker.services.shared import todays_date
 from tracker.store import Connection
+from tracker.store.connection import reading
+from tracker.store.scope import EVERYONE, TraineeScope
 
 _OFFICE_ONLY = "Sidan är till för studierektorer, verksamhetschefer och administratörer."
 
@@ -70,13 +72,10 @@ def supervised_sql(actor: Actor, day: date | None = None) -> tuple[str, dict[str
 
 def can_read(con: Connection, actor: Actor, trainee_id: str) -> bool:
     sql, params = visible_sql(actor)
-    cur = con.cursor()
-    try:
+    with reading(con) as cur:
         row = cur.execute(
             f"SELECT count(*) FROM ({sql}) v WHERE v.trainee_id = $tid", {**params, "tid": trainee_id}
         ).fetchone()
-    finally:
-        cur.close()
     return bool(row and row[0])
 
 
@@ -110,9 +109,9 @@ def require_import(actor: Actor) -> None:
         raise AccessDenied("Import är till för studierektorer och administratörer.")
 
 
-def visible_ids(con: Connection, actor: Actor) -> list[str] | None:
-    """The trainees the actor may read, or None for everyone (so the SQL computes only those)."""
+def trainee_scope(actor: Actor) -> TraineeScope:
+    """The trainees the actor may read, as a scope the set-based queries join (everyone for an admin)."""
     if actor.is_admin:
-        return None
+        return EVERYONE
     sql, params = visible_sql(actor)
-    return sorted(set(query(con, sql, params)["trainee_id"]))
+    return TraineeScope(sql, params)

@@ -12,10 +12,11 @@ import pandas as pd
 from tracker.accounts import Actor
 from tracker.domain import REG_2021
 from tracker.rules import setbased
-from tracker.services.access import supervised_sql, visible_ids, visible_sql
+from tracker.services.access import supervised_sql, trainee_scope, visible_sql
 from tracker.services.certificates import signer_valid_sql
 from tracker.services.shared import DELMAL_LISTS_SQL, certificate_lists, date_columns, query
 from tracker.store import Connection
+from tracker.store.scope import TraineeScope
 
 # Risk thresholds for the cohort page (settings, not rules of the regulations).
 RISK_PACE = 0.75  # counted service below 75 % of the calendar time since ST start
@@ -48,7 +49,7 @@ ALL = CohortFilter()
 
 def cohort(con: Connection, actor: Actor, as_of: date, flt: CohortFilter = ALL) -> pd.DataFrame:
     """One row per visible trainee (tracker.rules.setbased.cohort), with percent of minimum time."""
-    df = flt.apply(setbased.cohort(con, as_of, visible_ids(con, actor)))
+    df = flt.apply(setbased.cohort(con, as_of, trainee_scope(actor)))
     df["progress_pct"] = (100.0 * df["counted_months"] / df["required_months"]).clip(upper=100.0)
     return df
 
@@ -57,7 +58,12 @@ def _over_cohort(
     con: Connection, actor: Actor, as_of: date, flt: CohortFilter, sql: str, params: Mapping[str, Any] | None = None
 ) -> pd.DataFrame:
     """Run an aggregate query over the actor's (filtered) cohort, registered as ``_cohort``."""
-    return query(con, sql, params, frames={"_cohort": cohort(con, actor, as_of, flt)})
+    return _over(con, cohort(con, actor, as_of, flt), sql, params)
+
+
+def _over(con: Connection, frame: pd.DataFrame, sql: str, params: Mapping[str, Any] | None = None) -> pd.DataFrame:
+    """Run an aggregate query over a cohort frame (as ``cohort`` returns it), registered as ``_cohort``."""
+    return query(con, sql, params, frames={"_cohort": frame})
 
 
 def trainee_table(con: Connection, actor: Actor, as_of: date, *, supervised_only: bool = False) -> pd.DataFrame:
@@ -96,14 +102,17 @@ def cohort_breakdown(
     con: Connection, actor: Actor, as_of: date, by: str = "specialty", flt: CohortFilter = ALL
 ) -> pd.DataFrame:
     """Trainees per specialty, unit or regulation: count, median share of the minimum time, in BT, ready."""
+    return breakdown_of(con, cohort(con, actor, as_of, flt), by)
+
+
+def breakdown_of(con: Connection, frame: pd.DataFrame, by: str = "specialty") -> pd.DataFrame:
+    """``cohort_breakdown`` of a cohort frame already computed."""
     column = {"specialty": "specialty", "unit": "coalesce(unit_name, 'Ingen enhet')", "regulation": "regulation"}
     if by not in column:
         raise ValueError("by must be 'specialty', 'unit' or 'regulation'")
-    return _over_cohort(
+    return _over(
         con,
-        actor,
-        as_of,
-        flt,
+        frame,
         f"""SELECT {column[by]} AS grp, count(*) AS n, median(progress_pct) AS median_pct,
                    count(*) FILTER (WHERE regulation = '{REG_2021}' AND NOT coalesce(bt_approved, false)) AS in_bt,
                    count(*) FILTER (WHERE ready_to_apply) AS ready
@@ -113,11 +122,14 @@ def cohort_breakdown(
 
 def progress_bins(con: Connection, actor: Actor, as_of: date, flt: CohortFilter = ALL) -> pd.DataFrame:
     """Trainees per tenth of the minimum time reached (0-10 %, 10-20 %, ..., 90-100 %)."""
-    return _over_cohort(
+    return bins_of(con, cohort(con, actor, as_of, flt))
+
+
+def bins_of(con: Connection, frame: pd.DataFrame) -> pd.DataFrame:
+    """``progress_bins`` of a cohort frame already computed."""
+    return _over(
         con,
-        actor,
-        as_of,
-        flt,
+        frame,
         """WITH bins AS (SELECT range * 10 AS lo FROM range(10))
            SELECT b.lo, b.lo + 10 AS hi, count(c.trainee_id) AS n
            FROM bins b LEFT JOIN _cohort c
@@ -128,11 +140,14 @@ def progress_bins(con: Connection, actor: Actor, as_of: date, flt: CohortFilter 
 
 def expected_specialists(con: Connection, actor: Actor, as_of: date, flt: CohortFilter = ALL) -> pd.DataFrame:
     """Trainees per year of projected completion of the minimum time."""
-    return _over_cohort(
+    return completions_of(con, cohort(con, actor, as_of, flt))
+
+
+def completions_of(con: Connection, frame: pd.DataFrame) -> pd.DataFrame:
+    """``expected_specialists`` of a cohort frame already computed."""
+    return _over(
         con,
-        actor,
-        as_of,
-        flt,
+        frame,
         """SELECT year(CAST(projected_completion_date AS DATE)) AS year, count(*) AS n
            FROM _cohort WHERE projected_completion_date IS NOT NULL GROUP BY ALL ORDER BY year""",
     )
@@ -140,7 +155,7 @@ def expected_specialists(con: Connection, actor: Actor, as_of: date, flt: Cohort
 
 def delmal_long(con: Connection, actor: Actor, as_of: date) -> pd.DataFrame:
     """Every applicable delmål of every visible trainee with its status (tracker.rules.setbased)."""
-    return setbased.delmal_long(con, as_of, visible_ids(con, actor))
+    return setbased.delmal_long(con, as_of, trainee_scope(actor))
 
 
 def course_gaps(
@@ -154,7 +169,7 @@ def course_gaps(
     ids = list(cohort(con, actor, as_of, flt)["trainee_id"])
     if not ids:
         return pd.DataFrame(columns=["regulation", "specialty", "code", "title", "trainees"])
-    gaps = setbased.course_gaps(con, ids)
+    gaps = setbased.course_gaps(con, TraineeScope.of_ids(ids))
     common = ~gaps["code"].str.match(r"^(c|STc)\d")
     gaps.loc[common, "specialty"] = ""
     summed: pd.DataFrame = gaps.groupby(
@@ -197,11 +212,14 @@ def delmal_bottlenecks(
 
 def at_risk(con: Connection, actor: Actor, as_of: date, flt: CohortFilter = ALL) -> pd.DataFrame:
     """Trainees who need attention, with every reason as a Swedish sentence (one row per trainee)."""
-    df = _over_cohort(
+    return risks_of(con, cohort(con, actor, as_of, flt), as_of)
+
+
+def risks_of(con: Connection, frame: pd.DataFrame, as_of: date) -> pd.DataFrame:
+    """``at_risk`` of a cohort frame already computed."""
+    df = _over(
         con,
-        actor,
-        as_of,
-        flt,
+        frame,
         f"""WITH lv AS (
                 SELECT trainee_id,
                        sum(date_diff('day', greatest(start_date, $from), least(end_date, $as_of)) + 1)

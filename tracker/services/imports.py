@@ -13,9 +13,13 @@ import pandas as pd
 
 from tracker.accounts import Actor
 from tracker.errors import ImportRejected, RowError
-from tracker.ingest.load import ImportResult, import_frames, read_uploads, validate
+from tracker.ingest.checks import COLUMNS
+from tracker.ingest.load import ImportResult, import_frames
+from tracker.ingest.read import read_uploads
+from tracker.ingest.validate import validate
 from tracker.services.access import office_units_sql, require_import
 from tracker.store import Connection
+from tracker.store.connection import reading
 
 
 def import_scope(con: Connection, actor: Actor) -> frozenset[str] | None:
@@ -30,11 +34,12 @@ def import_scope(con: Connection, actor: Actor) -> frozenset[str] | None:
     if office is None:
         return frozenset()
     sql, params = office
-    cur = con.cursor()
-    try:
+    with reading(con) as cur:
         return frozenset(str(r[0]) for r in cur.execute(sql, params).fetchall())
-    finally:
-        cur.close()
+
+
+# The files of an import bundle and their columns, in order (for the import page's help).
+BUNDLE_COLUMNS = COLUMNS
 
 
 def check_import(

@@ -13,6 +13,7 @@ from tracker.accounts import Actor
 from tracker.domain import TYPE_LABELS, as_date
 from tracker.store import Connection
 from tracker.store.audit import write_audit
+from tracker.store.connection import reading
 
 # Each certificate's delmål codes as a sorted list, to LEFT JOIN ... USING (certificate_id).
 DELMAL_LISTS_SQL = (
@@ -31,13 +32,10 @@ def query(
     frames: Mapping[str, pd.DataFrame] | None = None,
 ) -> pd.DataFrame:
     """Run ``sql`` on a fresh cursor; ``frames`` are registered on that cursor first, by name."""
-    cur = con.cursor()
-    try:
+    with reading(con) as cur:
         for name, frame in (frames or {}).items():
             cur.register(name, frame)
         return cur.execute(sql, dict(params or {})).df()
-    finally:
-        cur.close()
 
 
 def one_row(cur: duckdb.DuckDBPyConnection, sql: str, params: list[Any]) -> dict[str, Any] | None:

@@ -10,7 +10,6 @@ from typing import Any
 import pandas as pd
 
 from tracker.accounts import Actor
-from tracker.catalogue_file import Catalogue
 from tracker.domain import (
     LEAVE_LABELS,
     REG_2021,
@@ -23,7 +22,6 @@ from tracker.domain import (
     Placement,
     TraineeRecord,
 )
-from tracker.errors import CatalogueError
 from tracker.rules.progress import progress_for, progress_for_record
 from tracker.rules.reference import Progress, Requirement, missing_activities, resolve_regulation, sv_number
 from tracker.services.access import office_units_sql, require_read, visible_sql
@@ -110,6 +108,10 @@ def trainee_record(con: Connection, actor: Actor, trainee_id: str) -> TraineeRec
 def trainee_unit(con: Connection, actor: Actor, trainee_id: str) -> dict[str, Any]:
     """The trainee's unit, region and ST start (for headers)."""
     require_read(con, actor, trainee_id)
+    return _unit_info(con, trainee_id)
+
+
+def _unit_info(con: Connection, trainee_id: str) -> dict[str, Any]:
     df = query(
         con,
         f"""SELECT t.trainee_id, t.name, t.specialty, {_REGULATION_SQL} AS regulation, t.st_start_date,
@@ -125,6 +127,10 @@ def trainee_unit(con: Connection, actor: Actor, trainee_id: str) -> dict[str, An
 def certificates(con: Connection, actor: Actor, trainee_id: str) -> pd.DataFrame:
     """The trainee's certificates with their delmål (as a list), status and signer."""
     require_read(con, actor, trainee_id)
+    return _certificates(con, trainee_id)
+
+
+def _certificates(con: Connection, trainee_id: str) -> pd.DataFrame:
     df = query(
         con,
         f"""SELECT c.certificate_id, c.type, c.title, c.start_date, c.end_date, c.status,
@@ -180,7 +186,10 @@ def timeline(con: Connection, actor: Actor, trainee_id: str) -> pd.DataFrame:
 
 def delmal_catalogue(con: Connection, actor: Actor, trainee_id: str) -> pd.DataFrame:
     """The trainee's applicable delmål (and BT delmål under HSLF-FS 2021:8), in catalogue order."""
-    rec = trainee_record(con, actor, trainee_id)
+    return _delmal_catalogue(con, trainee_record(con, actor, trainee_id))
+
+
+def _delmal_catalogue(con: Connection, rec: TraineeRecord) -> pd.DataFrame:
     reg = resolve_regulation(rec.trainee)
     rows = [(c, t, o, v, False) for c, t, o, v in catalogue.delmal_table(con, reg, rec.trainee.specialty)]
     if reg == REG_2021:
@@ -205,20 +214,16 @@ def delmal_detail(con: Connection, actor: Actor, trainee_id: str, as_of: date) -
     activities (the målbeskrivning's utbildningsaktiviteter, tuple of text).
     """
     rec = trainee_record(con, actor, trainee_id)
-    progress = progress_for_record(con, rec, as_of)
+    return _delmal_detail(con, rec, progress_for_record(con, rec, as_of), _certificates(con, trainee_id))
+
+
+def _delmal_detail(con: Connection, rec: TraineeRecord, progress: Progress, certs: pd.DataFrame) -> pd.DataFrame:
     reg = resolve_regulation(rec.trainee)
-    table = delmal_catalogue(con, actor, trainee_id)
+    table = _delmal_catalogue(con, rec)
     reqs = requirements_for(con, rec)
-    texts: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
-    try:
-        cat = Catalogue.load()
-        items = list(cat.delmal_for(rec.trainee.specialty, reg))
-        if reg == REG_2021:
-            items += list(cat.bt_delmal())
-        texts = {d.code: (d.kompetenskrav, d.activities_text) for d in items}
-    except CatalogueError:
-        texts = {}
-    certs = certificates(con, actor, trainee_id)
+    texts = catalogue.delmal_texts(con, reg, rec.trainee.specialty)
+    if reg == REG_2021:
+        texts.update(catalogue.delmal_texts(con, REG_2021, catalogue.BT_SPECIALTY))
     certs = certs[certs["status"] != "makulerat"]
     statuses = dict(progress.delmal)
     if progress.bt is not None:
@@ -244,9 +249,35 @@ def delmal_detail(con: Connection, actor: Actor, trainee_id: str, as_of: date) -
     table["status"] = table["code"].map(lambda c: statuses.get(c, STATUS_EJ))
     table["certificates"] = table["code"].map(covering)
     table["missing"] = table["code"].map(missing)
-    table["kompetenskrav"] = table["code"].map(lambda c: texts.get(c, ((), ()))[0])
-    table["activities"] = table["code"].map(lambda c: texts.get(c, ((), ()))[1])
+    table["kompetenskrav"] = table["code"].map(lambda c: texts.get(c, {}).get("kompetenskrav", ()))
+    table["activities"] = table["code"].map(lambda c: texts.get(c, {}).get("aktivitet", ()))
     return table
+
+
+@dataclass(frozen=True)
+class TraineeView:
+    """Everything the pages show about one trainee, read once per request with one scope check."""
+
+    info: dict[str, Any]  # name, specialty, regulation, unit, region, ST start (as trainee_unit)
+    record: TraineeRecord
+    progress: Progress
+    certificates: pd.DataFrame  # as certificates()
+    delmal: pd.DataFrame  # as delmal_detail()
+
+
+def trainee_view(con: Connection, actor: Actor, trainee_id: str, as_of: date) -> TraineeView:
+    """The trainee's record, progress, certificates and delmål: one scope check, one record load, one
+    progress computation."""
+    rec = trainee_record(con, actor, trainee_id)
+    progress = progress_for_record(con, rec, as_of)
+    certs = _certificates(con, trainee_id)
+    return TraineeView(
+        info=_unit_info(con, trainee_id),
+        record=rec,
+        progress=progress,
+        certificates=certs,
+        delmal=_delmal_detail(con, rec, progress, certs),
+    )
 
 
 def readiness(progress: Progress) -> list[tuple[bool, str, list[str]]]:

@@ -60,9 +60,27 @@ def storage_error(exc: duckdb.Error) -> TrackerError:
 
 
 @contextmanager
+def reading(con: Connection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A cursor of its own for reads; any database failure becomes a ``tracker.errors`` error."""
+    try:
+        cur = con.cursor()
+    except duckdb.Error as exc:
+        raise storage_error(exc) from exc
+    try:
+        yield cur
+    except duckdb.Error as exc:
+        raise storage_error(exc) from exc
+    finally:
+        cur.close()
+
+
+@contextmanager
 def transaction(con: Connection) -> Iterator[duckdb.DuckDBPyConnection]:
     """A cursor with its own transaction: committed on success, rolled back on any error."""
-    cur = con.cursor()
+    try:
+        cur = con.cursor()
+    except duckdb.Error as exc:
+        raise storage_error(exc) from exc
     try:
         cur.begin()
         yield cur

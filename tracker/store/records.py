@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 
+import duckdb
+
 from tracker.domain import Certificate, Credit, Leave, Placement, Trainee, TraineeRecord
 from tracker.errors import NotFoundError
-from tracker.store import Connection
+from tracker.store.connection import Connection, reading
 
 TRAINEE_COLUMNS = (
     "trainee_id, name, specialty, st_start_date, legitimation_date, swedish_at, "
@@ -40,7 +42,11 @@ def _od(v: object) -> date | None:
 
 def load_records(con: Connection, trainee_ids: list[str] | None = None) -> list[TraineeRecord]:
     """All trainees (or the given ones) with placements, leave, credits and live certificates."""
-    cur = con.cursor()
+    with reading(con) as cur:
+        return _load(cur, trainee_ids)
+
+
+def _load(cur: duckdb.DuckDBPyConnection, trainee_ids: list[str] | None) -> list[TraineeRecord]:
     where, params = "", []
     if trainee_ids is not None:
         if not trainee_ids:

@@ -286,5 +286,23 @@ def m002_oidc_identities(cur: duckdb.DuckDBPyConnection) -> None:
     )
 
 
+
+def m003_catalogue_texts(cur: duckdb.DuckDBPyConnection) -> None:
+    """The catalogue's texts live with its codes, so that replacing the catalogue replaces everything
+    the pages show: each delmål's kompetenskrav, utbildningsaktiviteter and allmänna råd, in order."""
+    cur.execute(
+        """
+        CREATE TABLE catalogue_text (
+            regulation VARCHAR NOT NULL,
+            specialty VARCHAR NOT NULL,
+            code VARCHAR NOT NULL,
+            kind VARCHAR NOT NULL CHECK (kind IN ('kompetenskrav', 'aktivitet', 'rad')),
+            ordinal INTEGER NOT NULL,
+            text VARCHAR NOT NULL,
+            PRIMARY KEY (regulation, specialty, code, kind, ordinal)
+        )"""
+    )
+
+
 # In order; a migration's function name is its identity, recorded in _migrations.
-MIGRATIONS: tuple[Step, ...] = (m001_core, m002_oidc_identities)
+MIGRATIONS: tuple[Step, ...] = (m001_core, m002_oidc_identities, m003_catalogue_texts)

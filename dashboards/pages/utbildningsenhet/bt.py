@@ -3,8 +3,10 @@
 import pandas as pd
 import streamlit as st
 
-from dashboards import cache, charts, views
+from dashboards import cache, charts
 from dashboards import format as fmt
+from dashboards.components import feedback
+from dashboards.components.plot import plot
 from dashboards.signin import page_context
 
 con, actor = page_context("studierektor", "verksamhetschef", "admin")
@@ -14,7 +16,7 @@ st.caption(
     "sjukvård, BT-delmål 1–18 med signerade intyg, intyg om fullgjord BT och om uppnådd baskompetens."
 )
 as_of = cache.as_of()
-with views.shown_errors():
+with feedback.shown_errors():
     df: pd.DataFrame = cache.read("bt_overview", con, actor, as_of)
     waiting: pd.DataFrame = cache.read("bt_waiting", con, actor)
 
@@ -30,7 +32,7 @@ if df.empty:
         "HSLF-FS 2021:8; när en BT blir godkänd registreras datumet på ST-läkaren."
     )
 else:
-    views.plot(charts.bt_trainees_chart(df), key="bt_chart")
+    plot(charts.bt_trainees_chart(df), key="bt_chart")
     st.dataframe(
         pd.DataFrame(
             {

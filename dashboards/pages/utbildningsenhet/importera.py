@@ -3,17 +3,16 @@
 import pandas as pd
 import streamlit as st
 
-from dashboards import views
+from dashboards.components import feedback
 from dashboards.connection import after_write
 from dashboards.signin import page_context
 from tracker import services
 from tracker.errors import ImportRejected
-from tracker.ingest.checks import COLUMNS
 from tracker.spreadsheet import csv_bytes
 
 con, actor = page_context("studierektor", "admin")
 st.title("Import")
-views.show_flash()
+feedback.show_flash()
 st.markdown(
     "Ladda upp filerna i importformatet (UTF-8, rubrikrad, datum som ÅÅÅÅ-MM-DD) eller en Excel-arbetsbok med "
     "en flik per fil. `trainees.csv` krävs; övriga filer får saknas. Allt kontrolleras först: **inget skrivs "
@@ -27,7 +26,7 @@ if not actor.is_admin:
     )
 with st.expander("Filer och kolumner"):
     st.dataframe(
-        pd.DataFrame({"Fil": list(COLUMNS), "Kolumner": [", ".join(c) for c in COLUMNS.values()]}),
+        pd.DataFrame({"Fil": list(services.BUNDLE_COLUMNS), "Kolumner": [", ".join(c) for c in services.BUNDLE_COLUMNS.values()]}),
         hide_index=True,
         width="stretch",
     )
@@ -44,7 +43,7 @@ if not uploads:
     st.stop()
 
 files = {u.name: u.getvalue() for u in uploads}
-with views.shown_errors(), st.spinner("Kontrollerar filerna …"):
+with feedback.shown_errors(), st.spinner("Kontrollerar filerna …"):
     frames, errors = services.check_import(con, actor, files)
 
 if errors:
@@ -78,13 +77,11 @@ st.dataframe(
 if st.button("Importera", type="primary", icon=":material/upload:"):
     try:
         result = services.run_import(con, actor, frames)
-    except ImportRejected as exc:
-        st.error(str(exc))
-    except services.AccessDenied as exc:
+    except (ImportRejected, services.AccessDenied) as exc:
         st.error(str(exc))
     else:
         after_write()
         counts = ", ".join(f"{n} {label}" for label, n in result.counts.items())
-        views.flash(f"Importen är klar: {counts}.")
+        feedback.flash(f"Importen är klar: {counts}.")
         st.session_state["import_round"] = round_no + 1
         st.rerun()

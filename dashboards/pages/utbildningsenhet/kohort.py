@@ -3,15 +3,19 @@
 import pandas as pd
 import streamlit as st
 
-from dashboards import cache, charts, views
+from dashboards import cache, charts
 from dashboards import format as fmt
+from dashboards.components import feedback
+from dashboards.components.export import download
+from dashboards.components.plot import plot
 from dashboards.signin import page_context
+from tracker import services
 from tracker.services import RISK_LEAVE_DAYS, RISK_PACE, CohortFilter
 
 con, actor = page_context("studierektor", "verksamhetschef", "admin")
 st.title("Kohort")
 as_of = cache.as_of()
-with views.shown_errors():
+with feedback.shown_errors():
     everyone: pd.DataFrame = cache.read("cohort", con, actor, as_of)
 if everyone.empty:
     st.info(
@@ -28,7 +32,8 @@ unit_ids = b.multiselect(
 )
 regulations = c.multiselect("Regelverk", sorted(everyone["regulation"].unique()), placeholder="Alla")
 flt = CohortFilter(tuple(specialties), tuple(unit_ids), tuple(regulations))
-df: pd.DataFrame = cache.read("cohort", con, actor, as_of, flt)
+# Every figure below derives from this one cohort, computed once for the page.
+df = flt.apply(everyone)
 if df.empty:
     st.info("Inga ST-läkare matchar filtret. Ta bort något filter.")
     st.stop()
@@ -47,10 +52,10 @@ group = (
     or "Specialitet"
 )
 by = {"Specialitet": "specialty", "Enhet": "unit", "Regelverk": "regulation"}[group]
-breakdown: pd.DataFrame = cache.read("cohort_breakdown", con, actor, as_of, by, flt)
+breakdown = services.breakdown_of(con, df, by)
 left, right = st.columns([3, 2], gap="large")
 with left:
-    views.plot(charts.breakdown_chart(breakdown, "grp", group), key="cohort_breakdown")
+    plot(charts.breakdown_chart(breakdown, "grp", group), key="cohort_breakdown")
 with right:
     st.dataframe(
         pd.DataFrame(
@@ -66,10 +71,10 @@ with right:
     )
 
 st.subheader("Hur långt har de kommit?")
-bins: pd.DataFrame = cache.read("progress_bins", con, actor, as_of, flt)
+bins = services.bins_of(con, df)
 left, right = st.columns([3, 2], gap="large")
 with left:
-    views.plot(charts.progress_histogram(bins), key="cohort_hist")
+    plot(charts.progress_histogram(bins), key="cohort_hist")
 with right:
     st.dataframe(
         pd.DataFrame(
@@ -87,13 +92,13 @@ with right:
     )
 
 st.subheader("Beräknat antal nya specialister per år")
-years: pd.DataFrame = cache.read("expected_specialists", con, actor, as_of, flt)
+years = services.completions_of(con, df)
 left, right = st.columns([3, 2], gap="large")
 with left:
     if years.empty:
         st.info("Inget beräknat klardatum finns ännu: registrera planerade placeringar.")
     else:
-        views.plot(charts.completions_chart(years), key="cohort_years")
+        plot(charts.completions_chart(years), key="cohort_years")
 with right:
     st.dataframe(
         pd.DataFrame({"År": years["year"].astype(int).astype(str), "ST-läkare": years["n"].astype(int)}),
@@ -103,7 +108,7 @@ with right:
     st.caption("Året då minimitiden beräknas nås, med planerade placeringar. Delmål och intyg kan ta längre tid.")
 
 st.subheader("Behöver uppmärksamhet")
-risk: pd.DataFrame = cache.read("at_risk", con, actor, as_of, flt)
+risk = services.risks_of(con, df, as_of)
 st.caption(
     f"Efter förväntad takt = mindre än {fmt.pct(RISK_PACE * 100)} av tiden sedan ST-start räknas (efter minst sex "
     f"månader). Lång ledighet = minst {RISK_LEAVE_DAYS} dagar det senaste året. Sent i ST = två tredjedelar av "
@@ -133,4 +138,4 @@ else:
             "Skäl": st.column_config.TextColumn(width="large"),
         },
     )
-    views.download(risk_table, "behover-uppmarksamhet", key="risk_csv")
+    download(risk_table, "behover-uppmarksamhet", key="risk_csv")

@@ -3,15 +3,16 @@
 import pandas as pd
 import streamlit as st
 
-from dashboards import cache, views
+from dashboards import cache
 from dashboards import format as fmt
+from dashboards.components import feedback
 from dashboards.signin import page_context
 from tracker import services
 
 con, actor = page_context("handledare", "verksamhetschef")
 st.title("Att signera")
-views.show_flash()
-with views.shown_errors():
+feedback.show_flash()
+with feedback.shown_errors():
     pending: pd.DataFrame = cache.read("pending_signatures", con, actor)
 
 st.metric("Intyg som väntar på dig", len(pending))
@@ -35,12 +36,12 @@ for r in pending.to_dict("records"):
             sign = a.form_submit_button("Signera", type="primary", icon=":material/draw:")
             back = b.form_submit_button("Returnera med kommentar", icon=":material/undo:")
         if sign:
-            views.write(
+            feedback.write(
                 lambda cid=cid: services.sign_certificate(con, actor, cid),
                 f"Intyget för {r['trainee_name']} är signerat.",
             )
         elif back:
-            views.write(
+            feedback.write(
                 lambda cid=cid, comment=comment: services.return_certificate(con, actor, cid, comment),
                 f"Intyget är returnerat till {r['trainee_name']}.",
             )

@@ -2,11 +2,11 @@
 
 import streamlit as st
 
-from dashboards import views
+from dashboards.components import trainee
 from dashboards.signin import page_context
 
 con, actor = page_context("st_lakare")
 st.title("Tidslinje")
-trainee_id = views.own_trainee(actor)
-views.trainee_header(con, actor, trainee_id)
-views.timeline(con, actor, trainee_id, key="own")
+trainee_id = trainee.own_id(actor)
+trainee.header(trainee.view(con, actor, trainee_id))
+trainee.timeline(con, actor, trainee_id, key="own")

@@ -2,12 +2,13 @@
 
 import streamlit as st
 
-from dashboards import views
+from dashboards.components import feedback, trainee
 from dashboards.signin import page_context
 
 con, actor = page_context("st_lakare")
 st.title("Översikt")
-views.show_flash()
-trainee_id = views.own_trainee(actor)
-views.trainee_header(con, actor, trainee_id)
-views.overview(con, actor, trainee_id, key="own")
+feedback.show_flash()
+trainee_id = trainee.own_id(actor)
+tv = trainee.view(con, actor, trainee_id)
+trainee.header(tv)
+trainee.overview(tv, key="own")

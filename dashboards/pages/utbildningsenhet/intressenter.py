@@ -5,17 +5,20 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from dashboards import cache, charts, views
+from dashboards import cache, charts
 from dashboards import format as fmt
+from dashboards.components import feedback
+from dashboards.components.export import download
+from dashboards.components.plot import plot
 from dashboards.signin import page_context
 from tracker import services
 from tracker.domain import INTRESSENT_STEPS
 
 con, actor = page_context("studierektor", "verksamhetschef", "admin")
 st.title("ST-intressenter")
-views.show_flash()
+feedback.show_flash()
 as_of = cache.as_of()
-with views.shown_errors():
+with feedback.shown_errors():
     queue: pd.DataFrame = cache.read("intressent_queue", con, actor, as_of)
     stats: pd.DataFrame = cache.read("intressent_stats", con, actor, as_of)
 if queue.empty:
@@ -42,7 +45,7 @@ m[3].metric(
 st.subheader("Kön per område")
 left, right = st.columns([3, 2], gap="large")
 with left:
-    views.plot(charts.intressent_chart(stats, services.STEP_LABELS), key="intressent_chart")
+    plot(charts.intressent_chart(stats, services.STEP_LABELS), key="intressent_chart")
 with right:
     st.dataframe(
         pd.DataFrame(
@@ -97,7 +100,7 @@ st.dataframe(
     hide_index=True,
     width="stretch",
 )
-views.download(queue_table, "st-intressenter", key="queue_csv")
+download(queue_table, "st-intressenter", key="queue_csv")
 
 names = dict(zip(shown["intressent_id"], shown["name"], strict=True))
 if not names:
@@ -139,7 +142,7 @@ with st.container(border=True):
             values["language_ok"] = st.checkbox("Språkkrav uppfyllt", value=bool(row["language_ok"]))
             saved = st.form_submit_button("Spara dokumentlista", icon=":material/save:")
         if saved:
-            views.write(
+            feedback.write(
                 lambda: services.update_intressent_documents(con, actor, pick, values), "Dokumentlistan är sparad."
             )
     with tabs[1]:
@@ -157,7 +160,7 @@ with st.container(border=True):
             note = st.text_input("Anteckning")
             moved = st.form_submit_button("Flytta", type="primary", icon=":material/arrow_forward:")
         if moved:
-            views.write(
+            feedback.write(
                 lambda: services.move_intressent(con, actor, pick, step, note, on=when),
                 f"{row['name']} är flyttad till {services.STEP_LABELS[step].lower()}.",
             )
@@ -173,7 +176,7 @@ with st.container(border=True):
                 start = st.date_input("ST-start", value=date(as_of.year, as_of.month, 1), format="YYYY-MM-DD")
                 enrol = st.form_submit_button("Skriv in som ST-läkare", type="primary", icon=":material/how_to_reg:")
             if enrol:
-                views.write(
+                feedback.write(
                     lambda: services.enrol_intressent(con, actor, pick, st_start_date=start),
                     f"{row['name']} är inskriven som ST-läkare.",
                 )

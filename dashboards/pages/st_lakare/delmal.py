@@ -2,11 +2,12 @@
 
 import streamlit as st
 
-from dashboards import views
+from dashboards.components import trainee
 from dashboards.signin import page_context
 
 con, actor = page_context("st_lakare")
 st.title("Delmål")
-trainee_id = views.own_trainee(actor)
-views.trainee_header(con, actor, trainee_id)
-views.delmal(con, actor, trainee_id, key="own")
+trainee_id = trainee.own_id(actor)
+tv = trainee.view(con, actor, trainee_id)
+trainee.header(tv)
+trainee.delmal(tv, key="own")

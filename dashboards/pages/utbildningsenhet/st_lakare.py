@@ -2,10 +2,11 @@
 
 import streamlit as st
 
-from dashboards import views
+from dashboards.components.feedback import show_flash
+from dashboards.components.trainee_list import trainee_list
 from dashboards.signin import page_context
 
 con, actor = page_context("studierektor", "verksamhetschef", "admin")
 st.title("ST-läkare")
-views.show_flash()
-views.trainee_list(con, actor, supervised_only=False)
+show_flash()
+trainee_list(con, actor, supervised_only=False)

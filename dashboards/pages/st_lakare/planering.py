@@ -7,16 +7,17 @@ from datetime import timedelta
 
 import streamlit as st
 
-from dashboards import cache, views
+from dashboards import cache
 from dashboards import format as fmt
+from dashboards.components import feedback, trainee
 from dashboards.signin import page_context
 from tracker import services
 from tracker.domain import LEAVE_KINDS, LEAVE_LABELS
 
 con, actor = page_context("st_lakare")
 st.title("Tänk om")
-trainee_id = views.own_trainee(actor)
-views.trainee_header(con, actor, trainee_id)
+trainee_id = trainee.own_id(actor)
+trainee.header(trainee.view(con, actor, trainee_id))
 st.markdown(
     "Pröva hur ändrad tjänstgöringsgrad eller en planerad ledighet påverkar när du når minimitiden. "
     "**Ingenting sparas.**"
@@ -39,7 +40,7 @@ if add_leave:
         st.error("Ledighetens slutdatum ligger före startdatum.")
         st.stop()
     leave.append(services.PlannedLeave(kind, start, end, float(leave_pct)))
-with views.shown_errors():
+with feedback.shown_errors():
     base, plan = services.what_if(
         con, actor, trainee_id, today, future_percent=float(percent) if change_pct else None, planned_leave=leave
     )

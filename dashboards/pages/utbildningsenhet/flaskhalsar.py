@@ -3,15 +3,17 @@
 import pandas as pd
 import streamlit as st
 
-from dashboards import cache, charts, views
+from dashboards import cache, charts
 from dashboards import format as fmt
+from dashboards.components import feedback
+from dashboards.components.plot import plot
 from dashboards.signin import page_context
 from tracker.services import CohortFilter
 
 con, actor = page_context("studierektor", "verksamhetschef", "admin")
 st.title("Delmål-flaskhalsar")
 as_of = cache.as_of()
-with views.shown_errors():
+with feedback.shown_errors():
     everyone: pd.DataFrame = cache.read("cohort", con, actor, as_of)
 if everyone.empty:
     st.info("Det finns inga ST-läkare inom ditt ansvarsområde ännu. Importera dem under Import.")
@@ -44,7 +46,7 @@ if by == "unit" and len(specialties) != 1:
 else:
     st.caption("c-/STc-delmål har samma kod men olika innehåll i olika specialiteter: jämför dem inom en specialitet.")
 
-views.plot(charts.delmal_heatmap(df, group), key="bn_heatmap")
+plot(charts.delmal_heatmap(df, group), key="bn_heatmap")
 left, right = st.columns([3, 2], gap="large")
 with left:
     per_code = df.sort_values(["share_uppfyllt", "n_ej"], ascending=[True, False])

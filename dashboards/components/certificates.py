@@ -1,0 +1,138 @@
+"""One trainee's intyg: the table with returned, stale and voided ones, and voiding a signed intyg.
+
+The ST-läkare's Intyg page and the read-only trainee view (``trainee_list.trainee_view``) show the same table.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from dashboards import cache
+from dashboards import format as fmt
+from dashboards.components.export import download
+from dashboards.components.feedback import shown_errors, write
+from tracker import services
+from tracker.accounts import Actor
+from tracker.services import Connection
+
+REISSUE_HELP = "Skapar ett nytt utkast med samma typ, rubrik, datum och delmål, som du kan rätta och skicka igen."
+
+
+def _text(value: object) -> str:
+    return value if isinstance(value, str) and value else fmt.DASH
+
+
+def table(con: Connection, actor: Actor, trainee_id: str) -> pd.DataFrame:
+    """The trainee's intyg, filterable by status, with what needs attention; returns all of them."""
+    with shown_errors():
+        certs: pd.DataFrame = cache.read("certificates", con, actor, trainee_id)
+    if certs.empty:
+        st.info("Inga intyg är registrerade ännu.")
+        return certs
+    statuses = st.multiselect(
+        "Status",
+        list(services.STATUS_LABELS.values()),
+        default=[],
+        placeholder="Alla statusar",
+        key=f"cert_status_{trainee_id}",
+    )
+    shown = certs if not statuses else certs[certs["status_label"].isin(statuses)]
+    grid = pd.DataFrame(
+        {
+            "Status": shown["status_label"],
+            "Intyg": [r["title"] or r["type_label"] for r in shown.to_dict("records")],
+            "Period": [fmt.period(s, e) for s, e in zip(shown["start_date"], shown["end_date"], strict=True)],
+            "Delmål": shown["delmal"].map(fmt.codes),
+            "Signerat av": [
+                _text(r["signed_by"] if r["status"] in ("signerat", "makulerat") else r["signer_name"])
+                for r in shown.to_dict("records")
+            ],
+            "Signerat": shown["signed_date"].map(lambda d: fmt.iso_date(d) if d else fmt.DASH),
+            "Typ": shown["type_label"],
+        }
+    )
+    st.dataframe(
+        grid,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "Intyg": st.column_config.TextColumn(width="large"),
+            "Delmål": st.column_config.TextColumn(width="small"),
+        },
+    )
+    download(grid, "intyg", key=f"certificates_csv_{trainee_id}")
+    for r in certs[certs["status"] == "returnerat"].to_dict("records"):
+        st.warning(
+            f"Returnerat: ”{fmt.plain(r['title'] or r['type_label'])}”. Kommentar: {fmt.plain(r['comment'] or fmt.DASH)}",
+            icon=":material/undo:",
+        )
+    with shown_errors():
+        stale: set[str] = cache.read("stale_requests", con, actor, trainee_id)
+    for r in certs[certs["certificate_id"].isin(stale)].to_dict("records"):
+        st.warning(
+            f"”{fmt.plain(r['title'] or r['type_label'])}” väntar på {fmt.plain(r['signer_name'] or 'en handledare')}, "
+            "som inte längre kan signera det (handledarskapet har upphört). Skicka det till en nuvarande handledare.",
+            icon=":material/person_off:",
+        )
+    _voided(con, actor, trainee_id, certs)
+    a, b, c = st.columns(3)
+    a.metric("Signerade", int((certs["status"] == "signerat").sum()))
+    b.metric("Väntar på signering", int((certs["status"] == "skickat").sum()))
+    c.metric("Utkast eller returnerade", int(certs["status"].isin(["utkast", "returnerat"]).sum()))
+    return certs
+
+
+def _voided(con: Connection, actor: Actor, trainee_id: str, certs: pd.DataFrame) -> None:
+    """Voided certificates with their reason; the trainee can reissue one as a new draft."""
+    own = actor.trainee_id == trainee_id
+    for r in certs[certs["status"] == "makulerat"].to_dict("records"):
+        cid = r["certificate_id"]
+        with st.container(border=True):
+            st.markdown(
+                f":red-badge[:material/block: Makulerad] **{fmt.plain(r['title'] or r['type_label'])}** "
+                f"({fmt.period(r['start_date'], r['end_date'])})"
+            )
+            signed = (
+                f"Signerat av {fmt.plain(r['signed_by'])} {fmt.sv_date(r['signed_date'])}. " if r["signed_by"] else ""
+            )
+            st.caption(f"{signed}Skäl till makulering: {fmt.plain(r['comment'] or fmt.DASH)}")
+            if own and st.button(
+                "Utfärda nytt intyg", key=f"reissue_{cid}", icon=":material/content_copy:", help=REISSUE_HELP
+            ):
+                write(
+                    lambda cid=cid: services.reissue_certificate(con, actor, cid),
+                    "Ett nytt utkast är skapat. Rätta det under Ändra intyg och skicka det för signering.",
+                )
+
+
+def void_form(con: Connection, actor: Actor, trainee_id: str, certs: pd.DataFrame) -> None:
+    """Void a signed certificate, with a reason: for the signer, a studierektor or an administrator."""
+    if certs.empty:
+        return
+    signed = certs[certs["status"] == "signerat"]
+    if not actor.has("studierektor", "admin"):
+        signed = signed[signed["signer_person_id"] == actor.person_id]
+    if signed.empty:
+        return
+    rows = {r["certificate_id"]: r for r in signed.to_dict("records")}
+    with st.expander("Makulera ett signerat intyg", icon=":material/block:"):
+        st.caption(
+            "Ett signerat intyg kan inte ändras. Makulera det med ett skäl; det räknas då inte längre, "
+            "och ST-läkaren kan utfärda ett nytt intyg som går igenom signeringen på nytt."
+        )
+        with st.form(f"void_{trainee_id}"):
+            cid = st.selectbox(
+                "Intyg",
+                list(rows),
+                format_func=lambda c: (
+                    f"{rows[c]['title'] or rows[c]['type_label']} (signerat {fmt.iso_date(rows[c]['signed_date'])})"
+                ),
+            )
+            reason = st.text_area("Skäl till makulering", height=80)
+            submitted = st.form_submit_button("Makulera", type="primary", icon=":material/block:")
+        if submitted and cid:
+            write(
+                lambda: services.void_certificate(con, actor, cid, reason),
+                "Intyget är makulerat och räknas inte längre.",
+            )

@@ -1,0 +1,126 @@
+"""The list of trainees with one opened below it, read-only: for handledare and the utbildningsenhet."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from dashboards import cache
+from dashboards import format as fmt
+from dashboards.components import certificates, trainee
+from dashboards.components.export import download
+from dashboards.components.feedback import shown_errors
+from tracker.accounts import Actor
+from tracker.services import Connection
+
+
+def trainee_list(con: Connection, actor: Actor, *, supervised_only: bool) -> None:
+    """A sortable, filterable table of trainees with one trainee opened below it (read-only)."""
+    as_of = cache.as_of()
+    with shown_errors():
+        df: pd.DataFrame = cache.read("supervisor_table" if supervised_only else "trainee_table", con, actor, as_of)
+    if df.empty:
+        if supervised_only:
+            st.info(
+                "Du är inte handledare för någon ST-läkare just nu. Handledarskap registreras av "
+                "studierektorn eller administratören."
+            )
+        else:
+            st.info(
+                "Det finns inga ST-läkare inom ditt ansvarsområde ännu. Importera dem under Import "
+                "eller skriv in en ST-intressent."
+            )
+        return
+    a, b, c = st.columns([2, 2, 2])
+    query = a.text_input("Sök namn", key=f"tl_q_{supervised_only}", placeholder="Skriv en del av namnet")
+    specialties = b.multiselect(
+        "Specialitet", sorted(df["specialty"].dropna().unique()), key=f"tl_s_{supervised_only}", placeholder="Alla"
+    )
+    sorts = ["Namn", "Tid kvar (minst först)", "Beräknat klar", "Ej påbörjade delmål"]
+    if supervised_only:
+        sorts.insert(3, "Väntar på dig")
+    sort = c.selectbox("Sortera efter", sorts, key=f"tl_o_{supervised_only}")
+    shown = df
+    if query:
+        shown = shown[shown["name"].str.contains(query, case=False, regex=False)]
+    if specialties:
+        shown = shown[shown["specialty"].isin(specialties)]
+    order = {
+        "Namn": (["name"], [True]),
+        "Tid kvar (minst först)": (["remaining_months"], [True]),
+        "Beräknat klar": (["projected_completion_date"], [True]),
+        "Väntar på dig": (["waiting_for_me", "name"], [False, True]),
+        "Ej påbörjade delmål": (["delmal_ej", "name"], [False, True]),
+    }[sort]
+    shown = shown.sort_values(order[0], ascending=order[1], na_position="last")
+    table = pd.DataFrame(
+        {
+            "Namn": shown["name"],
+            "Väntar": shown["waiting_for_me"].astype(int),
+            "Andel": shown["progress_pct"].round(0),
+            "Tillgodoräknat": [
+                fmt.months_of(c, r) for c, r in zip(shown["counted_months"], shown["required_months"], strict=True)
+            ],
+            "Beräknat klar": shown["projected_completion_date"].map(fmt.iso_date),
+            "Delmål klara": [
+                fmt.count_of(u, t) for u, t in zip(shown["delmal_uppfyllt"], shown["delmal_total"], strict=True)
+            ],
+            "Pågår": shown["delmal_pagar"].astype(int),
+            "Ej påbörjade": shown["delmal_ej"].astype(int),
+            "Specialitet": shown["specialty"],
+            "Enhet": shown["unit_name"].fillna(fmt.DASH),
+        }
+    )
+    if not supervised_only:
+        table = table.drop(columns=["Väntar"])
+    st.dataframe(
+        table,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "Väntar": st.column_config.NumberColumn(help="Intyg som väntar på din signatur"),
+            "Andel": st.column_config.ProgressColumn(
+                min_value=0, max_value=100, format="%d %%", help="Andel av minimitiden som är tillgodoräknad"
+            ),
+            "Tillgodoräknat": st.column_config.TextColumn(help="Tillgodoräknad tid av minimitiden, heltidsmånader"),
+            "Delmål klara": st.column_config.TextColumn(help="Uppfyllda delmål av alla som gäller"),
+            "Pågår": st.column_config.NumberColumn(help="Delmål där något är registrerat men inte allt signerat"),
+            "Ej påbörjade": st.column_config.NumberColumn(help="Delmål där inget är registrerat"),
+        },
+    )
+    download(table, "st-lakare", key="trainee_list_csv")
+    st.caption(
+        f"{len(shown)} av {len(df)} ST-läkare."
+        + (" Väntar på dig = intyg som skickats till dig för signering." if supervised_only else "")
+    )
+
+    st.divider()
+    names = dict(zip(shown["trainee_id"], shown["name"], strict=True))
+    if not names:
+        return
+    pick = st.selectbox(
+        "Öppna ST-läkare",
+        list(names),
+        format_func=lambda t: names[t],
+        index=None,
+        placeholder="Välj en ST-läkare i listan",
+        key=f"tl_open_{supervised_only}",
+    )
+    if pick:
+        trainee_view(con, actor, str(pick), key=f"tv_{supervised_only}")
+
+
+def trainee_view(con: Connection, actor: Actor, trainee_id: str, *, key: str) -> None:
+    """One trainee, read-only, with the same components as the ST-läkare's own pages."""
+    tv = trainee.view(con, actor, trainee_id)
+    trainee.header(tv, subtitle="Endast läsbehörighet")
+    tabs = st.tabs(["Översikt", "Tidslinje", "Delmål", "Intyg"])
+    with tabs[0]:
+        trainee.overview(tv, key=f"{key}_ov")
+    with tabs[1]:
+        trainee.timeline(con, actor, trainee_id, key=f"{key}_tl")
+    with tabs[2]:
+        trainee.delmal(tv, key=f"{key}_dm")
+    with tabs[3]:
+        certs = certificates.table(con, actor, trainee_id)
+        certificates.void_form(con, actor, trainee_id, certs)

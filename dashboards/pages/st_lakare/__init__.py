@@ -1,0 +1,1 @@
+"""Min ST: the ST-läkare's own pages."""

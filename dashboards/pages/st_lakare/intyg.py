@@ -1,0 +1,188 @@
+"""Min ST: intyg och aktiviteter; lägg till placering, ledighet eller intyg och skicka för signering."""
+
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from dashboards import cache
+from dashboards import format as fmt
+from dashboards.components import certificates, feedback, trainee
+from dashboards.signin import page_context
+from tracker import services
+from tracker.accounts import Actor
+from tracker.domain import (
+    ACTIVITY_TYPES,
+    LEAVE_KINDS,
+    LEAVE_LABELS,
+    PLACEMENT_KINDS,
+    SETTING_LABELS,
+    SETTINGS,
+    TYPE_LABELS,
+)
+from tracker.services import Connection
+
+
+def _delmal_options(con: Connection, actor: Actor, trainee_id: str) -> dict[str, str]:
+    cat: pd.DataFrame = cache.read("delmal_catalogue", con, actor, trainee_id)
+    return {r["code"]: f"{r['code']} {r['title']}" for r in cat.to_dict("records")}
+
+
+def _cert_label(r: dict[str, Any]) -> str:
+    title = r["title"] or r["type_label"]
+    return f"{title} ({services.STATUS_LABELS.get(r['status'], r['status']).lower()})"
+
+
+def _pick(label: str, certs: pd.DataFrame, *, key: str) -> dict[str, Any]:
+    """One of the given intyg, shown by title and status."""
+    rows = {r["certificate_id"]: r for r in certs.to_dict("records")}
+    cid = st.selectbox(label, list(rows), format_func=lambda c: _cert_label(rows[c]), key=key)
+    return rows[cid]
+
+
+def _send_form(con: Connection, actor: Actor, trainee_id: str, certs: pd.DataFrame) -> None:
+    with feedback.shown_errors():
+        stale: set[str] = cache.read("stale_requests", con, actor, trainee_id)
+    # Unsigned ones, and sent ones whose addressee can no longer sign them (to be sent to someone else).
+    sendable = (
+        certs[certs["status"].isin(["utkast", "returnerat"]) | certs["certificate_id"].isin(stale)]
+        if len(certs)
+        else certs
+    )
+    if sendable.empty:
+        st.info("Du har inga osignerade intyg att skicka. Lägg först till en aktivitet eller ett intyg.")
+        return
+    picked = _pick("Intyg", sendable, key="send_pick")
+    cid, ctype = picked["certificate_id"], str(picked["type"])
+    with feedback.shown_errors():
+        signers: pd.DataFrame = cache.read("signers_for", con, actor, trainee_id, ctype)
+    if signers.empty:
+        st.warning("Du har ingen handledare registrerad just nu. Kontakta studierektorn.")
+        return
+    names = {r["person_id"]: f"{r['name']} ({r['role']})" for r in signers.to_dict("records")}
+    if ctype in services.VERKSAMHETSCHEF_TYPES:
+        st.caption("Intyg om fullgjord BT eller ST kan också signeras av verksamhetschefen på din enhet.")
+    with st.form("send_certificate"):
+        signer = st.selectbox("Signeras av", list(names), format_func=lambda p: names[p])
+        submitted = st.form_submit_button("Skicka för signering", type="primary", icon=":material/send:")
+    if submitted and cid and signer:
+        feedback.write(
+            lambda: services.request_signature(con, actor, cid, signer),
+            f"Intyget är skickat till {names[signer].split(' (')[0]} för signering.",
+        )
+
+
+def _certificate_form(con: Connection, actor: Actor, trainee_id: str) -> None:
+    options = _delmal_options(con, actor, trainee_id)
+    with st.form("add_certificate", clear_on_submit=False):
+        ctype = st.selectbox("Typ", list(ACTIVITY_TYPES), format_func=lambda t: TYPE_LABELS.get(t, t))
+        title = st.text_input("Rubrik", placeholder="t.ex. Kurs i försäkringsmedicin")
+        a, b = st.columns(2)
+        start = a.date_input("Startdatum", value=None, format="YYYY-MM-DD")
+        end = b.date_input("Slutdatum", value=None, format="YYYY-MM-DD")
+        codes = st.multiselect(
+            "Delmål som intyget avser", list(options), format_func=lambda c: options[c], placeholder="Välj delmål"
+        )
+        submitted = st.form_submit_button("Spara som utkast", type="primary", icon=":material/save:")
+    st.caption("Intyget sparas som utkast. Skicka det sedan till din handledare för signering.")
+    if submitted:
+        feedback.write(
+            lambda: services.add_certificate(
+                con, actor, trainee_id, type=ctype, title=title, delmal=codes, start_date=start, end_date=end
+            ),
+            "Aktiviteten är sparad som utkast.",
+        )
+
+
+def _placement_form(con: Connection, actor: Actor, trainee_id: str) -> None:
+    with st.form("add_placement"):
+        a, b = st.columns(2)
+        kind = a.selectbox("Tjänstgöring", list(PLACEMENT_KINDS), index=2)
+        setting = b.selectbox("Verksamhet", list(SETTINGS), format_func=lambda s: SETTING_LABELS.get(s, s))
+        workplace = st.text_input("Arbetsplats", placeholder="t.ex. Medicinkliniken, Sahlgrenska")
+        a, b, c = st.columns(3)
+        start = a.date_input("Startdatum", value=None, format="YYYY-MM-DD")
+        end = b.date_input("Slutdatum", value=None, format="YYYY-MM-DD")
+        percent = c.number_input("Omfattning (% av heltid)", min_value=1, max_value=100, value=100, step=5)
+        submitted = st.form_submit_button("Spara placering", type="primary", icon=":material/save:")
+    if submitted:
+        feedback.write(
+            lambda: services.add_placement(
+                con,
+                actor,
+                trainee_id,
+                kind=kind,
+                setting=setting,
+                workplace=workplace,
+                start_date=start,
+                end_date=end,
+                percent=float(percent),
+            ),
+            "Placeringen är sparad.",
+        )
+
+
+def _leave_form(con: Connection, actor: Actor, trainee_id: str) -> None:
+    with st.form("add_leave"):
+        kind = st.selectbox("Typ av ledighet", list(LEAVE_KINDS), format_func=lambda k: LEAVE_LABELS.get(k, k))
+        a, b, c = st.columns(3)
+        start = a.date_input("Startdatum", value=None, format="YYYY-MM-DD")
+        end = b.date_input("Slutdatum", value=None, format="YYYY-MM-DD")
+        percent = c.number_input("Omfattning (% av heltid)", min_value=1, max_value=100, value=100, step=5)
+        submitted = st.form_submit_button("Spara ledighet", type="primary", icon=":material/save:")
+    st.caption("Semester och jourkompensation räknas som tjänstgöring och registreras inte här.")
+    if submitted:
+        feedback.write(
+            lambda: services.add_leave(
+                con, actor, trainee_id, kind=kind, start_date=start, end_date=end, percent=float(percent)
+            ),
+            "Ledigheten är sparad.",
+        )
+
+
+def _edit_form(con: Connection, actor: Actor, trainee_id: str, certs: pd.DataFrame) -> None:
+    editable = certs[certs["status"].isin(["utkast", "returnerat"])] if len(certs) else certs
+    if editable.empty:
+        st.info("Bara utkast och returnerade intyg kan ändras; signerade intyg är låsta.")
+        return
+    r = _pick("Intyg att ändra", editable, key="edit_pick")
+    cid = r["certificate_id"]
+    if r["comment"]:
+        st.info(f"Handledarens kommentar: {fmt.plain(r['comment'])}")
+    options = _delmal_options(con, actor, trainee_id)
+    with st.form(f"edit_{cid}"):
+        title = st.text_input("Rubrik", value=r["title"])
+        a, b = st.columns(2)
+        start = a.date_input("Startdatum", value=r["start_date"], format="YYYY-MM-DD")
+        end = b.date_input("Slutdatum", value=r["end_date"], format="YYYY-MM-DD")
+        codes = st.multiselect(
+            "Delmål", list(options), default=[c for c in r["delmal"] if c in options], format_func=lambda c: options[c]
+        )
+        submitted = st.form_submit_button("Spara ändringar", type="primary", icon=":material/save:")
+    if submitted:
+        feedback.write(
+            lambda: services.update_certificate(
+                con, actor, cid, title=title, delmal=codes, start_date=start, end_date=end
+            ),
+            "Intyget är ändrat. Skicka det igen för signering.",
+        )
+
+
+con, actor = page_context("st_lakare")
+st.title("Intyg")
+feedback.show_flash()
+trainee_id = trainee.own_id(actor)
+trainee.header(trainee.view(con, actor, trainee_id))
+certs = certificates.table(con, actor, trainee_id)
+st.subheader("Registrera och skicka")
+tabs = st.tabs(["Skicka för signering", "Ny aktivitet eller intyg", "Ny placering", "Ny ledighet", "Ändra intyg"])
+with tabs[0]:
+    _send_form(con, actor, trainee_id, certs)
+with tabs[1]:
+    _certificate_form(con, actor, trainee_id)
+with tabs[2]:
+    _placement_form(con, actor, trainee_id)
+with tabs[3]:
+    _leave_form(con, actor, trainee_id)
+with tabs[4]:
+    _edit_form(con, actor, trainee_id, certs)

@@ -1,0 +1,1 @@
+"""Utbildningsenhet: studierektor, verksamhetschef and administratör pages over the whole scope."""

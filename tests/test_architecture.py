@@ -1,0 +1,122 @@
+"""The structure the code promises: frozen migrations, one catalogue source, one error family at the
+database boundary."""
+
+from __future__ import annotations
+
+import ast
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from tracker import cli, services
+from tracker.accounts import actor_for_person
+from tracker.catalogue_file import DEFAULT_PATH
+from tracker.errors import StorageError, TrackerError
+from tracker.store import Connection, apply_migrations, connect, migrations, schema
+from tracker.store import catalogue as stored
+from tracker.store.connection import open_connection
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _schema_of(path: Path) -> list[tuple[object, ...]]:
+    con = open_connection(str(path))
+    try:
+        return con.execute(
+            """SELECT table_name, column_name, data_type, is_nullable, column_default
+               FROM information_schema.columns WHERE table_name <> '_migrations' ORDER BY ALL"""
+        ).fetchall() + con.execute(
+            "SELECT table_name, constraint_type, expression FROM duckdb_constraints() ORDER BY ALL"
+        ).fetchall()
+    finally:
+        con.close()
+
+
+def test_a_database_created_by_the_first_migration_migrates_to_todays_schema(tmp_path: Path) -> None:
+    old = tmp_path / "old.duckdb"
+    con = open_connection(str(old))
+    assert apply_migrations(con, upto="m001_core") == ["m001_core"]
+    con.execute("INSERT INTO region VALUES ('R1', 'Region Norr')")
+    con.close()
+    con = connect(old)  # migrates the rest
+    try:
+        assert [r[0] for r in con.execute("SELECT name FROM _migrations ORDER BY applied_at").fetchall()] == [
+            m.name for m in migrations()
+        ]
+        assert con.execute("SELECT name FROM region").fetchall() == [("Region Norr",)]
+    finally:
+        con.close()
+    new = tmp_path / "new.duckdb"
+    connect(new).close()
+    assert _schema_of(old) == _schema_of(new)
+
+
+def test_the_schema_module_imports_nothing_of_the_project() -> None:
+    tree = ast.parse(Path(schema.__file__).read_text(encoding="utf-8"))
+    imported = {
+        (node.module or "") if isinstance(node, ast.ImportFrom) else alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Import | ast.ImportFrom)
+        for alias in node.names
+    }
+    assert not {m for m in imported if m.startswith("tracker")}, imported
+
+
+def _delmal_texts(con: Connection, actor_id: str) -> dict[str, tuple[str, ...]]:
+    actor = actor_for_person(con, actor_id)
+    assert actor is not None and actor.trainee_id
+    table = services.delmal_detail(con, actor, actor.trainee_id, date(2026, 1, 1))
+    return dict(zip(table["code"], table["kompetenskrav"], strict=True))
+
+
+def test_replacing_the_catalogue_replaces_the_kompetenskrav_the_pages_show(tmp_path: Path) -> None:
+    con = connect(tmp_path / "cat.duckdb")
+    stored.ensure_catalogue(con)
+    con.execute("INSERT INTO region VALUES ('R1', 'Region Norr')")
+    con.execute("INSERT INTO person (person_id, name, email) VALUES ('pA', 'Anna', 'a@example.se'), ('pAdm', 'Adam', 'adm@example.se')")
+    con.execute("INSERT INTO role_assignment (person_id, role) VALUES ('pAdm', 'admin')")
+    con.execute(
+        """INSERT INTO trainee (trainee_id, person_id, name, specialty, legitimation_date, st_start_date)
+           VALUES ('TA', 'pA', 'Anna', 'Allmänmedicin', DATE '2022-06-01', DATE '2023-01-01')"""
+    )
+    before = _delmal_texts(con, "pA")
+    assert before["STc1"], "the bundled catalogue's kompetenskrav are stored with the codes"
+    data = json.loads(DEFAULT_PATH.read_text(encoding="utf-8"))
+    changed = 0
+    for spec in data["specialties"]:
+        if spec["name"] == "Allmänmedicin":
+            for d in spec["regulations"]["HSLF-FS 2021:8"]["delmal"]:
+                if d["code"] == "STc1":
+                    d["kompetenskrav"] = ["kunna det nya kravet"]
+                    changed += 1
+    assert changed == 1
+    admin = actor_for_person(con, "pAdm")
+    assert admin is not None
+    services.replace_catalogue(con, admin, json.dumps(data, ensure_ascii=False).encode("utf-8"))
+    assert _delmal_texts(con, "pA")["STc1"] == ("kunna det nya kravet",)
+    con.close()
+
+
+def test_a_malformed_catalogue_file_is_one_swedish_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"format": 1, "specialties": [', encoding="utf-8")
+    assert cli.main(["catalogue", str(bad), "--db", str(tmp_path / "c.duckdb")]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("tracker: Delmålskatalogen") and "JSON" in err[0]
+
+
+def test_a_database_failure_in_a_read_is_a_storage_error_not_a_duckdb_error(tmp_path: Path) -> None:
+    con = connect(tmp_path / "x.duckdb")
+    con.execute("INSERT INTO person (person_id, name) VALUES ('pAdm', 'Adam')")
+    con.execute("INSERT INTO role_assignment (person_id, role) VALUES ('pAdm', 'admin')")
+    admin = actor_for_person(con, "pAdm")
+    assert admin is not None
+    con.execute("DROP TABLE audit_log")  # a broken database
+    with pytest.raises(StorageError) as exc:
+        services.audit_trail(con, admin)
+    assert isinstance(exc.value, TrackerError) and "audit_log" in str(exc.value)
+    con.close()
+    with pytest.raises(StorageError):
+        services.visible_trainees(con, admin)  # a closed connection

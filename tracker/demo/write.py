@@ -1,0 +1,157 @@
+"""Writing the generated demo rows in one transaction, and ``load_demo``, the entry point.
+
+Rows are written through pandas frames (one INSERT per table), which keeps large demos (tens of
+thousands of trainees) fast; ids come from the tables' sequences in row order.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from collections.abc import Sequence
+from datetime import date
+from functools import lru_cache
+
+import bcrypt
+import duckdb
+import pandas as pd
+
+from tracker.config import DEMO_TRAINEES
+from tracker.demo.generate import Generator
+from tracker.demo.reference import AREAS, DEMO_ACCOUNTS, DEMO_EMAIL_DOMAIN, REGIONS, UNITS
+from tracker.domain import REG_2015, REG_2021
+from tracker.errors import TrackerError
+from tracker.store import Connection, catalogue, transaction
+
+DEMO_SOURCE = "demo"
+
+
+@lru_cache(maxsize=32)
+def _demo_hash(password: str, salt_seed: str) -> str:
+    """bcrypt hash with a salt derived from ``salt_seed`` (the e-mail), so demo databases are reproducible."""
+    raw = hashlib.sha256(salt_seed.encode()).digest()[:16]
+    table = str.maketrans(
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/",
+        "./ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789",
+    )
+    salt = "$2b$12$" + base64.b64encode(raw).decode()[:22].translate(table)
+    hashed: bytes = bcrypt.hashpw(password.encode(), salt.encode())
+    return hashed.decode()
+
+
+def _write_rows(cur: duckdb.DuckDBPyConnection, gen: Generator) -> None:
+    """Every row the generator built, table by table."""
+    for region_id, name in REGIONS:
+        cur.execute("INSERT INTO region (region_id, name) VALUES (?, ?)", [region_id, name])
+    _insert(cur, "unit", ["unit_id", "name", "region_id", "area", "kind", "st_approved", "st_places"],
+            [(u.unit_id, u.name, u.region_id, u.area, u.kind, u.st_approved, u.st_places) for u in UNITS])
+    demo_emails = {a[0]: a[1] for a in DEMO_ACCOUNTS}
+    person_rows = []
+    for p in gen.people.rows:
+        pw = None
+        if p.email in demo_emails:
+            pw = _demo_hash(demo_emails[p.email], p.email)
+        person_rows.append((p.person_id, p.name, p.email, pw, p.is_specialist))
+    _insert(cur, "person", ["person_id", "name", "email", "password_hash", "is_specialist"], person_rows)
+    _insert(cur, "role_assignment", ["role_assignment_id", "person_id", "role", "region_id", "area", "unit_id"],
+            _with_ids(cur, "seq_role", gen.roles))
+    _insert(cur, "trainee", [
+        "trainee_id", "person_id", "name", "specialty", "legitimation_date", "swedish_at", "st_start_date",
+        "regulation_choice", "doktorsexamen", "bt_approved_date", "unit_id", "source",
+    ], [r + (DEMO_SOURCE,) for r in gen.trainee_rows])
+    _insert(cur, "supervision", ["supervision_id", "trainee_id", "person_id", "kind", "start_date", "end_date"],
+            _with_ids(cur, "seq_supervision", gen.supervision))
+    _insert(cur, "placement", [
+        "placement_id", "trainee_id", "kind", "setting", "workplace", "unit_id", "start_date", "end_date",
+        "percent", "source",
+    ], _with_ids(cur, "seq_placement", [r + (DEMO_SOURCE,) for r in gen.placements]))
+    _insert(cur, "leave", ["leave_id", "trainee_id", "kind", "start_date", "end_date", "percent", "source"],
+            _with_ids(cur, "seq_leave", [r + (DEMO_SOURCE,) for r in gen.leave]))
+    _insert(cur, "credit", ["credit_id", "trainee_id", "kind", "months", "note", "source"],
+            _with_ids(cur, "seq_credit", [r + (DEMO_SOURCE,) for r in gen.credits]))
+    width = max(6, len(str(len(gen.certs))))
+    cert_ids = [f"C{i + 1:0{width}d}" for i in range(len(gen.certs))]
+    _insert(cur, "certificate", [
+        "certificate_id", "trainee_id", "type", "title", "start_date", "end_date", "status",
+        "signer_person_id", "signed_by", "signed_role", "signed_date", "comment", "source",
+    ], [(cid,) + row + (DEMO_SOURCE,) for cid, row in zip(cert_ids, gen.certs, strict=True)])
+    _insert(cur, "certificate_delmal", ["certificate_id", "code"],
+            [(cert_ids[i], code) for i, code in gen.cert_codes])
+    _insert(cur, "intressent", [
+        "intressent_id", "name", "email", "specialty", "unit_id", "legitimation_date", "swedish_at",
+        "language_ok", "doc_anstallningsbevis", "doc_cv", "doc_personligt_brev", "doc_legitimation", "step",
+        "reported_date", "note", "trainee_id",
+    ], gen.intressenter)
+    _insert(cur, "intressent_step", ["intressent_id", "step", "step_date", "by_person_id", "note"],
+            gen.intressent_steps)
+
+
+def _with_ids(cur: duckdb.DuckDBPyConnection, sequence: str, rows: Sequence[tuple[object, ...]]) -> list[
+        tuple[object, ...]]:
+    """Draw ids from the table's sequence and assign them in row order (deterministic, sequence advanced)."""
+    if not rows:
+        return []
+    ids = sorted(r[0] for r in cur.execute(f"SELECT nextval('{sequence}') FROM range(?)", [len(rows)]).fetchall())
+    return [(i,) + tuple(r) for i, r in zip(ids, rows, strict=True)]
+
+
+def _insert(cur: duckdb.DuckDBPyConnection, table: str, columns: list[str], rows: Sequence[tuple[object, ...]]) -> None:
+    if not rows:
+        return
+    frame = pd.DataFrame.from_records(list(rows), columns=columns)
+    view = f"_demo_{table}"
+    cur.register(view, frame)
+    try:
+        cols = ", ".join(columns)
+        cur.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM {view}")
+    finally:
+        cur.unregister(view)
+
+
+def _sv_int(n: int) -> str:
+    return f"{n:,}".replace(",", " ")
+
+
+def load_demo(con: Connection, *, trainees: int = DEMO_TRAINEES, seed: int = 2026, as_of: date) -> str:
+    """Load a reproducible demo data set into an empty database; returns a one-line Swedish summary."""
+    if trainees < 1:
+        raise TrackerError("Antalet ST-läkare i demodata måste vara minst 1.")
+    catalogue.ensure_catalogue(con)
+    check = con.cursor()
+    row = check.execute("SELECT count(*) FROM trainee").fetchone()
+    if row and row[0]:
+        raise TrackerError(
+            "Databasen innehåller redan ST-läkare; demodata kan bara läsas in i en tom databas. "
+            "Använd en ny databasfil (t.ex. --db data/demo.duckdb)."
+        )
+    emails = [a[0] for a in DEMO_ACCOUNTS]
+    clash = check.execute(
+        f"SELECT count(*) FROM person WHERE email IN ({', '.join('?' for _ in emails)}) OR email LIKE ?",
+        [*emails, f"%@{DEMO_EMAIL_DOMAIN}"],
+    ).fetchone()
+    regions = check.execute(
+        f"SELECT count(*) FROM region WHERE region_id IN ({', '.join('?' for _ in REGIONS)})", [r[0] for r in REGIONS]
+    ).fetchone()
+    if (clash and clash[0]) or (regions and regions[0]):
+        raise TrackerError("Databasen innehåller redan demodata (demokonton eller demoregioner); den läses inte in igen.")
+
+    gen = Generator(con, trainees, seed, as_of)
+    drafts = gen.build_drafts()
+    gen.build_staff()
+    width = max(3, len(str(trainees)))
+    for d in drafts:
+        gen.build_trainee(d, f"T{d.index + 1:0{width}d}")
+    gen.build_intressenter()
+    with transaction(con) as cur:
+        _write_rows(cur, gen)
+    s = gen.stats
+    return (
+        f"Demodata: {_sv_int(trainees)} ST-läkare ({_sv_int(s.reg_2021)} enligt {REG_2021}, "
+        f"{_sv_int(s.reg_2015)} enligt {REG_2015}; {_sv_int(s.in_bt)} i BT, {_sv_int(s.early)} i tidig ST, "
+        f"{_sv_int(s.middle)} mitt i ST, {_sv_int(s.late + s.time_done)} i sen ST, "
+        f"{_sv_int(s.complete)} klara att ansöka), "
+        f"{len(REGIONS)} regioner, {len(AREAS)} områden, {len(UNITS)} enheter, "
+        f"{_sv_int(len(gen.people.rows))} personer, {_sv_int(len(gen.certs))} intyg, "
+        f"{len(gen.intressenter)} ST-intressenter (per {as_of.isoformat()})."
+    )
+

@@ -1,0 +1,329 @@
+"""Validating a bundle read as text: the pandera stages of ``checks`` (raw text, then typed rows against the
+catalogue and the known trainees), then the rules that need the database.
+
+An import is unrestricted (an administrator, or the command line run by the operator of the database
+file) or limited to a set of units (a studierektor's area): then every trainee the bundle names must
+belong to one of those units, and a new trainee must name one in ``unit_id``. A trainee or certificate
+entered in the app may only be repeated unchanged, and a signed (or voided) certificate is locked.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import duckdb
+import pandas as pd
+import pandera.pandas as pa
+
+from tracker.domain import REG_2021, Trainee
+from tracker.errors import RowError
+from tracker.ingest.checks import control_character_errors, errors_from, raw_schema, typed_schema
+from tracker.rules.reference import resolve_regulation
+from tracker.store import Connection, catalogue
+
+OUTSIDE_SCOPE = "ST-läkaren tillhör en enhet utanför ditt område"
+UNIT_REQUIRED = "ange unit_id: en enhet i ditt område"
+NO_UNIT = "ST-läkaren har ingen enhet ännu; en administratör kopplar den till en enhet först"
+UNIT_OUTSIDE_SCOPE = "enheten ligger utanför ditt område"
+UNKNOWN_UNIT = "okänd enhet: finns inte i databasen"
+APP_TRAINEE = "ST-läkaren är registrerad i appen och ändras där, inte genom import"
+APP_CERTIFICATE = "intyget är registrerat i appen och ändras där, inte genom import"
+LOCKED_CERTIFICATE = "intyget är redan signerat (eller makulerat) i databasen och kan inte ändras"
+OTHER_OWNER = "intyget finns redan för en annan ST-läkare"
+SENT_CERTIFICATE = "intyget är skickat för signering i appen och ändras där, inte genom import"
+# An imported certificate that the trainee has sent for signature (or got back) belongs to the app's
+# sign-off workflow from then on: only the addressee signs it.
+IN_WORKFLOW = ("skickat", "returnerat")
+
+
+def records_of(df: pd.DataFrame) -> list[dict[str, Any]]:
+    """The frame's rows as dicts keyed by column name."""
+    return [{str(k): v for k, v in r.items()} for r in df.to_dict("records")]
+
+
+def _to_date(s: pd.Series) -> pd.Series:
+    return pd.to_datetime(s.where(s != ""), format="%Y-%m-%d", errors="coerce").dt.date
+
+
+def _typed(file: str, df: pd.DataFrame) -> pd.DataFrame:
+    out = df.copy()
+    for col in out.columns:
+        if col.endswith("_date"):
+            out[col] = _to_date(out[col]).astype(object).where(out[col] != "", None)
+    if "percent" in out:
+        out["percent"] = out["percent"].str.replace(",", ".").astype(float)
+    if "months" in out:
+        out["months"] = out["months"].str.replace(",", ".").astype(float)
+    for col in ("swedish_at", "doktorsexamen"):
+        if col in out:
+            out[col] = out[col].str.lower() == "true"
+    if "delmal" in out:
+        out["delmal"] = out["delmal"].map(lambda v: tuple(c.strip() for c in v.split(";") if c.strip()))
+    return out
+
+
+@dataclass(frozen=True)
+class _DbTrainee:
+    """A trainee in the database: the domain record, the columns an import writes and who owns the row."""
+
+    trainee: Trainee
+    values: dict[str, Any]  # the columns an import writes (see trainee_values)
+    source: str
+
+
+TRAINEE_FIELDS = (
+    "name",
+    "specialty",
+    "legitimation_date",
+    "swedish_at",
+    "st_start_date",
+    "regulation_choice",
+    "doktorsexamen",
+    "bt_approved_date",
+    "unit_id",
+)
+
+
+def db_trainees(cur: duckdb.DuckDBPyConnection) -> dict[str, _DbTrainee]:
+    """Every trainee in the database by id."""
+    from tracker.store.records import TRAINEE_COLUMNS, trainee_from_row
+
+    out: dict[str, _DbTrainee] = {}
+    for r in cur.execute(f"SELECT {TRAINEE_COLUMNS}, {', '.join(TRAINEE_FIELDS)}, source FROM trainee").fetchall():
+        values = dict(zip(TRAINEE_FIELDS, r[9:18], strict=True))
+        values["swedish_at"] = bool(values["swedish_at"])
+        values["doktorsexamen"] = bool(values["doktorsexamen"])
+        out[str(r[0])] = _DbTrainee(trainee_from_row(r[:9]), values, str(r[18]))
+    return out
+
+
+def trainee_values(r: Mapping[str, Any], unit_id: str | None) -> dict[str, Any]:
+    """A trainees.csv row (typed) as the trainee columns an import writes."""
+    return {
+        "name": r["name"],
+        "specialty": r["specialty"],
+        "legitimation_date": r["legitimation_date"],
+        "swedish_at": bool(r["swedish_at"]),
+        "st_start_date": r["st_start_date"],
+        "regulation_choice": r["regulation"] or None,
+        "doktorsexamen": bool(r["doktorsexamen"]),
+        "bt_approved_date": r["bt_approved_date"],
+        "unit_id": unit_id,
+    }
+
+
+def given_unit(r: Mapping[str, Any]) -> str:
+    """The row's unit_id, or '' when the bundle leaves it out."""
+    value = r.get("unit_id")
+    return value if isinstance(value, str) else ""
+
+
+def _trainee_errors(
+    df: pd.DataFrame | None,
+    db: Mapping[str, _DbTrainee],
+    units: set[str],
+    scope: frozenset[str] | None,
+) -> list[RowError]:
+    """trainees.csv rows against the database: unit_id, the importer's scope and records owned by the app."""
+    if df is None or df.empty:
+        return []
+    file = "trainees.csv"
+    errors: list[RowError] = []
+    for idx, r in zip(df.index, records_of(df), strict=True):
+        line = int(idx) + 2
+        given = given_unit(r)
+        existing = db.get(r["trainee_id"])
+        if given and given not in units:
+            errors.append(RowError(file, line, "unit_id", UNKNOWN_UNIT))
+        if scope is not None:
+            if existing is not None and existing.values["unit_id"] not in scope:
+                message = OUTSIDE_SCOPE if existing.values["unit_id"] else NO_UNIT
+                errors.append(RowError(file, line, "trainee_id", message))
+                continue
+            if existing is None and not given:
+                errors.append(RowError(file, line, "unit_id", UNIT_REQUIRED))
+            if given and given in units and given not in scope:
+                errors.append(RowError(file, line, "unit_id", UNIT_OUTSIDE_SCOPE))
+        if existing is not None and existing.source == "app":
+            if trainee_values(r, given or existing.values["unit_id"]) != existing.values:
+                errors.append(RowError(file, line, "trainee_id", APP_TRAINEE))
+    return errors
+
+
+def _scope_errors(
+    typed: Mapping[str, pd.DataFrame], db: Mapping[str, _DbTrainee], scope: frozenset[str] | None
+) -> list[RowError]:
+    """Rows of the other files about a trainee of a unit outside the importer's scope."""
+    if scope is None:
+        return []
+    outside = {tid for tid, t in db.items() if t.values["unit_id"] not in scope}
+    errors: list[RowError] = []
+    for file, df in typed.items():
+        if file == "trainees.csv" or "trainee_id" not in df:
+            continue
+        for idx, tid in df["trainee_id"].items():
+            if tid in outside:
+                errors.append(RowError(file, int(str(idx)) + 2, "trainee_id", OUTSIDE_SCOPE))
+    return errors
+
+
+def validate(
+    con: Connection, frames: dict[str, pd.DataFrame], *, units: Collection[str] | None = None
+) -> tuple[dict[str, pd.DataFrame], list[RowError]]:
+    """Both stages over every file. Returns the typed frames (rows that passed) and every error.
+
+    ``units`` limits the import to trainees of those units (a studierektor's area); None is unrestricted.
+    """
+    scope = frozenset(units) if units is not None else None
+    errors: list[RowError] = []
+    typed: dict[str, pd.DataFrame] = {}
+    for file, df in frames.items():
+        schema = raw_schema(file)
+        file_errors = control_character_errors(file, df)
+        try:
+            schema.validate(df, lazy=True)
+        except pa.errors.SchemaErrors as exc:
+            file_errors.extend(errors_from(file, exc))
+        errors.extend(file_errors)
+        if any(e.line == 1 for e in file_errors):
+            continue  # a missing column: the rest of the file cannot be judged
+        bad_index = {e.line - 2 for e in file_errors}
+        typed[file] = _typed(file, df[~df.index.isin(bad_index)])
+
+    catalogue.ensure_catalogue(con)
+    canonical = {s.casefold(): s for s in catalogue.specialties(con)}
+    if "trainees.csv" in typed:
+        t = typed["trainees.csv"]
+        t["specialty"] = t["specialty"].map(lambda v: canonical.get(v.casefold(), v))
+
+    cur = con.cursor()
+    try:
+        db = db_trainees(cur)
+        existing_certificates = db_certificates(cur)
+        units_in_db = {str(r[0]) for r in cur.execute("SELECT unit_id FROM unit").fetchall()}
+    finally:
+        cur.close()
+    bundle_trainees: dict[str, Trainee] = {}
+    if "trainees.csv" in typed:
+        for r in records_of(typed["trainees.csv"]):
+            bundle_trainees[r["trainee_id"]] = Trainee(
+                trainee_id=r["trainee_id"],
+                name=r["name"],
+                specialty=r["specialty"],
+                st_start_date=r["st_start_date"],
+                legitimation_date=r["legitimation_date"],
+                swedish_at=r["swedish_at"],
+                regulation_choice=r["regulation"] or None,
+                doktorsexamen=r["doktorsexamen"],
+                bt_approved_date=r["bt_approved_date"],
+            )
+    all_trainees = {**{tid: t.trainee for tid, t in db.items()}, **bundle_trainees}
+    # Trainees whose rows were rejected in trainees.csv are still "known" for the other files,
+    # so that one bad cell does not multiply into errors everywhere.
+    known = set(all_trainees) | set(frames.get("trainees.csv", pd.DataFrame({"trainee_id": []}))["trainee_id"])
+    code_cache: dict[tuple[str, str], set[str]] = {}
+
+    def codes_for(trainee_id: str) -> set[str] | None:
+        tr = all_trainees.get(trainee_id)
+        if tr is None:
+            return None
+        reg = resolve_regulation(tr)
+        key = (reg, tr.specialty)
+        if key not in code_cache:
+            codes = {r.code for r in catalogue.requirements(con, reg, tr.specialty)}
+            if reg == REG_2021:
+                codes |= {r.code for r in catalogue.requirements(con, REG_2021, catalogue.BT_SPECIALTY)}
+            code_cache[key] = codes
+        return code_cache[key]
+
+    for file, df in list(typed.items()):
+        schema = typed_schema(
+            file,
+            known_trainees=known,
+            known_specialty=lambda v: v in canonical.values(),
+            codes_for=codes_for,
+        )
+        lines = pd.Series([i + 2 for i in df.index], index=df.index)
+        try:
+            schema.validate(df, lazy=True)
+        except pa.errors.SchemaErrors as exc:
+            errors.extend(errors_from(file, exc, lines))
+    errors.extend(_trainee_errors(typed.get("trainees.csv"), db, units_in_db, scope))
+    errors.extend(_scope_errors(typed, db, scope))
+    errors.extend(_certificate_errors(existing_certificates, typed.get("certificates.csv")))
+    return typed, sorted(set(errors))
+
+
+def _cert_fingerprint(type_: str, delmal: Iterable[str], title: str, signed: date | None) -> str:
+    return json.dumps([type_, sorted(delmal), title, signed.isoformat() if signed else None])
+
+
+CERT_COMPARED = ("trainee_id", "type", "title", "start_date", "end_date", "signed_by", "signed_date", "delmal")
+
+
+def db_certificates(cur: duckdb.DuckDBPyConnection) -> dict[str, dict[str, Any]]:
+    """Every certificate in the database by id: the compared columns (CERT_COMPARED), status and source."""
+    rows = cur.execute(
+        """SELECT c.certificate_id, c.trainee_id, c.type, c.title, c.start_date, c.end_date, c.signed_by,
+                  c.signed_date, coalesce(list(cd.code ORDER BY cd.code) FILTER (WHERE cd.code IS NOT NULL), []),
+                  c.status, c.source
+           FROM certificate c LEFT JOIN certificate_delmal cd USING (certificate_id) GROUP BY ALL"""
+    ).fetchall()
+    out: dict[str, dict[str, Any]] = {}
+    for r in rows:
+        rec = dict(zip((*CERT_COMPARED, "status", "source"), r[1:], strict=True))
+        rec["signed_by"] = rec["signed_by"] or None
+        rec["delmal"] = list(rec["delmal"])
+        out[str(r[0])] = rec
+    return out
+
+
+def certificate_values(r: Mapping[str, Any]) -> dict[str, Any]:
+    """A certificates.csv row (typed) as the certificate columns an import writes."""
+    return {
+        "trainee_id": r["trainee_id"],
+        "type": r["type"],
+        "title": r["title"],
+        "start_date": r["start_date"],
+        "end_date": r["end_date"],
+        "signed_by": r["signed_by"] or None,
+        "signed_date": r["signed_date"],
+        "delmal": sorted(set(r["delmal"])),
+        "status": "signerat" if r["signed_date"] else "utkast",
+    }
+
+
+def same_certificate(old: Mapping[str, Any], new: Mapping[str, Any]) -> bool:
+    """Whether two certificates agree in every column an import compares (status aside)."""
+    return all(old[k] == new[k] for k in CERT_COMPARED)
+
+
+def _certificate_errors(existing: Mapping[str, Mapping[str, Any]], df: pd.DataFrame | None) -> list[RowError]:
+    """A certificate belongs to one trainee; once signed (or voided) it is locked, and one entered in the
+    app is changed there: an import may repeat such a certificate but not change it."""
+    if df is None or df.empty:
+        return []
+    errors = []
+    for idx, r in zip(df.index, records_of(df), strict=True):
+        line = int(idx) + 2
+        old = existing.get(r["certificate_id"])
+        if old is None:
+            continue
+        if old["trainee_id"] != r["trainee_id"]:
+            errors.append(RowError("certificates.csv", line, "trainee_id", OTHER_OWNER))
+            continue
+        if old["source"] == "app" or old["status"] in IN_WORKFLOW:
+            if not same_certificate(old, certificate_values(r)):
+                message = APP_CERTIFICATE if old["source"] == "app" else SENT_CERTIFICATE
+                errors.append(RowError("certificates.csv", line, "certificate_id", message))
+            continue
+        if old["status"] in ("signerat", "makulerat") and _cert_fingerprint(
+            old["type"], old["delmal"], old["title"], old["signed_date"]
+        ) != _cert_fingerprint(r["type"], r["delmal"], r["title"], r["signed_date"]):
+            errors.append(RowError("certificates.csv", line, "certificate_id", LOCKED_CERTIFICATE))
+    return errors
+
