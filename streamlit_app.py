@@ -3,14 +3,19 @@
 The pages live in dashboards/pages, one folder per role; what several pages share is in dashboards/components.
 """
 
+import logging
 from pathlib import Path
 
 import streamlit as st
 
-from dashboards import connection, signin
-from tracker.errors import TrackerError
+from dashboards import charts, connection, signin
+from tracker.errors import DatabaseLockedError, TrackerError
 
+# The chart builders (and Plotly with them) load with the login page, so that the first page after
+# signing in does not wait for them.
+del charts
 PAGES = Path(__file__).parent / "dashboards" / "pages"
+ICON = Path(__file__).parent / "dashboards" / "assets" / "icon.png"
 
 
 def _page(file: str, title: str, icon: str) -> st.Page:
@@ -60,14 +65,23 @@ def _sections(actor: signin.Actor) -> dict[str, list[st.Page]]:
     return sections
 
 
+def _unavailable(reason: str) -> None:
+    st.title("ST-tracker")
+    st.error(f"ST-trackern kan inte öppna sin databas just nu. {reason}", icon=":material/database:")
+    st.caption("Försök igen om en stund. Om felet står kvar: kontakta den som driftar ST-trackern.")
+
+
 def run() -> None:
-    st.set_page_config(page_title="ST-tracker", page_icon=":material/school:", layout="wide")
+    # A local image: a material icon as the favicon would be fetched from an outside font server.
+    st.set_page_config(page_title="ST-tracker", page_icon=str(ICON), layout="wide")
     try:
         con = connection.database()
-    except TrackerError as exc:  # the file is locked by another program, write-protected or broken
-        st.title("ST-tracker")
-        st.error(f"ST-trackern kan inte öppna sin databas just nu. {exc}", icon=":material/database:")
-        st.caption("Försök igen om en stund. Om felet står kvar: kontakta den som driftar ST-trackern.")
+    except DatabaseLockedError:
+        _unavailable("Databasen används av ett annat program just nu.")
+        return
+    except TrackerError as exc:  # write-protected or broken: the details are for the operator's log
+        logging.getLogger("st_tracker").error("the database cannot be opened: %s", exc)
+        _unavailable("Databasen kan inte öppnas.")
         return
     actor = signin.actor_for_run(con)
     if actor is None:

@@ -34,7 +34,10 @@ from tracker.store import Connection
 SESSION_KEY = "person_id"
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 # Headers a reverse proxy adds: a request that carries one did not come from this machine's browser.
-FORWARDING_HEADERS = ("forwarded", "x-forwarded-for", "x-forwarded-host", "x-forwarded-proto", "x-real-ip")
+FORWARDING_HEADERS = (
+    "forwarded", "via", "x-forwarded-for", "x-forwarded-host", "x-forwarded-proto", "x-forwarded-server",
+    "x-real-ip", "x-client-ip", "true-client-ip", "cf-connecting-ip", "x-original-forwarded-for",
+)
 
 OIDC_REFUSALS: dict[str, str] = {
     "unverified": (
@@ -99,14 +102,27 @@ def dev_login_allowed(
 ) -> bool:
     """The identity picker signs in without a password, so it needs all of: ``TRACKER_AUTH=dev``, a server
     bound to the loopback address, a client on this machine (Streamlit reports no IP for loopback
-    clients) and no header a reverse proxy would add (a proxy on the same host also connects from
-    127.0.0.1)."""
+    clients), no header a reverse proxy would add (a proxy on the same host also connects from
+    127.0.0.1) and a page opened at a loopback address: the browser's ``Origin`` (and ``Host``) name
+    the address in its address bar, which behind any forwarder that adds no header is not loopback."""
     if not settings.dev_auth or str(server_address or "") not in LOOPBACK:
         return False
     if client_ip is not None and client_ip not in LOOPBACK:
         return False
-    present = {k.lower() for k in headers}
-    return not any(h in present for h in FORWARDING_HEADERS)
+    lowered = {k.lower(): str(v) for k, v in headers.items()}
+    if any(h in lowered for h in FORWARDING_HEADERS):
+        return False
+    return all(_is_loopback_url(lowered[h]) for h in ("origin", "host") if h in lowered)
+
+
+def _is_loopback_url(value: str) -> bool:
+    """Whether an Origin (``http://127.0.0.1:8501``) or Host (``localhost:8501``) names this machine."""
+    host = value.split("://", 1)[-1].split("/", 1)[0]
+    if host.startswith("["):  # [::1]:8501
+        host = host[1:].split("]", 1)[0]
+    else:
+        host = host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+    return host.lower() in LOOPBACK
 
 
 def dev_login_enabled() -> bool:
@@ -149,8 +165,8 @@ def current_actor(con: Connection) -> Actor | None:
 
 
 def sign_in(person_id: str) -> None:
+    # Cached reads are keyed by the whole Actor, so nothing cached for others needs clearing.
     st.session_state[SESSION_KEY] = person_id
-    st.cache_data.clear()
     st.rerun()
 
 

@@ -120,3 +120,46 @@ def test_a_database_failure_in_a_read_is_a_storage_error_not_a_duckdb_error(tmp_
     con.close()
     with pytest.raises(StorageError):
         services.visible_trainees(con, admin)  # a closed connection
+
+
+def test_after_replacing_the_catalogue_the_delmal_page_shows_the_new_kompetenskrav(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    from tracker.demo import load_demo
+
+    path = tmp_path / "demo.duckdb"
+    con = connect(path)
+    load_demo(con, trainees=8, seed=3, as_of=date(2026, 11, 30))
+    trainee_id, specialty, person_id = con.execute(
+        "SELECT t.trainee_id, t.specialty, t.person_id FROM trainee t JOIN person p USING (person_id) "
+        "WHERE p.email = 'st@demo.se'"
+    ).fetchone()  # type: ignore[misc]
+    regulation = services.delmal_detail(con, actor_for_person(con, person_id), trainee_id, date(2026, 11, 30))  # type: ignore[arg-type]
+    code = str(regulation[~regulation["is_bt"].astype(bool)]["code"].iloc[-1])
+    data = json.loads(DEFAULT_PATH.read_text(encoding="utf-8"))
+    spec = next(s for s in data["specialties"] if s["name"] == specialty)
+    edited = 0
+    for reg in spec["regulations"].values():
+        for d in reg["delmal"]:
+            if d["code"] == code:
+                d["kompetenskrav"] = ["behärska det helt nya kompetenskravet"]
+                edited += 1
+    assert edited
+    admin = con.execute("SELECT person_id FROM role_assignment WHERE role = 'admin' LIMIT 1").fetchone()
+    assert admin is not None
+    admin_actor = actor_for_person(con, str(admin[0]))
+    assert admin_actor is not None
+    services.replace_catalogue(con, admin_actor, json.dumps(data, ensure_ascii=False).encode("utf-8"))
+    con.close()
+
+    monkeypatch.setenv("TRACKER_DB", str(path))
+    st.cache_data.clear()
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60)
+    at.session_state["person_id"] = person_id
+    at.switch_page("dashboards/pages/st_lakare/delmal.py").run()
+    assert not at.exception
+    shown = "\n".join(str(m.value) for m in at.markdown)
+    assert "behärska det helt nya kompetenskravet" in shown

@@ -19,7 +19,7 @@ import pytest
 
 from tracker import services
 from tracker.accounts import Actor, actor_for_person
-from tracker.errors import ConflictError, TrackerError
+from tracker.errors import ConflictError, StateConflict, TrackerError
 from tracker.services import AccessDenied
 from tracker.services.certificates import stale_requests
 from tracker.store import Connection, catalogue, connect
@@ -176,7 +176,7 @@ def _assert_refusal(exc: BaseException | None) -> None:
     """A failed call is a refusal or a reported conflict, never a raw database error."""
     if exc is None:
         return
-    assert isinstance(exc, AccessDenied | ConflictError), repr(exc)
+    assert isinstance(exc, AccessDenied | StateConflict | ConflictError), repr(exc)
     assert isinstance(exc, TrackerError)
     if isinstance(exc, ConflictError):
         assert str(exc) == CONFLICT
@@ -431,7 +431,7 @@ def test_the_trainee_re_addresses_a_stale_request_and_the_new_handledare_signs(c
     ((who, before, after),) = _audit(con, "request_signature", cid)
     assert (who, before["signer_person_id"], after["signer_person_id"]) == ("pB", "pH2", "pH")
     # Sent to a signer who still may sign, it stays sent.
-    with pytest.raises(AccessDenied, match="redan skickat"):
+    with pytest.raises(StateConflict, match="redan skickat"):
         services.request_signature(con, bertil, cid, "pH")
     services.sign_certificate(con, hanna, cid)
     row = con.execute(
@@ -445,7 +445,7 @@ def test_a_request_to_a_current_handledare_is_not_stale_and_stays_already_sent(c
     cid = _draft(con, anna, "Kurs", ["STa5"])
     services.request_signature(con, anna, cid, "pH")
     assert stale_requests(con, anna, "TA") == set()
-    with pytest.raises(AccessDenied, match="redan skickat"):
+    with pytest.raises(StateConflict, match="redan skickat"):
         services.request_signature(con, anna, cid, "pH")
     assert len(_audit(con, "request_signature", cid)) == 1
 
@@ -496,3 +496,31 @@ def test_waiting_counts_on_mina_st_lakare_and_att_signera_agree(con: Connection)
     hugo = actor(con, "pH2")
     _sent_to_hugo(con)
     assert services.pending_signatures(con, hugo).empty and services.supervisor_table(con, hugo, TODAY).empty
+
+
+def test_a_signer_cannot_sign_content_changed_since_it_was_shown(con: Connection) -> None:
+    """Tab A shows version one; meanwhile the certificate is returned, edited and sent again."""
+    from tracker.services.certificates import content_fingerprint
+
+    trainee, hanna = actor(con, "pA"), actor(con, "pH")
+    cid = services.add_certificate(con, trainee, "TA", type="kurs", title="Version ett", delmal=["STa5"])
+    services.request_signature(con, trainee, cid, "pH")
+    shown = services.pending_signatures(con, hanna)
+    seen = str(shown[shown["certificate_id"] == cid]["fingerprint"].iloc[0])
+    services.return_certificate(con, hanna, cid, "Fel rubrik", seen=seen)
+    services.update_certificate(con, trainee, cid, title="Version två", delmal=["STa5", "STa6"])
+    services.request_signature(con, trainee, cid, "pH")
+    with pytest.raises(StateConflict, match="ändrats sedan du öppnade"):
+        services.sign_certificate(con, hanna, cid, seen=seen)
+    with pytest.raises(StateConflict, match="ändrats sedan du öppnade"):
+        services.return_certificate(con, hanna, cid, "gammal vy", seen=seen)
+    assert con.execute("SELECT status FROM certificate WHERE certificate_id = ?", [cid]).fetchone() == ("skickat",)
+    fresh = services.pending_signatures(con, hanna)
+    now = str(fresh[fresh["certificate_id"] == cid]["fingerprint"].iloc[0])
+    assert now != seen and now == content_fingerprint(
+        {"type": "kurs", "title": "Version två", "start_date": None, "end_date": None, "delmal": ["STa5", "STa6"]}
+    )
+    services.sign_certificate(con, hanna, cid, seen=now)
+    assert con.execute("SELECT status, title FROM certificate WHERE certificate_id = ?", [cid]).fetchone() == (
+        "signerat", "Version två",
+    )

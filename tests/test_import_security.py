@@ -545,11 +545,11 @@ def test_a_megabyte_name_is_a_row_error_and_not_stored(con: Connection) -> None:
     huge = "x" * 1_000_000
     files = {
         "trainees.csv": trainees(ROW_TC.replace("Cecilia ST", huge)),
-        "certificates.csv": f"{CERT_HEADER}\nK7,TC,kurs,a1,{'t' * 301},,,,\n".encode(),
+        "certificates.csv": f"{CERT_HEADER}\nK7,TC,kurs,a1,{'t' * 201},,,,\n".encode(),
         "credits.csv": f"trainee_id,kind,months,note\nTC,annan,2,{'n' * 1001}\n".encode(),
     }
     assert check(con, "pAdm", files) == [
-        "certificates.csv:2: title: högst 300 tecken",
+        "certificates.csv:2: title: högst 200 tecken",
         "credits.csv:2: note: högst 1000 tecken",
         "trainees.csv:2: name: högst 200 tecken",
     ]
@@ -594,3 +594,62 @@ def test_an_imported_certificate_sent_for_signature_in_the_app_cannot_be_signed_
     assert con.execute("SELECT status, signed_date FROM certificate WHERE certificate_id = 'C7'").fetchall() == [
         ("skickat", None)
     ]
+
+
+def test_a_trainees_file_without_the_trainee_id_column_is_a_row_error_not_a_crash(con: Connection) -> None:
+    bad_header = HEADER.replace("trainee_id", "traine_id", 1)
+    errors = check(con, "pAdm", {"trainees.csv": f"{bad_header}\n{ROW_TA}\n".encode()})
+    assert errors and all(e.startswith("trainees.csv:1: ") for e in errors), errors
+    assert any("trainee_id" in e for e in errors)
+    # A file that starts with the byte order mark twice reads like one with it once.
+    doubled = "\ufeff\ufeff" + HEADER + "\n" + ROW_TA + "\n"
+    assert check(con, "pAdm", {"trainees.csv": doubled.encode()}) == []
+
+
+def test_demo_records_are_protected_like_app_records(con: Connection) -> None:
+    """Demo data stands for entries made in the app: an import cannot sign a demo draft."""
+    con.execute(
+        "INSERT INTO certificate (certificate_id, trainee_id, type, title, status, source) "
+        "VALUES ('D1', 'TC', 'kurs', 'Demo-kurs', 'utkast', 'demo')"
+    )
+    con.execute("INSERT INTO certificate_delmal VALUES ('D1', 'a1')")
+    signed = f"{CERT_HEADER}\nD1,TC,kurs,a1,Demo-kurs,,,Någon,2025-01-10\n".encode()
+    assert check(con, "pAdm", {"trainees.csv": trainees(ROW_TC), "certificates.csv": signed}) == [
+        "certificates.csv:2: certificate_id: intyget är registrerat i appen och ändras där, inte genom import"
+    ]
+    assert con.execute("SELECT status FROM certificate WHERE certificate_id = 'D1'").fetchone() == ("utkast",)
+
+
+def test_a_file_full_of_bad_rows_stops_at_a_full_report(con: Connection, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tracker.ingest import validate as validation
+
+    monkeypatch.setattr(validation, "MAX_REPORTED_ERRORS", 5)
+    monkeypatch.setattr(validation, "CHUNK_ROWS", 4)
+    rows = "".join(f"TC,ST,primarvard,VC,2024-13-0{i % 9 + 1},2024-01-01,100\n" for i in range(40))
+    errors = check(con, "pAdm", {"trainees.csv": trainees(ROW_TC), "placements.csv": f"{PLACEMENT_HEADER}\n{rows}".encode()})
+    assert len(errors) == 6
+    assert errors[-1].startswith("placements.csv:") and "mer än 5 fel" in errors[-1]
+    assert int(errors[-1].split(":")[1]) < 42  # the rows after it were never read
+
+
+@pytest.mark.parametrize("text", ["Anna\u202eTS", "Anna\u200bST", "Anna\u2066ST"])
+def test_invisible_characters_that_reorder_or_hide_text_are_row_errors(con: Connection, text: str) -> None:
+    errors = check(con, "pAdm", {"trainees.csv": trainees(f"T7,{text},Allmänmedicin,2023-06-01,false,2024-01-01,,false,")})
+    assert errors == ["trainees.csv:2: name: värdet innehåller otillåtna tecken (styrtecken)"]
+
+
+def test_two_sheets_for_the_same_file_are_refused(con: Connection) -> None:
+    from io import BytesIO
+
+    from openpyxl import Workbook  # type: ignore[import-untyped]
+
+    wb = Workbook()
+    first = wb.active
+    first.title = "trainees"
+    second = wb.create_sheet("TRAINEES.CSV")
+    for ws in (first, second):
+        ws.append(HEADER.split(","))
+    buf = BytesIO()
+    wb.save(buf)
+    errors = check(con, "pAdm", {"bundle.xlsx": buf.getvalue()})
+    assert len(errors) == 1 and "två flikar motsvarar trainees.csv" in errors[0]

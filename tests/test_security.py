@@ -130,7 +130,8 @@ def test_verified_email_links_the_subject_once_and_the_subject_signs_in_after_th
     ("token", "subject"),
     [
         ({"iss": IDP, "sub": "abc"}, f"iss:{IDP}|sub:abc"),
-        ({"iss": IDP, "sub": "pairwise", "tid": "t-1", "oid": "o-1"}, "tid:t-1|oid:o-1"),  # Entra ID
+        ({"iss": "https://login.microsoftonline.com/t-1/v2.0", "sub": "pw", "tid": "t-1", "oid": "o-1"}, "tid:t-1|oid:o-1"),  # Entra ID
+        ({"iss": IDP, "sub": "pw", "tid": "t-1", "oid": "o-1"}, f"iss:{IDP}|sub:pw"),  # tid/oid from another issuer
         ({"iss": IDP}, None),
         ({"sub": "abc"}, None),
     ],
@@ -245,6 +246,14 @@ DEV = Settings(dev_auth=True)
         (DEV, "127.0.0.1", None, {"X-Real-IP": "203.0.113.9"}, False),
         (DEV, "127.0.0.1", None, {"forwarded": "for=203.0.113.9"}, False),
         (DEV, "localhost", None, {"Host": "localhost:8501"}, True),
+        (DEV, "127.0.0.1", None, {"Origin": "http://127.0.0.1:8501", "Host": "127.0.0.1:8501"}, True),
+        (DEV, "127.0.0.1", None, {"Origin": "http://[::1]:8501"}, True),
+        # A forwarder that adds no header: the browser's address bar is not this machine.
+        (DEV, "127.0.0.1", None, {"Origin": "https://st.region.example", "Host": "127.0.0.1:8501"}, False),
+        (DEV, "127.0.0.1", None, {"Host": "st.region.example"}, False),
+        (DEV, "127.0.0.1", None, {"Via": "1.1 proxy"}, False),
+        (DEV, "127.0.0.1", None, {"True-Client-IP": "203.0.113.9"}, False),
+        (DEV, "127.0.0.1", None, {"CF-Connecting-IP": "203.0.113.9"}, False),
     ],
 )
 def test_the_developer_picker_needs_dev_mode_a_loopback_server_and_a_loopback_client(
@@ -508,6 +517,8 @@ class _FakeConnection:
         (duckdb.IOException('IO Error: Could not write file "x.duckdb.wal": No space left on device'), StorageError, "Disken är full"),
         (duckdb.TransactionException("TransactionContext Error: Conflict on update!"), ConflictError, "samtidigt"),
         (duckdb.IOException("IO Error: Cannot open file: Read-only file system"), StorageError, "skrivskyddad"),
+        # What DuckDB raises when the commit itself hits a full disk.
+        (duckdb.TransactionException('TransactionContext Error: Failed to commit: could not write "x.wal": No space left on device'), StorageError, "Disken är full"),
     ],
 )
 def test_a_failed_commit_is_a_swedish_storage_error_not_cannot_rollback(
@@ -582,7 +593,8 @@ def test_only_an_admin_links_an_organisation_account_and_each_link_is_unique(con
         services.link_identity(con, admin, "pS", "tid:t|oid:annan")
     with pytest.raises(errors.IdentityError, match="annan person"):
         services.link_identity(con, admin, "pA", "tid:t|oid:o")
-    signed = actor_for_oidc(con, {"tid": "t", "oid": "o", "iss": IDP, "sub": "x", "email": "vad@som.helst"})
+    entra = "https://login.microsoftonline.com/t/v2.0"
+    signed = actor_for_oidc(con, {"tid": "t", "oid": "o", "iss": entra, "sub": "x", "email": "vad@som.helst"})
     assert signed.actor is not None and signed.actor.person_id == "pS"
 
 
@@ -606,7 +618,29 @@ def test_a_refused_person_sees_the_id_the_admin_needs(app_env: None, con: Connec
     monkeypatch.setenv("TRACKER_DB", str(path[0]))
     at = AppTest.from_file(APP, default_timeout=60)
     at.secrets = OIDC_SECRETS
-    at.user = claims("s5", "sr@example.se", tid="tenant-1", oid="object-1")
+    at.user = claims("s5", "sr@example.se", tid="tenant-1", oid="object-1", iss="https://login.microsoftonline.com/tenant-1/v2.0")
     at.run()
     assert not at.exception
     assert [c.value for c in at.code] == ["tid:tenant-1|oid:object-1"]
+
+
+def test_titles_and_comments_in_the_next_steps_are_shown_as_text(
+    app_env: None, con: Connection, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = con.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchone()
+    assert path is not None
+    monkeypatch.setenv("TRACKER_DB", str(path[0]))
+    beacon = "![t](http://127.0.0.1:9/beacon.png) :red[RÖD] **fet**"
+    con.execute(
+        """INSERT INTO certificate (certificate_id, trainee_id, type, title, status, comment)
+           VALUES ('C-beacon', 'TA', 'kurs', ?, 'returnerat', ?)""",
+        [beacon, beacon],
+    )
+    con.execute("INSERT INTO certificate_delmal VALUES ('C-beacon', 'STa5')")
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["person_id"] = "pA"
+    at.run()
+    assert not at.exception
+    values = [str(e.value) for kind in ("markdown", "caption", "info", "success", "warning", "error") for e in getattr(at, kind)]
+    assert any("beacon" in v for v in values), "the title is among the next steps"
+    assert not [v for v in values if "![t](" in v or ":red[RÖD]" in v or "**fet**" in v]

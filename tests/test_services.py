@@ -10,7 +10,7 @@ import pytest
 
 from tracker import services
 from tracker.accounts import actor_for_email, actor_for_person, hash_password, verify_password
-from tracker.errors import LoginError
+from tracker.errors import LoginError, StateConflict
 from tracker.rules.progress import progress_for
 from tracker.services import AccessDenied, InputError
 from tracker.store import Connection, catalogue, connect
@@ -390,13 +390,13 @@ def test_certificate_flow_sign_makes_delmal_uppfyllt_and_locks(con: Connection) 
     assert json.loads(str(sign[-1][4]))["status"] == "skickat"
     assert json.loads(str(sign[-1][5]))["status"] == "signerat"
     # A signed certificate is locked.
-    with pytest.raises(AccessDenied, match="låst"):
+    with pytest.raises(StateConflict, match="låst"):
         services.update_certificate(con, trainee, cid, title="Ändrad", delmal=["STc1"])
-    with pytest.raises(AccessDenied, match="låst"):
+    with pytest.raises(StateConflict, match="låst"):
         services.sign_certificate(con, hanna, cid)
-    with pytest.raises(AccessDenied, match="låst"):
+    with pytest.raises(StateConflict, match="låst"):
         services.return_certificate(con, hanna, cid, "fel")
-    with pytest.raises(AccessDenied, match="låst"):
+    with pytest.raises(StateConflict, match="låst"):
         services.request_signature(con, trainee, cid, "pH")
 
 
@@ -404,7 +404,7 @@ def test_returned_certificate_can_be_edited_and_resent(con: Connection) -> None:
     trainee, hanna = actor(con, "pA"), actor(con, "pH")
     cid = services.add_certificate(con, trainee, "TA", type="kurs", title="Ledarskap", delmal=["STa5"])
     services.request_signature(con, trainee, cid, "pH")
-    with pytest.raises(AccessDenied, match="väntar på signering"):
+    with pytest.raises(StateConflict, match="väntar på signering"):
         services.update_certificate(con, trainee, cid, title="x", delmal=["STa5"])
     with pytest.raises(InputError):
         services.return_certificate(con, hanna, cid, "   ")
@@ -468,7 +468,7 @@ def test_intressent_moves_keep_dates_and_enrolment_creates_the_trainee(con: Conn
     assert new is not None and new.trainee_id == tid and "st_lakare" in new.roles
     assert tid in set(services.visible_trainees(con, sara)["trainee_id"])
     assert {r[1] for r in audit_rows(con, "enrol")} == {"intressent"}
-    with pytest.raises(AccessDenied, match="redan inskriven"):
+    with pytest.raises(StateConflict, match="redan inskriven"):
         services.enrol_intressent(con, sara, "I1", st_start_date=D("2025-09-01"))
     stats = services.intressent_stats(con, sara)
     assert stats.iloc[0]["inskriven"] == 1
@@ -545,11 +545,11 @@ def test_voiding_by_the_signer_uncounts_the_certificate_and_reissue_starts_over(
     assert json.loads(str(void[0][4]))["status"] == "signerat"
     assert json.loads(str(void[0][5]))["comment"] == "Fel period angiven"
     # Final: neither voided again, edited, signed nor sent.
-    with pytest.raises(AccessDenied, match="redan makulerat"):
+    with pytest.raises(StateConflict, match="redan makulerat"):
         services.void_certificate(con, hanna, cid, "igen")
-    with pytest.raises(AccessDenied, match="låst"):
+    with pytest.raises(StateConflict, match="låst"):
         services.update_certificate(con, trainee, cid, title="x", delmal=["STc1"])
-    with pytest.raises(AccessDenied, match="låst"):
+    with pytest.raises(StateConflict, match="låst"):
         services.request_signature(con, trainee, cid, "pH")
     # Only the trainee reissues; the copy is a new draft with the same content.
     with pytest.raises(AccessDenied):
@@ -574,9 +574,9 @@ def test_voiding_by_the_signer_uncounts_the_certificate_and_reissue_starts_over(
 def test_unsigned_certificates_are_edited_not_voided(con: Connection) -> None:
     trainee = actor(con, "pA")
     cid = services.add_certificate(con, trainee, "TA", type="kurs", title="Ledarskap", delmal=["STa5"])
-    with pytest.raises(AccessDenied, match="inte signerat"):
+    with pytest.raises(StateConflict, match="inte signerat"):
         services.void_certificate(con, actor(con, "pS"), cid, "fel")
-    with pytest.raises(AccessDenied, match="Bara ett makulerat"):
+    with pytest.raises(StateConflict, match="Bara ett makulerat"):
         services.reissue_certificate(con, trainee, cid)
 
 
@@ -760,8 +760,8 @@ def test_write_and_void_matrix(con: Connection, pid: str, action: str, target: s
     a = actor(con, pid)
     if allowed:
         run(con, a, subject)
-    else:
-        with pytest.raises(AccessDenied):
+    else:  # refused: not theirs to change, or not in a state that allows it
+        with pytest.raises((AccessDenied, StateConflict)):
             run(con, a, subject)
 
 

@@ -228,13 +228,13 @@ def oidc_subject(claims: Mapping[str, Any]) -> str | None:
     """The provider's stable identity for the person, or None when the token carries none.
 
     Microsoft Entra ID: the tenant (``tid``) and the object id (``oid``), which stay the same across
-    app registrations. Any other provider: the issuer (``iss``) and its subject (``sub``), which the
-    OpenID Connect standard promises never to reassign.
+    app registrations; used only when the issuer is that tenant's (Entra's ``iss`` names the ``tid``),
+    so that another provider cannot claim an Entra identity. Any other provider: the issuer (``iss``)
+    and its subject (``sub``), which the OpenID Connect standard promises never to reassign.
     """
-    tid, oid = claims.get("tid"), claims.get("oid")
-    if tid and oid:
+    tid, oid, iss, sub = claims.get("tid"), claims.get("oid"), claims.get("iss"), claims.get("sub")
+    if tid and oid and iss and f"/{tid}/" in str(iss):
         return f"tid:{tid}|oid:{oid}"
-    iss, sub = claims.get("iss"), claims.get("sub")
     if iss and sub:
         return f"iss:{iss}|sub:{sub}"
     return None

@@ -119,12 +119,14 @@ def overview(tv: services.TraineeView, *, key: str) -> None:
     st.subheader("Nästa steg")
     steps = services.next_steps(progress, certs, detail)
     if steps:
-        st.markdown("\n".join(f"{i}. {s}" for i, s in enumerate(steps, start=1)))
+        # The steps quote certificate titles, comments and names: people's text, shown as text.
+        st.markdown("\n".join(f"{i}. {fmt.plain(s)}" for i, s in enumerate(steps, start=1)))
     else:
         st.markdown("Inget att göra just nu.")
 
 
 def _checklist(progress: Progress) -> None:
+    # The lines are the rules' own sentences (codes, document and activity names), never people's text.
     for done, label, lines in services.readiness(progress):
         icon = ":green[:material/check_circle:]" if done else ":red[:material/cancel:]"
         st.markdown(f"{icon} **{label}**")
@@ -259,10 +261,10 @@ def _delmal_block(df: pd.DataFrame, *, key: str) -> None:
     for r in shown.to_dict("records"):
         with st.expander(f"{r['code']} {fmt.plain(r['title'])} · {STATUS_TEXT.get(r['status'], r['status'])}"):
             if len(r["kompetenskrav"]):
-                st.markdown("Den specialistkompetenta läkaren ska:\n" + "\n".join(f"- {k}" for k in r["kompetenskrav"]))
+                st.markdown("Den specialistkompetenta läkaren ska:\n" + "\n".join(f"- {fmt.plain(k)}" for k in r["kompetenskrav"]))
             else:
                 st.caption("Kompetenskraven finns inte i katalogen.")
             if len(r["activities"]):
-                st.markdown("**Utbildningsaktiviteter:** " + "; ".join(r["activities"]))
+                st.markdown("**Utbildningsaktiviteter:** " + "; ".join(fmt.plain(a) for a in r["activities"]))
             if r["missing"]:
-                st.markdown(f"**Saknas:** {r['missing']}")
+                st.markdown(f"**Saknas:** {fmt.plain(r['missing'])}")

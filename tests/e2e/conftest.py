@@ -13,6 +13,7 @@ because DuckDB lets only one process open a file):
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -495,12 +496,25 @@ def nav_sections(page: Page) -> list[str]:
     return [t.strip() for t in page.get_by_test_id("stNavSectionHeader").all_inner_texts()]
 
 
+# Seconds from pressing "Logga in" until the first page has finished drawing, per e-mail address
+# (written to test-artifacts/timings.json; a measurement for the docs, not an assertion).
+SIGN_IN_SECONDS: dict[str, list[float]] = {}
+
+
 def sign_in(page: Page, email: str, password: str = DEMO_PASSWORD) -> None:
     """Fill the local-account form on the login page and submit it."""
     page.get_by_label("E-postadress").fill(email)
     page.get_by_label("Lösenord").fill(password)
+    started = time.monotonic()
     page.get_by_role("button", name="Logga in", exact=True).click()
     wait_for_app(page)
+    SIGN_IN_SECONDS.setdefault(email, []).append(round(time.monotonic() - started, 2))
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    if SIGN_IN_SECONDS:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        (ARTIFACTS / "timings.json").write_text(json.dumps({"sign_in_seconds": SIGN_IN_SECONDS}, indent=1), "utf-8")
 
 
 def sign_out(page: Page) -> None:

@@ -127,9 +127,14 @@ def test_wrong_password_is_refused(open_app: OpenApp, app_server: AppServer, peo
 def test_dev_picker_signs_in_on_loopback(open_app: OpenApp, dev_server: AppServer) -> None:
     page, log = open_app(dev_server)
     page.get_by_text("Utvecklarinloggning").click()
-    page.get_by_test_id("stSelectbox").filter(has_text="Logga in som").click()
-    page.keyboard.type("Johan Bergström")  # the list is long and virtualised: filter it first
-    page.get_by_role("option", name="Johan Bergström").first.click()
+    picker = page.get_by_test_id("stSelectbox").filter(has_text="Logga in som")
+    picker.scroll_into_view_if_needed()
+    picker.click()
+    # The list is long and virtualised: filter it by typing into the picker's own search field.
+    picker.locator("input").press_sequentially("Johan Bergström")
+    option = page.get_by_role("option", name="Johan Bergström").first
+    expect(option).to_be_visible()
+    option.click()
     page.get_by_role("button", name="Logga in som vald person").click()
     wait_for_app(page)
     assert "Mina ST-läkare" in nav_links(page)

@@ -31,7 +31,8 @@ ID_RE = r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,59}$"
 DATE_RE = r"^\d{4}-\d{2}-\d{2}$"
 DELMAL_RE = re.compile(r"^(a|b|c|STa|STb|STc|BT)([1-9]\d?)$")
 # C0 and C1 control characters (NUL, tab, line breaks, escape, ...) and DEL: never part of a value.
-CONTROL_RE = r"[\x00-\x1f\x7f-\x9f]"
+# Control characters, and the invisible ones that reorder or hide text (zero-width, bidi overrides).
+CONTROL_RE = r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
 CONTROL_MSG = "värdet innehåller otillåtna tecken (styrtecken)"
 DATE_RANGE_MSG = f"datumet ska ligga mellan {EARLIEST_DATE.isoformat()} och {LATEST_DATE.isoformat()}"
 MAX_CREDIT_MONTHS = 66
@@ -40,7 +41,7 @@ MAX_TEXT: dict[str, int] = {
     "name": 200,
     "specialty": 200,
     "workplace": 200,
-    "title": 300,
+    "title": 200,  # as in the app's forms, so that an imported title can be edited there
     "note": 1000,
     "signed_by": 200,
 }

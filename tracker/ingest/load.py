@@ -32,6 +32,7 @@ from tracker.ingest.validate import (
     db_certificates,
     db_trainees,
     given_unit,
+    owned_by_app,
     records_of,
     same_certificate,
     trainee_values,
@@ -128,7 +129,7 @@ def _write_trainees(
             audit.add("import_add", "trainee", tid, tid, None, new)
             continue
         new = trainee_values(r, given or old.values["unit_id"])
-        if new == old.values or old.source == "app":
+        if new == old.values or owned_by_app(old.source):
             result.unchanged_trainees += 1  # an app trainee reaches this point only unchanged
             continue
         updates.append({"trainee_id": tid, **new})
@@ -266,7 +267,7 @@ def _write_certificates(
         if old is None:
             inserts.append({"certificate_id": cid, **new})
             audit.add("import_add", "certificate", cid, new["trainee_id"], None, new)
-        elif old["status"] in ("signerat", "makulerat", *IN_WORKFLOW) or old["source"] == "app":
+        elif old["status"] in ("signerat", "makulerat", *IN_WORKFLOW) or owned_by_app(old["source"]):
             result.unchanged_certificates += 1  # identical to the locked or app record (checked in validation)
         elif same_certificate(old, new) and old["status"] == new["status"]:
             result.unchanged_certificates += 1

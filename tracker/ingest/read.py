@@ -104,7 +104,7 @@ def _read_csv(data: bytes, name: str) -> pd.DataFrame:
     if len(data) > MAX_FILE_BYTES:
         raise _rejected(name, "filen är större än 20 MB")
     try:
-        text = data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig").lstrip("\ufeff")  # some tools write the mark twice
     except UnicodeDecodeError:
         raise _rejected(name, "filen är inte UTF-8 (spara som CSV UTF-8)") from None
     if not text.replace("\ufeff", "").strip():
@@ -223,14 +223,16 @@ def read_workbook(data: BinaryIO, name: str = "arbetsbok.xlsx") -> dict[str, pd.
     frames: dict[str, pd.DataFrame] = {}
     try:
         workbook = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a broken file
-        raise _rejected(name, f"arbetsboken kan inte läsas: {exc}") from None
+    except Exception:  # openpyxl raises many kinds for a broken file, in English
+        raise _rejected(name, "arbetsboken kan inte läsas: filen är skadad eller ingen Excel-arbetsbok (.xlsx)") from None
     try:
         for sheet in workbook.sheetnames:
             key = str(sheet).strip().lower()
             key = key if key.endswith(".csv") else key + ".csv"
             if key not in BUNDLE_FILES:
                 continue
+            if key in frames:
+                raise _rejected(name, f"två flikar motsvarar {key} (bland dem {sheet}); ta bort den ena")
             ws = workbook[sheet]
             if not hasattr(ws, "iter_rows"):
                 continue  # a chart sheet
@@ -239,8 +241,8 @@ def read_workbook(data: BinaryIO, name: str = "arbetsbok.xlsx") -> dict[str, pd.
                 frames[key] = _table(key, _sheet_records(rows))
             except ImportRejected:
                 raise
-            except Exception as exc:
-                raise _rejected(name, f"fliken {sheet} kan inte läsas: {exc}") from None
+            except Exception:
+                raise _rejected(name, f"fliken {sheet} kan inte läsas: den innehåller något annat än värden") from None
     finally:
         workbook.close()
     return frames

@@ -24,6 +24,7 @@ from tracker.errors import RowError
 from tracker.ingest.checks import control_character_errors, errors_from, raw_schema, typed_schema
 from tracker.rules.reference import resolve_regulation
 from tracker.store import Connection, catalogue
+from tracker.store.connection import reading
 
 OUTSIDE_SCOPE = "ST-läkaren tillhör en enhet utanför ditt område"
 UNIT_REQUIRED = "ange unit_id: en enhet i ditt område"
@@ -35,6 +36,20 @@ APP_CERTIFICATE = "intyget är registrerat i appen och ändras där, inte genom 
 LOCKED_CERTIFICATE = "intyget är redan signerat (eller makulerat) i databasen och kan inte ändras"
 OTHER_OWNER = "intyget finns redan för en annan ST-läkare"
 SENT_CERTIFICATE = "intyget är skickat för signering i appen och ändras där, inte genom import"
+MAX_REPORTED_ERRORS = 1000
+CHUNK_ROWS = 10_000
+TOO_MANY_ERRORS = (
+    "mer än {n} fel: rapporten visar de första; rätta dem och kontrollera filen igen "
+    "(raderna härifrån är inte kontrollerade)"
+)
+
+
+def owned_by_app(source: str) -> bool:
+    """Whether a record belongs to the app (entered there, or demo data that stands for such entries):
+    an import may repeat it unchanged but never change it."""
+    return source != "import"
+
+
 # An imported certificate that the trainee has sent for signature (or got back) belongs to the app's
 # sign-off workflow from then on: only the addressee signs it.
 IN_WORKFLOW = ("skickat", "returnerat")
@@ -148,7 +163,7 @@ def _trainee_errors(
                 errors.append(RowError(file, line, "unit_id", UNIT_REQUIRED))
             if given and given in units and given not in scope:
                 errors.append(RowError(file, line, "unit_id", UNIT_OUTSIDE_SCOPE))
-        if existing is not None and existing.source == "app":
+        if existing is not None and owned_by_app(existing.source):
             if trainee_values(r, given or existing.values["unit_id"]) != existing.values:
                 errors.append(RowError(file, line, "trainee_id", APP_TRAINEE))
     return errors
@@ -184,13 +199,24 @@ def validate(
     for file, df in frames.items():
         schema = raw_schema(file)
         file_errors = control_character_errors(file, df)
-        try:
-            schema.validate(df, lazy=True)
-        except pa.errors.SchemaErrors as exc:
-            file_errors.extend(errors_from(file, exc))
+        cut_short = False
+        # In chunks, stopping once the report is full: a file of 200 000 bad rows must not keep the
+        # server busy for a minute to list errors nobody reads past the first screens.
+        for start in range(0, max(len(df), 1), CHUNK_ROWS):
+            if len(file_errors) >= MAX_REPORTED_ERRORS:
+                file_errors = sorted(set(file_errors))[:MAX_REPORTED_ERRORS]
+                file_errors.append(RowError(file, start + 2, "-", TOO_MANY_ERRORS.format(n=MAX_REPORTED_ERRORS)))
+                cut_short = True
+                break
+            try:
+                schema.validate(df.iloc[start : start + CHUNK_ROWS], lazy=True)
+            except pa.errors.SchemaErrors as exc:
+                file_errors.extend(errors_from(file, exc))
+            if any(e.line == 1 for e in file_errors):
+                break
         errors.extend(file_errors)
-        if any(e.line == 1 for e in file_errors):
-            continue  # a missing column: the rest of the file cannot be judged
+        if cut_short or any(e.line == 1 for e in file_errors):
+            continue  # a missing column, or a file whose every row could not be judged
         bad_index = {e.line - 2 for e in file_errors}
         typed[file] = _typed(file, df[~df.index.isin(bad_index)])
 
@@ -200,13 +226,10 @@ def validate(
         t = typed["trainees.csv"]
         t["specialty"] = t["specialty"].map(lambda v: canonical.get(v.casefold(), v))
 
-    cur = con.cursor()
-    try:
+    with reading(con) as cur:
         db = db_trainees(cur)
         existing_certificates = db_certificates(cur)
         units_in_db = {str(r[0]) for r in cur.execute("SELECT unit_id FROM unit").fetchall()}
-    finally:
-        cur.close()
     bundle_trainees: dict[str, Trainee] = {}
     if "trainees.csv" in typed:
         for r in records_of(typed["trainees.csv"]):
@@ -224,7 +247,9 @@ def validate(
     all_trainees = {**{tid: t.trainee for tid, t in db.items()}, **bundle_trainees}
     # Trainees whose rows were rejected in trainees.csv are still "known" for the other files,
     # so that one bad cell does not multiply into errors everywhere.
-    known = set(all_trainees) | set(frames.get("trainees.csv", pd.DataFrame({"trainee_id": []}))["trainee_id"])
+    raw_trainees = frames.get("trainees.csv")
+    listed: set[str] = set(raw_trainees["trainee_id"]) if raw_trainees is not None and "trainee_id" in raw_trainees else set()
+    known = set(all_trainees) | listed
     code_cache: dict[tuple[str, str], set[str]] = {}
 
     def codes_for(trainee_id: str) -> set[str] | None:
@@ -316,9 +341,9 @@ def _certificate_errors(existing: Mapping[str, Mapping[str, Any]], df: pd.DataFr
         if old["trainee_id"] != r["trainee_id"]:
             errors.append(RowError("certificates.csv", line, "trainee_id", OTHER_OWNER))
             continue
-        if old["source"] == "app" or old["status"] in IN_WORKFLOW:
+        if owned_by_app(old["source"]) or old["status"] in IN_WORKFLOW:
             if not same_certificate(old, certificate_values(r)):
-                message = APP_CERTIFICATE if old["source"] == "app" else SENT_CERTIFICATE
+                message = APP_CERTIFICATE if owned_by_app(old["source"]) else SENT_CERTIFICATE
                 errors.append(RowError("certificates.csv", line, "certificate_id", message))
             continue
         if old["status"] in ("signerat", "makulerat") and _cert_fingerprint(

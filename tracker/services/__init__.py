@@ -19,7 +19,7 @@ pages), ``records`` (writes, sign-off and voiding), ``audit`` (the read-only aud
 """
 
 from tracker.accounts import Actor
-from tracker.errors import AccessDenied, InputError
+from tracker.errors import AccessDenied, InputError, StateConflict
 from tracker.services.access import can_read
 from tracker.services.aggregates import (
     ALL,
@@ -118,6 +118,7 @@ __all__ = [
     "CohortFilter",
     "InputError",
     "PlannedLeave",
+    "StateConflict",
     "TraineeView",
     "add_certificate",
     "add_leave",

@@ -20,6 +20,8 @@ concurrent one fails as a whole with ``ConflictError``.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+import json
 import uuid
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -31,9 +33,17 @@ import pandas as pd
 
 from tracker.accounts import Actor
 from tracker.domain import SUMMARY_TYPES
-from tracker.errors import AccessDenied, ConflictError, FieldError, InputError, NotFoundError
+from tracker.errors import AccessDenied, ConflictError, FieldError, InputError, NotFoundError, StateConflict
 from tracker.services.access import office_units_sql, require_own_write, require_read
-from tracker.services.shared import certificate_lists, date_columns, one_row, query, record_audit, todays_date
+from tracker.services.shared import (
+    certificate_lists,
+    date_columns,
+    one_row,
+    query,
+    record_audit,
+    records_of,
+    todays_date,
+)
 from tracker.services.trainees import handledare_for, requirements_for
 from tracker.services.validation import CERTIFICATE_INPUT, LEAVE_INPUT, PLACEMENT_INPUT, validate_input
 from tracker.store import Connection, transaction
@@ -58,6 +68,7 @@ _NOT_VOIDER = "Bara den som signerade intyget, en studierektor eller en administ
 _ALREADY_VOID = "Intyget är redan makulerat."
 _NOT_SIGNED = "Intyget är inte signerat; ett osignerat intyg ändras i stället för att makuleras."
 _ONLY_VOID_REISSUED = "Bara ett makulerat intyg kan utfärdas på nytt."
+_CHANGED_SINCE_SEEN = "Intyget har ändrats sedan du öppnade det. Läs det igen innan du signerar eller returnerar."
 _CONFLICT = "Någon annan ändrade intyget samtidigt; inget av din ändring sparades. Ladda om och försök igen."
 
 
@@ -74,8 +85,21 @@ def signer_valid_sql(day_param: str = "day") -> str:
                                   AND tu.trainee_id = c.trainee_id)))"""
 
 
+def content_fingerprint(cert: Mapping[str, Any]) -> str:
+    """A short digest of what a signer reads: type, title, period and delmål. The page passes the digest
+    of what it showed, and signing or returning is refused if the certificate has changed since."""
+    body = [cert["type"], cert["title"], str(cert["start_date"]), str(cert["end_date"]), sorted(cert["delmal"])]
+    return hashlib.sha256(json.dumps(body, ensure_ascii=False).encode("utf-8")).hexdigest()[:16]
+
+
+def _unchanged_since_seen(before: Mapping[str, Any], seen: str | None) -> None:
+    if seen is not None and content_fingerprint(before) != seen:
+        raise StateConflict(_CHANGED_SINCE_SEEN)
+
+
 def pending_signatures(con: Connection, actor: Actor) -> pd.DataFrame:
-    """Certificates sent to the actor for signature (status 'skickat') that the actor may sign today."""
+    """Certificates sent to the actor for signature (status 'skickat') that the actor may sign today,
+    each with the ``fingerprint`` of its content (``content_fingerprint``)."""
     df = query(
         con,
         f"""SELECT c.certificate_id, c.trainee_id, t.name AS trainee_name, c.type, c.title, c.start_date,
@@ -87,7 +111,9 @@ def pending_signatures(con: Connection, actor: Actor) -> pd.DataFrame:
             GROUP BY ALL ORDER BY t.name, c.start_date NULLS LAST, c.certificate_id""",
         {"p": actor.person_id, "day": todays_date()},
     )
-    return certificate_lists(date_columns(df, ["start_date", "end_date"]))
+    df = certificate_lists(date_columns(df, ["start_date", "end_date"]))
+    df["fingerprint"] = [content_fingerprint(r) for r in records_of(df)]
+    return df
 
 
 def _stale_ids(con: Connection, trainee_id: str) -> set[str]:
@@ -342,7 +368,7 @@ def update_certificate(
     current, trainee_id = _own_certificate(con, actor, certificate_id)
     refusal = _edit_refusal(str(current["status"]), meanwhile=False)
     if refusal:
-        raise AccessDenied(refusal)
+        raise StateConflict(refusal)
     values = {
         "type": current["type"],
         "title": (title or "").strip(),
@@ -360,7 +386,7 @@ def update_certificate(
             status=str(before["status"]),
             assignments="title = $title, start_date = $start, end_date = $end",
         ):
-            raise AccessDenied(_edit_refusal(str(before["status"]), meanwhile=True) or _CONFLICT)
+            raise StateConflict(_edit_refusal(str(before["status"]), meanwhile=True) or _CONFLICT)
         cur.execute("DELETE FROM certificate_delmal WHERE certificate_id = ?", [certificate_id])
         for code in codes:
             cur.execute("INSERT INTO certificate_delmal VALUES (?, ?)", [certificate_id, code])
@@ -406,9 +432,9 @@ def request_signature(con: Connection, actor: Actor, certificate_id: str, handle
     its addressee can no longer sign it (see ``stale_requests``)."""
     current, trainee_id = _own_certificate(con, actor, certificate_id)
     if current["status"] in ("signerat", "makulerat"):
-        raise AccessDenied(_LOCKED)
+        raise StateConflict(_LOCKED)
     if current["status"] == "skickat" and certificate_id not in _stale_ids(con, trainee_id):
-        raise AccessDenied(_ALREADY_SENT)
+        raise StateConflict(_ALREADY_SENT)
     allowed = signers_for(con, actor, trainee_id, str(current["type"]))
     if handledare_person_id not in set(allowed["person_id"]):
         if current["type"] in VERKSAMHETSCHEF_TYPES:
@@ -425,9 +451,9 @@ def request_signature(con: Connection, actor: Actor, certificate_id: str, handle
             assignments="comment = '', signer_person_id = $signer",
         ):
             if before["status"] in ("signerat", "makulerat"):
-                raise AccessDenied(_SIGNED_MEANWHILE)
+                raise StateConflict(_SIGNED_MEANWHILE)
             if before["status"] == "skickat":
-                raise AccessDenied(_ALREADY_SENT)
+                raise StateConflict(_ALREADY_SENT)
             raise ConflictError(_CONFLICT)
         record_audit(
             cur,
@@ -469,7 +495,7 @@ def _signing_role(cur: duckdb.DuckDBPyConnection, actor: Actor, cert: Mapping[st
 def _signer_refusal(cur: duckdb.DuckDBPyConnection, actor: Actor, cert: Mapping[str, Any]) -> Exception:
     """Why the actor may not sign or return the certificate (as read in the refused write's transaction)."""
     if cert["status"] in ("signerat", "makulerat"):
-        return AccessDenied(_LOCKED)
+        return StateConflict(_LOCKED)
     if cert["status"] != "skickat" or cert["signer_person_id"] != actor.person_id:
         return AccessDenied(_NOT_ADDRESSED)
     valid = cur.execute(
@@ -488,11 +514,15 @@ def _signer_refusal(cur: duckdb.DuckDBPyConnection, actor: Actor, cert: Mapping[
     return AccessDenied(_SUPERVISION_ENDED)
 
 
-def sign_certificate(con: Connection, actor: Actor, certificate_id: str, *, on: date | None = None) -> None:
-    """Sign a certificate addressed to the actor (while the actor may sign it); after this it is locked."""
+def sign_certificate(
+    con: Connection, actor: Actor, certificate_id: str, *, on: date | None = None, seen: str | None = None
+) -> None:
+    """Sign a certificate addressed to the actor (while the actor may sign it); after this it is locked.
+    ``seen``: the ``content_fingerprint`` of what the signer was shown; a changed certificate is refused."""
     day = on or todays_date()
     with _certificate_transaction(con) as cur:
         before = _certificate(cur, certificate_id)
+        _unchanged_since_seen(before, seen)
         role = _signing_role(cur, actor, before)
         if not _write_if(
             cur,
@@ -522,13 +552,17 @@ def sign_certificate(con: Connection, actor: Actor, certificate_id: str, *, on: 
         )
 
 
-def return_certificate(con: Connection, actor: Actor, certificate_id: str, comment: str) -> None:
-    """Send a certificate back to the trainee unsigned, with a comment saying what to change."""
+def return_certificate(
+    con: Connection, actor: Actor, certificate_id: str, comment: str, *, seen: str | None = None
+) -> None:
+    """Send a certificate back to the trainee unsigned, with a comment saying what to change (``seen`` as
+    for ``sign_certificate``)."""
     text = (comment or "").strip()
     if not text:
         raise InputError([FieldError("comment", "skriv vad ST-läkaren behöver ändra")])
     with _certificate_transaction(con) as cur:
         before = _certificate(cur, certificate_id)
+        _unchanged_since_seen(before, seen)
         if not _write_if(
             cur,
             before,
@@ -590,7 +624,7 @@ def void_certificate(con: Connection, actor: Actor, certificate_id: str, reason:
         raise AccessDenied(_NOT_VOIDER)
     refusal = _void_refusal(str(current["status"]))
     if refusal:
-        raise AccessDenied(refusal)
+        raise StateConflict(refusal)
     text = (reason or "").strip()
     if not text:
         raise InputError([FieldError("comment", "ange varför intyget makuleras")])
@@ -600,7 +634,8 @@ def void_certificate(con: Connection, actor: Actor, certificate_id: str, reason:
     with _certificate_transaction(con) as cur:
         before = _certificate(cur, certificate_id)
         if not _write_if(cur, before, condition, params, status="makulerat", assignments="comment = $comment"):
-            raise AccessDenied(_void_refusal(str(before["status"])) or _NOT_VOIDER)
+            refusal = _void_refusal(str(before["status"]))
+            raise StateConflict(refusal) if refusal else AccessDenied(_NOT_VOIDER)
         record_audit(
             cur,
             actor,
@@ -618,7 +653,7 @@ def reissue_certificate(con: Connection, actor: Actor, certificate_id: str) -> s
     correct and send for signature again. Returns the new certificate's id."""
     current, trainee_id = _own_certificate(con, actor, certificate_id)
     if current["status"] != "makulerat":
-        raise AccessDenied(_ONLY_VOID_REISSUED)
+        raise StateConflict(_ONLY_VOID_REISSUED)
     cid = f"{trainee_id}-{uuid.uuid4().hex[:8]}"
     with _certificate_transaction(con) as cur:
         # The copy is made from the row as this transaction sees it, and only if it is voided.
@@ -629,7 +664,7 @@ def reissue_certificate(con: Connection, actor: Actor, certificate_id: str) -> s
             {"new": cid, "old": certificate_id},
         ).fetchone()
         if not (copied and copied[0]):
-            raise AccessDenied(_ONLY_VOID_REISSUED)
+            raise StateConflict(_ONLY_VOID_REISSUED)
         cur.execute(
             "INSERT INTO certificate_delmal SELECT $new, code FROM certificate_delmal WHERE certificate_id = $old",
             {"new": cid, "old": certificate_id},

@@ -15,7 +15,7 @@ import pandas as pd
 
 from tracker.accounts import Actor
 from tracker.domain import INTRESSENT_STEPS
-from tracker.errors import AccessDenied, FieldError, InputError, NotFoundError
+from tracker.errors import AccessDenied, FieldError, InputError, NotFoundError, StateConflict
 from tracker.services.access import require_office
 from tracker.services.shared import date_columns, one_row, query, record_audit, todays_date
 from tracker.store import Connection, transaction
@@ -155,7 +155,7 @@ def move_intressent(
     with transaction(con) as cur:
         before = _intressent(cur, intressent_id)
         if before["step"] == "inskriven":
-            raise AccessDenied(_ALREADY_ENROLLED)
+            raise StateConflict(_ALREADY_ENROLLED)
         cur.execute(
             "UPDATE intressent SET step = ?, note = CASE WHEN ? = '' THEN note ELSE ? END WHERE intressent_id = ?",
             [to_step, note.strip(), note.strip(), intressent_id],
@@ -212,15 +212,15 @@ def enrol_intressent(
     with transaction(con) as cur:
         i = _intressent(cur, intressent_id)
         if i["trainee_id"]:
-            raise AccessDenied(_ALREADY_ENROLLED)
+            raise StateConflict(_ALREADY_ENROLLED)
         if i["step"] == "avslutad":
-            raise AccessDenied("Ärendet är avslutat; flytta det tillbaka till bedömning först.")
+            raise StateConflict("Ärendet är avslutat; flytta det tillbaka till bedömning först.")
         existing: str | None = None
         if i["email"]:
             p = one_row(cur, "SELECT person_id FROM person WHERE lower(email) = lower(?)", [i["email"]])
             existing = str(p["person_id"]) if p else None
             if existing is not None and one_row(cur, "SELECT trainee_id FROM trainee WHERE person_id = ?", [existing]):
-                raise AccessDenied("Personen med den e-postadressen har redan en ST-utbildning registrerad.")
+                raise StateConflict("Personen med den e-postadressen har redan en ST-utbildning registrerad.")
     person_id = existing or f"P-{intressent_id}"
     trainee_id = f"T-{intressent_id}"
     trainee_values = {

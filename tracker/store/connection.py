@@ -48,14 +48,15 @@ def storage_error(exc: duckdb.Error) -> TrackerError:
     """A Swedish error for a database failure that is not the input's fault."""
     text = str(exc)
     lower = text.lower()
-    if isinstance(exc, duckdb.ConstraintException):
-        return ConstraintError(f"Ändringen bryter mot en regel i databasen: {text}")
-    if isinstance(exc, duckdb.TransactionException) or "conflict" in lower:
-        return ConflictError("Någon annan ändrade samma uppgifter samtidigt; inget av din ändring sparades. Försök igen.")
+    # The file system's verdicts come first: a commit that fails on a full disk is a TransactionException too.
     if "no space left" in lower or "disk is full" in lower or "disk full" in lower:
         return StorageError("Disken är full; ändringen kunde inte sparas och inget av den skrevs. Frigör utrymme och försök igen.")
     if "read-only" in lower or "read only" in lower or "permission denied" in lower:
         return StorageError("Databasen är skrivskyddad; ändringen kunde inte sparas.")
+    if isinstance(exc, duckdb.ConstraintException):
+        return ConstraintError(f"Ändringen bryter mot en regel i databasen: {text}")
+    if isinstance(exc, duckdb.TransactionException) or "conflict" in lower:
+        return ConflictError("Någon annan ändrade samma uppgifter samtidigt; inget av din ändring sparades. Försök igen.")
     return QueryFailed(f"Databasen kunde inte utföra åtgärden: {text}")
 
 

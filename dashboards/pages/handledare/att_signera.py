@@ -23,25 +23,27 @@ if pending.empty:
 st.caption("Ett signerat intyg låses och kan inte ändras. Returnera intyget med en kommentar om något behöver rättas.")
 
 for r in pending.to_dict("records"):
-    cid = r["certificate_id"]
+    cid, seen = r["certificate_id"], r["fingerprint"]
     with st.container(border=True):
         st.markdown(f"**{fmt.plain(r['trainee_name'])}** – {r['type_label']}")
         st.markdown(
             f"{fmt.plain(r['title'] or fmt.DASH)}  \nPeriod: {fmt.period(r['start_date'], r['end_date'])}  \n"
             f"Delmål: {fmt.codes(r['delmal'])}"
         )
-        with st.form(f"sign_{cid}"):
-            comment = st.text_area("Kommentar (krävs vid retur)", key=f"comment_{cid}", height=80)
+        # The form belongs to the content shown: after a change it is a new form, and a click on the old
+        # one (another tab) is lost instead of signing what the signer never saw.
+        with st.form(f"sign_{cid}_{seen}"):
+            comment = st.text_area("Kommentar (krävs vid retur)", key=f"comment_{cid}_{seen}", height=80)
             a, b = st.columns(2)
             sign = a.form_submit_button("Signera", type="primary", icon=":material/draw:")
             back = b.form_submit_button("Returnera med kommentar", icon=":material/undo:")
         if sign:
             feedback.write(
-                lambda cid=cid: services.sign_certificate(con, actor, cid),
+                lambda cid=cid, seen=seen: services.sign_certificate(con, actor, cid, seen=seen),
                 f"Intyget för {r['trainee_name']} är signerat.",
             )
         elif back:
             feedback.write(
-                lambda cid=cid, comment=comment: services.return_certificate(con, actor, cid, comment),
+                lambda cid=cid, comment=comment, seen=seen: services.return_certificate(con, actor, cid, comment, seen=seen),
                 f"Intyget är returnerat till {r['trainee_name']}.",
             )

@@ -55,7 +55,7 @@ if errors:
         {
             "Fil": [e.file for e in errors],
             "Rad": [e.line for e in errors],
-            "Kolumn": [e.column for e in errors],
+            "Kolumn": [e.column if e.column != "-" else "" for e in errors],  # "-": the whole file
             "Fel": [e.message for e in errors],
         }
     )
