@@ -14,6 +14,7 @@ import plotly.graph_objects as go
 
 from tracker.catalogue_file import code_sort_key
 from tracker.domain import LEAVE_LABELS, SETTING_LABELS
+from tracker.rules.facts import BT_MIN_ACUTE, BT_MIN_MONTHS, BT_MIN_PRIMARY
 
 SEPARATORS = ", "  # decimal comma, thin space for thousands
 PALETTE = {
@@ -69,12 +70,12 @@ def _n(x: float) -> str:
 
 
 def bt_split_chart(primary: float, acute: float, total: float) -> go.Figure:
-    """BT months per setting against the requirements (3 + 3 of at least 6)."""
+    """BT months per setting against the requirements (at least 3 + 3 of at least 6, rules.facts)."""
     df = pd.DataFrame(
         {
             "del": ["Primärvård", "Akut sjukvård", "BT totalt"],
             "months": [float(primary), float(acute), float(total)],
-            "krav": [3.0, 3.0, 6.0],
+            "krav": [float(BT_MIN_PRIMARY), float(BT_MIN_ACUTE), float(BT_MIN_MONTHS)],
         }
     )
     fig = go.Figure()
@@ -263,7 +264,9 @@ def bt_trainees_chart(df: pd.DataFrame) -> go.Figure:
             marker_color=color,
             hovertemplate="%{y}: %{x:.2f} mån " + label.lower() + "<extra></extra>",
         )
-    fig.add_vline(x=6, line_dash="dot", line_color="#C0504D", annotation_text="minst 6 mån")
+    fig.add_vline(
+        x=float(BT_MIN_MONTHS), line_dash="dot", line_color="#C0504D", annotation_text=f"minst {_n(BT_MIN_MONTHS)} mån"
+    )
     top = max(6.5, float(data["bt_months"].max()) * 1.05 if len(data) else 6.5)
     fig.update_layout(barmode="stack", bargap=0.35, legend={"traceorder": "normal"})
     fig.update_xaxes(range=[0, top])

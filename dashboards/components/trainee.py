@@ -16,6 +16,7 @@ from dashboards.components.feedback import shown_errors
 from dashboards.components.plot import plot
 from tracker import services
 from tracker.accounts import Actor
+from tracker.rules.facts import BT_MIN_ACUTE, BT_MIN_MONTHS, BT_MIN_PRIMARY
 from tracker.rules.reference import Progress
 from tracker.services import Connection
 
@@ -100,11 +101,11 @@ def overview(tv: services.TraineeView, *, key: str) -> None:
             )
         with right:
             done = sum(1 for v in bt.delmal.values() if v == "uppfyllt")
-            st.metric("BT-tid", fmt.months_of(bt.months, 6))
+            st.metric("BT-tid", fmt.months_of(bt.months, BT_MIN_MONTHS))
             st.metric("BT-delmål uppfyllda", fmt.count_of(done, len(bt.delmal)))
             st.caption(
-                f"Primärvård {fmt.months_of(bt.primary_care_months, 3)}, akut sjukvård "
-                f"{fmt.months_of(bt.acute_care_months, 3)} (minst 3 mån i varje)."
+                f"Primärvård {fmt.months_of(bt.primary_care_months, BT_MIN_PRIMARY)}, akut sjukvård "
+                f"{fmt.months_of(bt.acute_care_months, BT_MIN_ACUTE)} (minst {fmt.num(BT_MIN_PRIMARY)} mån i varje)."
             )
             if bt.approved:
                 st.success("BT är godkänd av Socialstyrelsen.", icon=":material/verified:")

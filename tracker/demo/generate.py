@@ -54,6 +54,7 @@ from tracker.demo.simulate import (
     simulate,
 )
 from tracker.domain import REG_2015, REG_2021, REGULATION_2021_START, TYPE_LABELS
+from tracker.rules.facts import MIN_MONTHS, MIN_MONTHS_2015_DOKTORSEXAMEN
 from tracker.rules.reference import Requirement
 from tracker.store import Connection, catalogue
 
@@ -305,10 +306,10 @@ class Generator:
         if foreign_trained and draft.category not in ("demo_st", "first_bt") and rng.random() < 0.15:
             merits.append(("utlandstjanstgoring", float(rng.randint(3, 12)),
                             f"Tjänstgöring i {rng.choice(COUNTRIES)} enligt IUP"))
-        if regulation == REG_2021:
-            required = 66.0
+        if regulation == REG_2015 and doktorsexamen:
+            required = float(MIN_MONTHS_2015_DOKTORSEXAMEN)
         else:
-            required = 54.0 if doktorsexamen else 60.0
+            required = float(MIN_MONTHS[regulation])
         return Plan(blocks, bt_months, episodes, sick, part_time, merits, required)
 
     def _add_research_leave(self, plan: Plan, months: int) -> bool:

@@ -26,19 +26,22 @@ from tracker.domain import (
     Trainee,
     TraineeRecord,
 )
+from tracker.rules.facts import (
+    AT_MIN_EACH_OF_MEDICINE_AND_SURGERY,
+    AT_MIN_GENERAL_PRACTICE,
+    AT_MIN_MEDICINE_AND_SURGERY,
+    AT_MIN_MONTHS,
+    AT_MIN_PART_TIME,
+    AT_MIN_PSYCHIATRY,
+    BT_MIN_ACUTE,
+    BT_MIN_MONTHS,
+    BT_MIN_PRIMARY,
+    MIN_MONTHS,
+    MIN_MONTHS_2015_DOKTORSEXAMEN,
+    PROJECTION_HORIZON_YEARS,
+)
 
 ONE_DAY = timedelta(days=1)
-# The first day a projection may look at, and how far it may look (a trainee at 1 % for ever
-# never finishes; a projection beyond this horizon is reported as unreachable).
-PROJECTION_HORIZON_YEARS = 60
-
-MIN_MONTHS = {REG_2021: Fraction(66), REG_2015: Fraction(60)}
-MIN_MONTHS_2015_DOKTORSEXAMEN = Fraction(54)
-BT_MIN_MONTHS = Fraction(6)
-BT_MIN_PRIMARY = Fraction(3)
-BT_MIN_ACUTE = Fraction(3)
-AT_MIN_MONTHS = Fraction(18)
-AT_MIN_PART_TIME = 50
 
 
 @dataclass(frozen=True)
@@ -361,11 +364,11 @@ def _at_progress(rec: TraineeRecord, as_of: date) -> ATProgress | None:
     total = months(None)
     complete = (
         total >= AT_MIN_MONTHS
-        and by_setting["internmedicin"] >= 3
-        and by_setting["kirurgi"] >= 3
-        and by_setting["internmedicin"] + by_setting["kirurgi"] >= 9
-        and by_setting["psykiatri"] >= 3
-        and by_setting["primarvard"] >= 6
+        and by_setting["internmedicin"] >= AT_MIN_EACH_OF_MEDICINE_AND_SURGERY
+        and by_setting["kirurgi"] >= AT_MIN_EACH_OF_MEDICINE_AND_SURGERY
+        and by_setting["internmedicin"] + by_setting["kirurgi"] >= AT_MIN_MEDICINE_AND_SURGERY
+        and by_setting["psykiatri"] >= AT_MIN_PSYCHIATRY
+        and by_setting["primarvard"] >= AT_MIN_GENERAL_PRACTICE
     )
     return ATProgress(months=total, by_setting=by_setting, complete=complete)
 
@@ -413,7 +416,8 @@ def compute_progress(
         if not bt.time_complete:
             missing.append(
                 f"BT-tiden är {sv_number(bt.months)} månader (primärvård {sv_number(bt.primary_care_months)}, "
-                f"akut sjukvård {sv_number(bt.acute_care_months)}); minst 6 månader varav 3 i varje krävs."
+                f"akut sjukvård {sv_number(bt.acute_care_months)}); minst {sv_number(BT_MIN_MONTHS)} månader varav "
+                f"{sv_number(BT_MIN_PRIMARY)} i varje krävs."
             )
     counted = service + credited
     if counted < required:

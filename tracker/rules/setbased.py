@@ -14,8 +14,15 @@ from typing import Any
 
 import pandas as pd
 
-from tracker.domain import REG_2015, REG_2021, REGULATION_2021_START, as_date
-from tracker.rules.reference import PROJECTION_HORIZON_YEARS
+from tracker.domain import REG_2021, as_date
+from tracker.rules.facts import (
+    BT_MIN_ACUTE,
+    BT_MIN_MONTHS,
+    BT_MIN_PRIMARY,
+    PROJECTION_HORIZON_YEARS,
+    regulation_sql,
+    required_months_sql,
+)
 from tracker.store import Connection
 from tracker.store.connection import reading
 from tracker.store.scope import EVERYONE, TraineeScope
@@ -37,19 +44,21 @@ def _date_at(pos: str) -> str:
     month_start = f"make_date(CAST(floor({pos}) AS BIGINT) // 12, CAST(floor({pos}) AS BIGINT) % 12 + 1, 1)"
     return (f"{month_start} + CAST(ceil(({pos} - floor({pos})) * day(last_day({month_start})) - {EPS}) AS INTEGER) - 1")
 
+# BT time complete (RULES 4): the minimum BT months, and the minimum in each of its two parts.
+_BT_TIME_COMPLETE = (
+    f"bt_months >= {float(BT_MIN_MONTHS)} - {EPS} AND bt_primary_months >= {float(BT_MIN_PRIMARY)} - {EPS} "
+    f"AND bt_acute_months >= {float(BT_MIN_ACUTE)} - {EPS}"
+)
+
 _TRAINEES = f"""
 t AS (
-    SELECT tr.*,
-           CASE WHEN tr.regulation_choice IS NOT NULL THEN tr.regulation_choice
-                WHEN tr.swedish_at OR tr.st_start_date < DATE '{REGULATION_2021_START.isoformat()}' THEN '{REG_2015}'
-                ELSE '{REG_2021}' END AS regulation
+    SELECT tr.*, {regulation_sql("tr")} AS regulation
     FROM trainee tr
     /*scope*/
 ),
 t2 AS MATERIALIZED (
     SELECT t.*,
-           CASE WHEN regulation = '{REG_2015}' AND doktorsexamen THEN 54.0
-                WHEN regulation = '{REG_2015}' THEN 60.0 ELSE 66.0 END AS required_months,
+           {required_months_sql("regulation", "doktorsexamen")} AS required_months,
            coalesce((SELECT sum(c.months) FROM credit c WHERE c.trainee_id = t.trainee_id), 0.0) AS credited_months
     FROM t
 )
@@ -227,7 +236,7 @@ res AS (
 )
 SELECT *,
        CASE WHEN regulation = '{REG_2021}'
-            THEN bt_months >= 6 - {EPS} AND bt_primary_months >= 3 - {EPS} AND bt_acute_months >= 3 - {EPS} END
+            THEN {_BT_TIME_COMPLETE} END
          AS bt_time_complete,
        CASE WHEN regulation = '{REG_2021}' THEN bt_approved_date IS NOT NULL AND bt_approved_date <= $as_of END
          AS bt_approved,
@@ -236,7 +245,7 @@ SELECT *,
          AND specialistkompetens_signed
          AND (regulation <> '{REG_2021}' OR (
                fullgjord_st_signed AND bt_approved_date IS NOT NULL AND bt_approved_date <= $as_of
-               AND bt_months >= 6 - {EPS} AND bt_primary_months >= 3 - {EPS} AND bt_acute_months >= 3 - {EPS}))
+               AND {_BT_TIME_COMPLETE}))
          AS ready_to_apply
 FROM res
 ORDER BY trainee_id

@@ -20,13 +20,10 @@ pages), ``records`` (writes, sign-off and voiding), ``audit`` (the read-only aud
 
 from tracker.accounts import Actor
 from tracker.errors import AccessDenied, InputError, StateConflict
+from tracker.rules.facts import RISK_LATE_SHARE, RISK_LEAVE_DAYS, RISK_PACE, RISK_PACE_MIN_ELAPSED
 from tracker.services.access import can_read
 from tracker.services.aggregates import (
     ALL,
-    RISK_LATE_SHARE,
-    RISK_LEAVE_DAYS,
-    RISK_PACE,
-    RISK_PACE_MIN_ELAPSED,
     CohortFilter,
     at_risk,
     bins_of,

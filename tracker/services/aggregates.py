@@ -12,17 +12,12 @@ import pandas as pd
 from tracker.accounts import Actor
 from tracker.domain import REG_2021
 from tracker.rules import setbased
+from tracker.rules.facts import RISK_LATE_SHARE, RISK_LEAVE_DAYS, RISK_PACE, RISK_PACE_MIN_ELAPSED
 from tracker.services.access import supervised_sql, trainee_scope, visible_sql
 from tracker.services.certificates import signer_valid_sql
 from tracker.services.shared import DELMAL_LISTS_SQL, certificate_lists, date_columns, query
 from tracker.store import Connection
 from tracker.store.scope import TraineeScope
-
-# Risk thresholds for the cohort page (settings, not rules of the regulations).
-RISK_PACE = 0.75  # counted service below 75 % of the calendar time since ST start
-RISK_PACE_MIN_ELAPSED = 6.0  # ... judged only after six months
-RISK_LEAVE_DAYS = 120  # non-counting leave days during the last twelve months
-RISK_LATE_SHARE = 2 / 3  # delmål still 'ej påbörjat' after two thirds of the minimum time
 
 
 @dataclass(frozen=True)

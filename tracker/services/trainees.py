@@ -13,7 +13,6 @@ from tracker.accounts import Actor
 from tracker.domain import (
     LEAVE_LABELS,
     REG_2021,
-    REGULATION_2021_START,
     SETTING_LABELS,
     STATUS_EJ,
     STATUS_UPPFYLLT,
@@ -22,6 +21,7 @@ from tracker.domain import (
     Placement,
     TraineeRecord,
 )
+from tracker.rules.facts import BT_MIN_MONTHS, regulation_sql
 from tracker.rules.progress import progress_for, progress_for_record
 from tracker.rules.reference import Progress, Requirement, missing_activities, resolve_regulation, sv_number
 from tracker.services.access import office_units_sql, require_read, visible_sql
@@ -37,10 +37,7 @@ STATUS_LABELS: dict[str, str] = {
     "makulerat": "Makulerat",
 }
 
-_REGULATION_SQL = (
-    f"coalesce(t.regulation_choice, CASE WHEN t.swedish_at OR t.st_start_date < DATE '{REGULATION_2021_START}' "
-    f"THEN 'SOSFS 2015:8' ELSE '{REG_2021}' END)"
-)
+_REGULATION_SQL = regulation_sql("t")
 
 
 def visible_trainees(con: Connection, actor: Actor) -> pd.DataFrame:
@@ -345,7 +342,9 @@ def next_steps(
             if need:
                 steps.append("Planera BT-tjänstgöring i " + " och ".join(need) + ".")
             else:
-                steps.append(f"BT-tiden behöver bli minst 6 månader; nu {sv_number(bt.months)} mån.")
+                steps.append(
+                    f"BT-tiden behöver bli minst {sv_number(BT_MIN_MONTHS)} månader; nu {sv_number(bt.months)} mån."
+                )
         elif not bt.delmal_complete:
             done = sum(1 for v in bt.delmal.values() if v == STATUS_UPPFYLLT)
             steps.append(f"Samla signerade intyg för BT-delmålen ({done} av {len(bt.delmal)} uppfyllda).")

@@ -8,12 +8,14 @@ from dashboards import format as fmt
 from dashboards.components import feedback
 from dashboards.components.plot import plot
 from dashboards.signin import page_context
+from tracker.rules.facts import BT_MIN_ACUTE, BT_MIN_MONTHS, BT_MIN_PRIMARY
 
 con, actor = page_context("studierektor", "verksamhetschef", "admin")
 st.title("BT")
 st.caption(
-    "Bastjänstgöring enligt HSLF-FS 2021:8: minst 6 månader, varav minst 3 i primärvård och 3 i akut "
-    "sjukvård, BT-delmål 1–18 med signerade intyg, intyg om fullgjord BT och om uppnådd baskompetens."
+    f"Bastjänstgöring enligt HSLF-FS 2021:8: minst {fmt.num(BT_MIN_MONTHS)} månader, varav minst "
+    f"{fmt.num(BT_MIN_PRIMARY)} i primärvård och {fmt.num(BT_MIN_ACUTE)} i akut sjukvård, BT-delmål 1–18 med "
+    "signerade intyg, intyg om fullgjord BT och om uppnådd baskompetens."
 )
 as_of = cache.as_of()
 with feedback.shown_errors():
