@@ -21,7 +21,9 @@ pages), ``records`` (writes, sign-off and voiding), ``audit`` (the read-only aud
 from tracker.accounts import Actor
 from tracker.errors import AccessDenied, InputError, StateConflict
 from tracker.rules.facts import RISK_LATE_SHARE, RISK_LEAVE_DAYS, RISK_PACE, RISK_PACE_MIN_ELAPSED
+from tracker.rules.planning import PlannedLeave
 from tracker.services.access import can_read
+from tracker.services.advice import next_steps, readiness
 from tracker.services.aggregates import (
     ALL,
     CohortFilter,
@@ -72,14 +74,11 @@ from tracker.services.intressenter import (
 from tracker.services.roles import add_role, link_identity, remove_role, replace_catalogue, role_assignments
 from tracker.services.trainees import (
     STATUS_LABELS,
-    PlannedLeave,
     TraineeView,
     certificates,
     delmal_catalogue,
     delmal_detail,
     handledare_for,
-    next_steps,
-    readiness,
     timeline,
     trainee_name,
     trainee_overview,

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import pandas as pd
@@ -17,13 +17,12 @@ from tracker.domain import (
     STATUS_EJ,
     STATUS_UPPFYLLT,
     TYPE_LABELS,
-    Leave,
-    Placement,
     TraineeRecord,
 )
-from tracker.rules.facts import BT_MIN_MONTHS, regulation_sql
+from tracker.rules.facts import regulation_sql
+from tracker.rules.planning import PlannedLeave, changed_plan
 from tracker.rules.progress import progress_for, progress_for_record
-from tracker.rules.reference import Progress, Requirement, missing_activities, resolve_regulation, sv_number
+from tracker.rules.reference import Progress, Requirement, missing_activities, resolve_regulation
 from tracker.services.access import office_units_sql, require_read, visible_sql
 from tracker.services.shared import DELMAL_LISTS_SQL, certificate_lists, date_columns, query, records_of, todays_date
 from tracker.store import Connection, catalogue
@@ -277,108 +276,6 @@ def trainee_view(con: Connection, actor: Actor, trainee_id: str, as_of: date) ->
     )
 
 
-def readiness(progress: Progress) -> list[tuple[bool, str, list[str]]]:
-    """The checklist for the application for bevis om specialistkompetens (RULES.md section 7).
-
-    One (done, label, sentences) per item; the sentences are the Swedish explanations of what is
-    missing for that item, taken from ``progress.missing``.
-    """
-    miss = progress.missing
-
-    def about(*prefixes: str) -> list[str]:
-        return [m for m in miss if m.startswith(prefixes)]
-
-    delmal_done = sum(1 for v in progress.delmal.values() if v == STATUS_UPPFYLLT)
-    items: list[tuple[bool, str, list[str]]] = []
-    if progress.bt is not None:
-        bt_lines = about("Bastjänstgöringen", "BT-tiden")
-        items.append((progress.bt.approved, "Bastjänstgöringen är godkänd", bt_lines))
-    time_lines = about("Tjänstgöringstiden")
-    items.append(
-        (not time_lines, f"Tjänstgöringstid minst {sv_number(progress.required_months)} månader på heltid", time_lines)
-    )
-    delmal_lines = about("Delmål ")
-    items.append(
-        (
-            not delmal_lines,
-            f"Alla delmål uppfyllda ({delmal_done} av {len(progress.delmal)})",
-            delmal_lines,
-        )
-    )
-    if progress.regulation == REG_2021:
-        lines = about("Intyg om fullgjord specialiseringstjänstgöring")
-        items.append((not lines, "Intyg om fullgjord specialiseringstjänstgöring (bilaga 6) signerat", lines))
-        lines = about("Intyg om uppnådd specialistkompetens")
-        items.append((not lines, "Intyg om uppnådd specialistkompetens (bilaga 7) signerat", lines))
-    else:
-        lines = about("Intyg om uppnådd specialistkompetens")
-        items.append((not lines, "Intyg om uppnådd specialistkompetens (bilaga 2) signerat", lines))
-    return items
-
-
-def next_steps(
-    progress: Progress, certs: pd.DataFrame, delmal: pd.DataFrame | None = None, limit: int = 3
-) -> list[str]:
-    """The next few things the trainee should do, most urgent first, as Swedish sentences."""
-    steps: list[str] = []
-    live = records_of(certs)
-
-    def title(r: dict[str, Any]) -> str:
-        return str(r["title"] or TYPE_LABELS.get(r["type"], r["type"]))
-
-    for r in (r for r in live if r["status"] == "returnerat"):
-        comment = f" Handledarens kommentar: {r['comment']}" if r["comment"] else ""
-        steps.append(f"Rätta och skicka om det returnerade intyget ”{title(r)}”.{comment}")
-    for r in (r for r in live if r["status"] == "utkast"):
-        steps.append(f"Skicka intyget ”{title(r)}” till din handledare för signering.")
-    bt = progress.bt
-    if bt is not None and not bt.approved:
-        if not bt.time_complete:
-            need = []
-            if bt.primary_care_months < 3:
-                need.append(f"primärvård ({sv_number(3 - bt.primary_care_months)} mån kvar)")
-            if bt.acute_care_months < 3:
-                need.append(f"akut sjukvård ({sv_number(3 - bt.acute_care_months)} mån kvar)")
-            if need:
-                steps.append("Planera BT-tjänstgöring i " + " och ".join(need) + ".")
-            else:
-                steps.append(
-                    f"BT-tiden behöver bli minst {sv_number(BT_MIN_MONTHS)} månader; nu {sv_number(bt.months)} mån."
-                )
-        elif not bt.delmal_complete:
-            done = sum(1 for v in bt.delmal.values() if v == STATUS_UPPFYLLT)
-            steps.append(f"Samla signerade intyg för BT-delmålen ({done} av {len(bt.delmal)} uppfyllda).")
-        elif not (bt.fullgjord_signed and bt.baskompetens_signed):
-            steps.append("Be om intyg om fullgjord bastjänstgöring och intyg om uppnådd baskompetens.")
-        else:
-            steps.append("Ansök hos Socialstyrelsen om intyg om godkänd bastjänstgöring och registrera datumet.")
-    for r in (r for r in live if r["status"] == "skickat"):
-        who = r["signer_name"] if isinstance(r["signer_name"], str) and r["signer_name"] else "handledaren"
-        steps.append(f"Påminn {who} om att signera ”{title(r)}”.")
-    if delmal is not None and len(delmal):
-        todo = delmal[(delmal["status"] == STATUS_EJ) & ~delmal["is_bt"].astype(bool)]
-        for r in records_of(todo.head(limit)):
-            what = f" {r['missing']}" if r["missing"] else ""
-            steps.append(f"Planera en utbildningsaktivitet för delmål {r['code']} ({r['title']}).{what}")
-    if progress.counted_months < progress.required_months:
-        when = progress.projected_completion_date
-        tail = f" (beräknat klar {when.isoformat()})" if when else ""
-        steps.append(
-            f"Fortsätt tjänstgöringen: {sv_number(progress.remaining_months)} mån återstår till minimitiden{tail}."
-        )
-    if progress.ready_to_apply:
-        steps.insert(0, "Allt är klart: ansök om bevis om specialistkompetens hos Socialstyrelsen.")
-    return steps[:limit]
-
-
-@dataclass(frozen=True)
-class PlannedLeave:
-    kind: str
-    start_date: date
-    end_date: date
-    percent: float
-
-
 def what_if(
     con: Connection,
     actor: Actor,
@@ -388,49 +285,7 @@ def what_if(
     future_percent: float | None = None,
     planned_leave: Sequence[PlannedLeave] = (),
 ) -> tuple[Progress, Progress]:
-    """Progress now and under a changed plan (nothing is saved).
-
-    ``future_percent`` replaces the percent of every placement day after ``as_of`` and of the assumed
-    continuation after the last recorded day; planned leave is added as recorded leave, with the
-    placement extended through the leave so that the leave is inside the recorded time.
-    """
+    """Progress now and under a changed plan (``tracker.rules.planning``; nothing is saved)."""
     rec = trainee_record(con, actor, trainee_id)
-    baseline = progress_for_record(con, rec, as_of)
-    placements: list[Placement] = []
-    tomorrow = as_of + timedelta(days=1)
-    for p in rec.placements:
-        if future_percent is None or p.end_date <= as_of or p.kind == "AT":
-            placements.append(p)
-            continue
-        if p.start_date <= as_of:
-            placements.append(replace(p, end_date=as_of))
-            placements.append(replace(p, start_date=tomorrow, percent=future_percent))
-        else:
-            placements.append(replace(p, percent=future_percent))
-    counting = [p for p in placements if p.kind != "AT"]
-    last_end = max((p.end_date for p in counting), default=None)
-    if future_percent is not None and counting and (last_end is None or last_end <= as_of):
-        kind = max(counting, key=lambda p: p.end_date).kind
-        placements.append(Placement(kind, "annan", tomorrow, tomorrow, future_percent, "planerat"))
-        last_end = tomorrow
-    leave = list(rec.leave)
-    for lv in planned_leave:
-        leave.append(Leave(lv.kind, lv.start_date, lv.end_date, lv.percent))
-        if counting and last_end is not None and lv.end_date > last_end:
-            last = max((p for p in placements if p.kind != "AT"), key=lambda p: p.end_date)
-            tail_pct = (
-                future_percent
-                if future_percent is not None
-                else min(
-                    100.0,
-                    sum(
-                        p.percent for p in placements if p.kind != "AT" and p.start_date <= last.end_date <= p.end_date
-                    ),
-                )
-            )
-            placements.append(
-                Placement(last.kind, last.setting, last_end + timedelta(days=1), lv.end_date, tail_pct, "planerat")
-            )
-            last_end = lv.end_date
-    changed = replace(rec, placements=tuple(placements), leave=tuple(leave))
-    return baseline, progress_for_record(con, changed, as_of)
+    changed = changed_plan(rec, as_of, future_percent=future_percent, planned_leave=planned_leave)
+    return progress_for_record(con, rec, as_of), progress_for_record(con, changed, as_of)
