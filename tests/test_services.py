@@ -719,6 +719,10 @@ MATRIX_ACTIONS = {
     "sign": lambda con, a, t: services.sign_certificate(con, a, t),
     "edit": lambda con, a, t: services.update_certificate(con, a, t, title="Ändrad", delmal=["STc1"]),
     "void": lambda con, a, t: services.void_certificate(con, a, t, "Fel uppgifter"),
+    # A draft sent on to Hanna, the trainee's current handledare.
+    "send": lambda con, a, t: services.request_signature(con, a, t, "pH"),
+    # Linking a person to an organisation account (a subject of the test's identity provider).
+    "link": lambda con, a, t: services.link_identity(con, a, t, f"iss:https://idp.test|sub:{t}"),
 }
 
 
@@ -751,6 +755,15 @@ MATRIX_ACTIONS = {
         ("pS2", "void", "signed", False),  # studierektor of another region
         ("pA", "void", "signed", False),  # the trainee
         ("pV", "void", "signed", False),
+        ("pA", "send", "draft", True),
+        ("pB", "send", "draft", False),  # another trainee
+        ("pH", "send", "draft", False),  # the handledare cannot send on the trainee's behalf
+        ("pS", "send", "draft", False),
+        ("pA", "send", "sent", False),  # already waiting for a current handledare
+        ("pAdm", "link", "pB", True),
+        ("pS", "link", "pB", False),  # only administrators link organisation accounts
+        ("pA", "link", "pA", False),  # not even one's own
+        ("pH", "link", "pB", False),
     ],
 )
 def test_write_and_void_matrix(con: Connection, pid: str, action: str, target: str, allowed: bool) -> None:
