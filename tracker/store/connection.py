@@ -77,23 +77,16 @@ def reading(con: Connection) -> Iterator[duckdb.DuckDBPyConnection]:
 
 @contextmanager
 def transaction(con: Connection) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A cursor with its own transaction: committed on success, rolled back on any error."""
-    try:
-        cur = con.cursor()
-    except duckdb.Error as exc:
-        raise storage_error(exc) from exc
-    try:
-        cur.begin()
-        yield cur
-        cur.commit()
-    except duckdb.Error as exc:
-        _rollback_quietly(cur)
-        raise storage_error(exc) from exc
-    except BaseException:
-        _rollback_quietly(cur)
-        raise
-    finally:
-        cur.close()
+    """A cursor with its own transaction: committed on success, rolled back on any error (which then
+    becomes a ``tracker.errors`` error as in ``reading``)."""
+    with reading(con) as cur:
+        try:
+            cur.begin()
+            yield cur
+            cur.commit()
+        except BaseException:
+            _rollback_quietly(cur)
+            raise
 
 
 def _rollback_quietly(cur: duckdb.DuckDBPyConnection) -> None:
