@@ -9,7 +9,7 @@ from fractions import Fraction
 import pandas as pd
 
 from tracker.domain import as_date
-from tracker.rules.reference import sv_number
+from tracker.rules.numbers import sv_number
 
 MONTHS = (
     "januari",
@@ -53,12 +53,7 @@ def num(x: Fraction | float | int | None, decimals: int = 2) -> str:
     """A number with a decimal comma, trailing zeros dropped: 30.25 -> '30,25', 6.0 -> '6'."""
     if x is None or (isinstance(x, float) and pd.isna(x)):
         return DASH
-    if decimals == 2:
-        return sv_number(x)
-    text = f"{float(x):.{decimals}f}"
-    if decimals:
-        text = text.rstrip("0").rstrip(".")
-    return text.replace(".", ",")
+    return sv_number(x, decimals)
 
 
 def months(x: Fraction | float | int | None) -> str:

@@ -4,7 +4,7 @@
     python scripts/benchmark.py [--trainees 20000] [--db /tmp/bench.duckdb] [--repeat 3]
 
 Loads the demo generator's data (once; the file is reused), then times the queries the aggregate
-dashboards run and the per-trainee reference path. Prints a Markdown table for docs/PERFORMANCE.md.
+dashboards run and the per-trainee reference path. Prints a Markdown table for docs/performance.md.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from datetime import date
 from pathlib import Path
 
 from tracker.demo import load_demo
+from tracker.rules import setbased
 from tracker.rules.progress import progress_all, progress_for
 from tracker.rules.setbased import cohort, delmal_long
 from tracker.store import connect
@@ -56,10 +57,12 @@ def main() -> None:
     rows.append(("cohort: every trainee's months, projection, BT, delmål counts, readiness (SQL)", t))
     t, _ = timed(lambda: delmal_long(con, AS_OF), args.repeat)
     rows.append(("delmal_long: every applicable delmål's status (SQL)", t))
+    t, _ = timed(lambda: setbased.progress_all(con, AS_OF), 1)
+    rows.append(("every trainee's full progress JSON objects, set-based path (`progress --all`)", t))
     t, _ = timed(lambda: progress_for(con, some[0], AS_OF), args.repeat)
     rows.append(("one trainee's progress, reference path (Python)", t))
     t, _ = timed(lambda: progress_all(con, AS_OF, some), 1)
-    rows.append(("200 trainees, reference path (Python)", t))
+    rows.append(("200 trainees, reference path (Python; `progress --all --engine reference`)", t))
 
     print(f"\n{sizes['trainee']} trainees, {sizes['placement']} placements, {sizes['certificate']} certificates\n")
     print("| query | median seconds |")

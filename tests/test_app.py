@@ -592,3 +592,62 @@ def test_a_request_to_a_former_handledare_is_shown_and_can_be_sent_again(wcon: C
         [trainee, TODAY, TODAY],
     ).fetchall()}
     assert signer in current
+
+
+def test_delmal_page_warns_of_an_unreliable_malbeskrivning_and_shows_each_doubt(wcon: Connection) -> None:
+    """The catalogue's markings reach the trainee's Delmål page: Barn- och ungdomspsykiatri is marked
+    unreliable under SOSFS 2015:8, and its STc7 (HSLF-FS 2021:8) is doubtful."""
+    pid = person(wcon, "st@demo.se")
+    admin = actor_for_person(wcon, person(wcon, "admin@demo.se"))
+    assert admin is not None
+    bup = "Barn- och ungdomspsykiatri"
+    unreliable = services.catalogue_doubts(wcon, admin, "SOSFS 2015:8", bup).unreliable
+    doubt = services.catalogue_doubts(wcon, admin, "HSLF-FS 2021:8", bup).delmal["STc7"]
+    assert unreliable and doubt
+
+    wcon.execute(
+        "UPDATE trainee SET specialty = ?, regulation_choice = 'SOSFS 2015:8' WHERE person_id = ?", [bup, pid]
+    )
+    at = signed_in(wcon, "st@demo.se", "st_lakare/delmal")
+    warnings = [str(w.value) for w in at.warning]
+    assert any("Opålitlig målbeskrivning" in w and fmt.plain(unreliable) in w for w in warnings), warnings
+
+    wcon.execute("UPDATE trainee SET regulation_choice = 'HSLF-FS 2021:8' WHERE person_id = ?", [pid])
+    st.cache_data.clear()
+    at = signed_in(wcon, "st@demo.se", "st_lakare/delmal")
+    warnings = [str(w.value) for w in at.warning]
+    assert not any("Opålitlig målbeskrivning" in w for w in warnings)
+    assert any("Tveksamt delmål" in w and fmt.plain(doubt) in w for w in warnings), warnings
+    table = at.tabs[0].dataframe[0].value
+    marked = dict(zip(table["Delmål"], table["Tveksamt"], strict=True))
+    assert marked["STc7"] == doubt
+    assert {c for c, v in marked.items() if v != fmt.DASH} == {"STc7"}
+    assert any(e.label.startswith("STc7 ") and e.label.endswith("· tveksamt") for e in at.expander)
+
+
+def test_a_credit_past_the_cap_is_a_field_error_and_a_saved_credit_is_a_notice(wcon: Connection) -> None:
+    # RULES 2: tidigare ST at most 30 months per trainee in total; every credit is listed as a notice.
+    at = signed_in(wcon, "st@demo.se", "st_lakare/intyg")
+    tid = wcon.execute(
+        "SELECT trainee_id FROM trainee JOIN person USING (person_id) WHERE email = 'st@demo.se'"
+    ).fetchone()[0]
+    before = wcon.execute("SELECT count(*) FROM credit WHERE trainee_id = ?", [tid]).fetchone()[0]
+    credit = next(f for f in at.get("form") if f.proto.form.form_id == "add_credit")
+    credit.selectbox[0].set_value("tidigare_st")
+    credit.number_input[0].set_value(31.0)
+    credit.text_input[0].input("ST i kirurgi")
+    button(at, "Spara tillgodoräknande").click().run()
+    assert not at.exception
+    assert any("kunde inte sparas" in e.value for e in at.error)
+    shown = at.dataframe[-1].value
+    assert list(shown["Fält"]) == ["Månader"]
+    assert f"Tidigare ST för {tid} blir sammanlagt 31 månader" in shown["Vad är fel"].iloc[0]
+    assert wcon.execute("SELECT count(*) FROM credit WHERE trainee_id = ?", [tid]).fetchone()[0] == before
+    credit = next(f for f in at.get("form") if f.proto.form.form_id == "add_credit")
+    credit.number_input[0].set_value(12.5)
+    button(at, "Spara tillgodoräknande").click().run()
+    assert any("Tillgodoräknandet är sparat" in s.value for s in at.success)
+    at.switch_page(f"{PAGES}/st_lakare/oversikt.py").run()
+    assert not at.exception
+    text = " ".join(m.value for m in at.markdown).replace("\\", "")  # Markdown escapes shown as text
+    assert "Tillgodoräknande: tidigare ST 12,5 månader mot ST; bedöms av Socialstyrelsen." in text

@@ -99,6 +99,63 @@ def test_replacing_the_catalogue_replaces_the_kompetenskrav_the_pages_show(tmp_p
     con.close()
 
 
+def test_replacing_the_catalogue_replaces_its_doubts_and_unreliable_marks(tmp_path: Path) -> None:
+    con = connect(tmp_path / "doubts.duckdb")
+    stored.ensure_catalogue(con)
+    con.execute("INSERT INTO person (person_id, name) VALUES ('pAdm', 'Adam')")
+    con.execute("INSERT INTO role_assignment (person_id, role) VALUES ('pAdm', 'admin')")
+    admin = actor_for_person(con, "pAdm")
+    assert admin is not None
+    r2015, r2021 = "SOSFS 2015:8", "HSLF-FS 2021:8"
+    assert services.catalogue_doubts(con, admin, r2015, "Rättspsykiatri").unreliable
+    assert "c11" in services.catalogue_doubts(con, admin, r2015, "Klinisk genetik").delmal
+    assert services.catalogue_doubts(con, admin, r2021, "Allmänmedicin") == services.CatalogueDoubts()
+
+    data = json.loads(DEFAULT_PATH.read_text(encoding="utf-8"))
+    for spec in data["specialties"]:
+        for body in spec["regulations"].values():
+            body.pop("unreliable", None)
+            for d in body["delmal"]:
+                d.pop("doubt", None)
+        if spec["name"] == "Allmänmedicin":
+            body = spec["regulations"][r2021]
+            body["unreliable"] = "Ny anmärkning om hela målbeskrivningen."
+            body["delmal"][0]["doubt"] = "Ny anmärkning om delmålet."
+    data["bt"][0]["doubt"] = "Anmärkning om BT1."
+    services.replace_catalogue(con, admin, json.dumps(data, ensure_ascii=False).encode("utf-8"))
+
+    assert services.catalogue_doubts(con, admin, r2015, "Rättspsykiatri") == services.CatalogueDoubts()
+    assert services.catalogue_doubts(con, admin, r2015, "Klinisk genetik").delmal == {}
+    assert services.catalogue_doubts(con, admin, r2021, "Allmänmedicin") == services.CatalogueDoubts(
+        "Ny anmärkning om hela målbeskrivningen.", {"STc1": "Ny anmärkning om delmålet.", "BT1": "Anmärkning om BT1."}
+    )
+    con.close()
+
+
+def test_a_catalogue_stored_before_doubts_were_gets_those_of_the_bundled_catalogue(tmp_path: Path) -> None:
+    path = tmp_path / "old.duckdb"
+    con = open_connection(str(path))
+    apply_migrations(con, upto="m003_catalogue_texts")
+    con.execute(
+        """INSERT INTO catalogue_delmal VALUES
+           ('SOSFS 2015:8', 'Klinisk genetik', 'c11', 'c', 211, 'Komplexa genetiska samband', false, false),
+           ('SOSFS 2015:8', 'Rättspsykiatri', 'c1', 'c', 201, 'Etikett', false, false)"""
+    )
+    con.close()
+    con = connect(path)  # migrates the rest; m004 notes that the stored catalogue has no markings yet
+    try:
+        assert con.execute("SELECT doubt FROM catalogue_delmal ORDER BY specialty").fetchall() == [("",), ("",)]
+        stored.ensure_catalogue(con)
+        doubts = dict(con.execute("SELECT specialty, doubt FROM catalogue_delmal").fetchall())
+        assert doubts["Klinisk genetik"] and doubts["Rättspsykiatri"] == ""
+        assert stored.unreliable(con, "SOSFS 2015:8", "Rättspsykiatri")
+        assert stored.unreliable(con, "SOSFS 2015:8", "Barn- och ungdomspsykiatri") is None  # not stored here
+        assert con.execute("SELECT count(*) FROM meta WHERE key = 'catalogue_markings'").fetchone() == (0,)
+        stored.ensure_catalogue(con)  # once only
+    finally:
+        con.close()
+
+
 def test_a_malformed_catalogue_file_is_one_swedish_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     bad = tmp_path / "bad.json"
     bad.write_text('{"format": 1, "specialties": [', encoding="utf-8")

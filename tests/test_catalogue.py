@@ -10,7 +10,6 @@ import subprocess
 import sys
 from collections import Counter
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
@@ -42,16 +41,17 @@ needs_source_and_official = pytest.mark.skipif(
 )
 
 
-def _load_script() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("build_catalogue", SCRIPT)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["build_catalogue"] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-build = _load_script()
+# The build's modules (scripts/catalogue_build/), imported as scripts/build_catalogue.py imports them.
+if str(REPO / "scripts") not in sys.path:
+    sys.path.insert(0, str(REPO / "scripts"))
+activities = importlib.import_module("catalogue_build.activities")
+build_cli = importlib.import_module("catalogue_build.cli")
+convert = importlib.import_module("catalogue_build.convert")
+corrections = importlib.import_module("catalogue_build.corrections")
+model = importlib.import_module("catalogue_build.model")
+official = importlib.import_module("catalogue_build.official")
+register = importlib.import_module("catalogue_build.register")
+transcription = importlib.import_module("catalogue_build.transcription")
 
 
 @pytest.fixture(scope="module")
@@ -96,12 +96,109 @@ def test_psykiatri_2021_is_sta1_sta7_stb1_stb4_stc1_stc14(cat: Catalogue) -> Non
     expected = [f"STa{n}" for n in range(1, 8)] + [f"STb{n}" for n in range(1, 5)]
     expected += [f"STc{n}" for n in range(1, 15)]
     assert codes(cat, "Psykiatri", R2021) == expected
-    assert not cat.is_verified("Psykiatri", R2021)
 
 
-def test_only_psykiatri_2015_is_verified(cat: Catalogue) -> None:
+def test_psykiatri_2021_is_verified_against_the_scan_of_the_official_pages(cat: Catalogue) -> None:
+    assert cat.is_verified("Psykiatri", R2021)
+    assert cat.verified_against("Psykiatri", R2021) == "targets2021-psykiatri.pdf"
+
+
+def test_only_psykiatri_is_verified(cat: Catalogue) -> None:
     verified = [(s.name, r) for s in cat.specialties for r in REGULATIONS if cat.is_verified(s.name, r)]
-    assert verified == [("Psykiatri", R2015)]
+    assert verified == [("Psykiatri", R2015), ("Psykiatri", R2021)]
+
+
+KLINISK_2021 = (
+    "Klinisk tjänstgöring under handledning vid en eller flera enheter som bedriver sådan verksamhet eller "
+    "handlägger sådana ärenden"
+)
+
+
+@pytest.mark.parametrize(
+    ("code", "kompetenskrav", "activities", "advice"),
+    [
+        (
+            "STc1",
+            (
+                "behärska handläggning av vanliga och viktiga psykiska sjukdomar med betoning på de stora "
+                "folksjukdomarna, såsom affektiva sjukdomar, ångestsyndrom, psykossjukdomar och "
+                "personlighetsstörningar",
+                "ha kunskap om bakomliggande mekanismer för uppkomsten av dessa sjukdomar och om deras behandling",
+            ),
+            (KLINISK_2021, "Deltagande i en eller flera kurser"),
+            ("Deltagande i seminarium", "Medsittning", "Teoretiska studier"),
+        ),
+        (
+            "STc2",
+            ("kunna handlägga övriga psykiska sjukdomar",),
+            (KLINISK_2021, "Deltagande i en eller flera kurser"),
+            ("Deltagande i seminarium", "Medsittning", "Teoretiska studier"),
+        ),
+        (
+            "STc10",
+            (
+                "kunna tillämpa lagar och andra författningar om psykiatrisk tvångsvård",
+                "uppvisa kunskap om lagar och andra författningar om rättspsykiatrisk vård",
+                "ha kunskap om övriga lagar och andra författningar som är relevanta för psykiatrin",
+                "ha kännedom om rättspsykiatrins organisation och arbetsuppgifter",
+            ),
+            (KLINISK_2021, "Deltagande i en eller flera kurser"),
+            ("Auskultation", "Deltagande i seminarium", "Teoretiska studier"),
+        ),
+        (
+            "STc13",
+            (
+                "ha kunskap om socialtjänstens och andra för området relevanta myndigheters organisation, "
+                "regelverk och förutsättningar",
+            ),
+            ("Klinisk tjänstgöring under handledning", "Deltagande i en eller flera kurser"),
+            (),
+        ),
+        (
+            "STc14",
+            (
+                "kunna tillämpa en helhetssyn på patientens samlade läkemedelsbehandling",
+                "kunna anpassa läkemedelsbehandling inom specialiteten utifrån enskilda patienters ålder, kön, "
+                "vikt, njur- och leverfunktion samt andra eventuella faktorer, till exempel övrig medicinering, "
+                "samsjuklighet, graviditet och amning",
+                "kunna bedöma risker för biverkningar och interaktioner vid läkemedelsbehandling inom specialiteten",
+            ),
+            ("Klinisk tjänstgöring under handledning",),
+            ("Deltagande i en eller flera kurser",),
+        ),
+    ],
+)
+def test_psykiatri_2021_stc_delmal_carry_the_official_wording(
+    cat: Catalogue,
+    code: str,
+    kompetenskrav: tuple[str, ...],
+    activities: tuple[str, ...],
+    advice: tuple[str, ...],
+) -> None:
+    d = delmal(cat, "Psykiatri", R2021, code)
+    assert d.kompetenskrav == kompetenskrav
+    assert d.activities_text == activities
+    assert d.advice_text == advice
+    assert d.title_official is False
+
+
+def test_psykiatri_2021_stc14_recommends_the_course_it_does_not_require(cat: Catalogue) -> None:
+    stc14 = delmal(cat, "Psykiatri", R2021, "STc14")
+    assert stc14.required == (("klinisk_tjanstgoring",),)
+    assert stc14.recommended == ("kurs",)
+
+
+def test_the_transcriptions_invented_psykiatri_2021_items_are_gone(cat: Catalogue) -> None:
+    texts = [t for d in cat.delmal_for("Psykiatri", R2021) for t in (*d.kompetenskrav, *d.activities_text)]
+    assert not [t for t in texts if "Best Estimate" in t or "LEAD" in t]
+    assert delmal(cat, "Psykiatri", R2021, "STc1").title == "Vanliga och viktiga psykiska sjukdomar"
+    assert delmal(cat, "Psykiatri", R2015, "c1").title == "Vanliga och viktiga psykiska sjukdomar"
+
+
+def test_psykiatri_2021_stc10_is_doubtful_where_spf_quotes_other_wording(cat: Catalogue) -> None:
+    doubtful = [d.code for d in cat.delmal_for("Psykiatri", R2021) if d.doubt]
+    assert doubtful == ["STc10"]
+    assert "Svenska Psykiatriska Föreningens" in delmal(cat, "Psykiatri", R2021, "STc10").doubt
 
 
 @pytest.mark.parametrize(
@@ -361,6 +458,126 @@ def test_activity_types_include_every_certificate_type(cat: Catalogue) -> None:
     }
 
 
+# A course required although the delmål's certificate list has no course certificate --------------------
+
+LAKEMEDEL_2021 = [
+    ("Akutsjukvård", "STc13"),
+    ("Allergologi", "STc12"),
+    ("Allmänmedicin", "STc14"),
+    ("Anestesi och intensivvård", "STc13"),
+    ("Arbets- och miljömedicin", "STc13"),
+    ("Arbetsmedicin", "STc13"),
+    ("Barn- och ungdomsallergologi", "STc13"),
+    ("Barn- och ungdomshematologi och onkologi", "STc14"),
+    ("Barn- och ungdomskardiologi", "STc13"),
+    ("Barn- och ungdomskirurgi", "STc13"),
+    ("Barn- och ungdomsmedicin", "STc14"),
+    ("Barn- och ungdomsneurologi med habilitering", "STc13"),
+    ("Gynekologisk onkologi", "STc13"),
+    ("Handkirurgi", "STc13"),
+    ("Nuklearmedicin", "STc13"),
+    ("Palliativ medicin", "STc13"),
+    ("Skolhälsovård", "STc13"),
+    ("Smärtlindring", "STc15"),
+    ("Äldrepsykiatri", "STc13"),
+]
+
+
+@pytest.mark.parametrize(("specialty", "code"), LAKEMEDEL_2021)
+def test_the_lakemedel_delmal_recommend_the_course_as_socialstyrelsen_does(
+    cat: Catalogue, specialty: str, code: str
+) -> None:
+    d = delmal(cat, specialty, R2021, code)
+    official = delmal(cat, "Psykiatri", R2021, "STc14")
+    assert d.kompetenskrav == official.kompetenskrav
+    assert d.required == (("klinisk_tjanstgoring",),)
+    assert "kurs" in d.recommended
+    assert d.activities_text == ("Klinisk tjänstgöring under handledning",)
+    assert d.advice_text == ("Deltagande i en eller flera kurser",)
+    assert not d.doubt
+
+
+@pytest.mark.parametrize(
+    ("specialty", "regulation", "code", "required"),
+    [
+        ("Barn- och ungdomspsykiatri", R2021, "STc7", (("klinisk_tjanstgoring",), ("kurs",))),
+        ("Klinisk genetik", R2015, "c11", (("kurs",),)),
+        ("Beroendemedicin", R2015, "c13", (("klinisk_tjanstgoring",),)),
+    ],
+)
+def test_a_course_the_catalogue_cannot_settle_is_marked_doubtful(
+    cat: Catalogue, specialty: str, regulation: str, code: str, required: tuple[tuple[str, ...], ...]
+) -> None:
+    d = delmal(cat, specialty, regulation, code)
+    assert d.required == required
+    assert d.doubt and "kurs" in d.doubt
+
+
+def _transcribed_intyg(milestone: dict[str, Any]) -> list[str]:
+    sections = milestone.get("sections")
+    if isinstance(sections, dict):
+        return [str(x) for x in sections.get("intyg", [])]
+    if isinstance(sections, list):
+        for section in sections:
+            if section.get("title") in ("Intyg", "Uppföljning"):
+                return [str(x) for x in section.get("items", [section.get("text", "")])]
+    return []
+
+
+def _transcribed_activities(milestone: dict[str, Any]) -> list[str]:
+    sections = milestone.get("sections")
+    if isinstance(sections, dict):
+        advice = set(sections.get("allmannaRad", []))
+        return [str(x) for x in sections.get("utbildningsaktiviteter", []) if x not in advice]
+    return []
+
+
+@needs_source
+def test_no_delmal_requires_a_course_without_a_course_certificate_unless_it_is_doubtful(cat: Catalogue) -> None:
+    """Computed from the transcription: a delmål whose Utbildningsaktiviteter name a course while its Intyg
+    lines name no certificate from a kursledare."""
+    found = []
+    for folder, regulation in (("2015", R2015), ("2021", R2021)):
+        for path in sorted((SOURCE / folder).glob("*.json")):
+            doc = json.loads(path.read_text(encoding="utf-8"))
+            if "specialty" not in doc:
+                continue
+            name = cat.specialty(doc["specialty"]).name
+            for m in doc["milestones"]:
+                course = any("kurs" in (activities.classify(a) or ()) for a in _transcribed_activities(m))
+                certificate = any("kursledare" in i for i in _transcribed_intyg(m))
+                if course and not certificate:
+                    found.append((name, regulation, str(m["code"]), str(m["title"]), f"{folder}/{path.name}"))
+    assert len(found) == 22
+    lakemedel = sorted((n, c) for n, r, c, t, _ in found if r == R2021 and t == "Läkemedelsbehandling")
+    assert lakemedel == sorted(LAKEMEDEL_2021)
+    corrected = {c["where"] for c in cat.corrections}
+    for name, regulation, code, _, file in found:
+        d = delmal(cat, name, regulation, code)
+        required = {t for alts in d.required for t in alts}
+        assert "kurs" not in required or d.doubt, (name, regulation, code)
+        assert "kurs" in required or "kurs" in d.recommended, (name, regulation, code)
+        assert f"{file} {code}" in corrected, "each one is a listed correction"
+
+
+# --- målbeskrivningar marked unreliable ----------------------------------------------------------------
+
+
+def test_barn_och_ungdomspsykiatri_and_rattspsykiatri_2015_are_unreliable(cat: Catalogue) -> None:
+    unreliable = {
+        (s.name, r): cat.unreliable(s.name, r)
+        for s in cat.specialties
+        for r in REGULATIONS
+        if cat.unreliable(s.name, r) is not None
+    }
+    assert set(unreliable) == {("Barn- och ungdomspsykiatri", R2015), ("Rättspsykiatri", R2015)}
+    bup = unreliable[("Barn- och ungdomspsykiatri", R2015)]
+    assert bup is not None and "37 av 73 texter" in bup and "delmål c5" in bup
+    rattspsyk = unreliable[("Rättspsykiatri", R2015)]
+    assert rattspsyk is not None and "48 av 98 texter" in rattspsyk and "delmål c13" in rattspsyk
+    assert not any(cat.is_verified(*plan) for plan in unreliable)
+
+
 # --- loading -------------------------------------------------------------------------------------
 
 
@@ -408,6 +625,15 @@ def _break(mutation: str, data: dict[str, Any]) -> None:
         data["specialties"][0]["kind"] = "super"
     elif mutation == "unknown regulation":
         data["common"]["SOSFS 2008:17"] = []
+    elif mutation == "empty doubt":
+        data["specialties"][0]["regulations"][R2021]["delmal"][0]["doubt"] = "  "
+    elif mutation == "doubt not text":
+        data["bt"][0]["doubt"] = True
+    elif mutation == "unreliable not text":
+        data["specialties"][0]["regulations"][R2015]["unreliable"] = ["x"]
+    elif mutation == "verified and unreliable":
+        psykiatri = next(s for s in data["specialties"] if s["name"] == "Psykiatri")
+        psykiatri["regulations"][R2015]["unreliable"] = "Opålitlig."
     else:  # pragma: no cover
         raise AssertionError(mutation)
 
@@ -423,6 +649,10 @@ def _break(mutation: str, data: dict[str, Any]) -> None:
         ("wrong group", "stämmer inte med koden"),
         ("unknown kind", "är inte bas, gren eller tillägg"),
         ("unknown regulation", "ska ha exakt nycklarna"),
+        ("empty doubt", r"\.doubt: får inte vara tom"),
+        ("doubt not text", r"bt\[0\] \(BT1\)\.doubt: ska vara en text"),
+        ("unreliable not text", r"\.unreliable: ska vara en text"),
+        ("verified and unreliable", "kan inte vara både kontrollerad"),
     ],
 )
 def test_a_malformed_file_is_rejected_with_a_clear_message(
@@ -434,6 +664,20 @@ def test_a_malformed_file_is_rejected_with_a_clear_message(
     with pytest.raises(CatalogueError, match=message) as info:
         Catalogue.load(path)
     assert str(path) in str(info.value)
+
+
+def test_a_file_without_doubts_or_unreliable_markings_still_loads(tmp_path: Path, raw_data: dict[str, Any]) -> None:
+    old = copy.deepcopy(raw_data)
+    removed = 0
+    for spec in old["specialties"]:
+        for body in spec["regulations"].values():
+            removed += body.pop("unreliable", None) is not None
+            for d in body["delmal"]:
+                removed += d.pop("doubt", None) is not None
+    assert removed >= 2 + 4
+    cat = Catalogue.load(write_json(tmp_path / "old.json", old))
+    assert cat.unreliable("Rättspsykiatri", R2015) is None
+    assert not any(d.doubt for s in cat.specialties for r in REGULATIONS for d in cat.delmal_for(s.name, r))
 
 
 def test_a_file_that_is_not_json_is_rejected(tmp_path: Path) -> None:
@@ -489,19 +733,19 @@ def test_fold_name_drops_case_diacritics_and_punctuation() -> None:
     ],
 )
 def test_activity_strings_map_by_meaning(text: str, types: tuple[str, ...]) -> None:
-    assert build.classify(text) == types
+    assert activities.classify(text) == types
 
 
 def _raw(activities: list[str], advice: list[str] | None = None) -> Any:
-    return build.RawDelmal("STc1", "t", ["k"], activities, advice or [], "test.json STc1")
+    return model.RawDelmal("STc1", "t", ["k"], activities, advice or [], "test.json STc1")
 
 
 def test_an_unmapped_string_fails_instead_of_being_guessed(capsys: pytest.CaptureFixture[str]) -> None:
-    assert build.classify("Fallskärmshoppning") is None
-    with pytest.raises(build.BuildError, match="unmapped activity string"):
-        build.build_requirements(_raw(["Fallskärmshoppning"]), build.Corrections())
-    with pytest.raises(build.BuildError, match="could not be mapped"):
-        build.check_all_strings_mapped([_raw(["Fallskärmshoppning", "Medsittning"])])
+    assert activities.classify("Fallskärmshoppning") is None
+    with pytest.raises(model.BuildError, match="unmapped activity string"):
+        convert.build_requirements(_raw(["Fallskärmshoppning"]), corrections.Corrections())
+    with pytest.raises(model.BuildError, match="could not be mapped"):
+        activities.check_all_strings_mapped([_raw(["Fallskärmshoppning", "Medsittning"])])
     assert "Fallskärmshoppning" in capsys.readouterr().err
 
 
@@ -538,16 +782,16 @@ def test_build_requirements(
     recommended: list[str],
     n_corrections: int,
 ) -> None:
-    corrections = build.Corrections()
-    got_required, got_recommended, _ = build.build_requirements(_raw(activities, advice), corrections)
+    recorded = corrections.Corrections()
+    got_required, got_recommended, _ = convert.build_requirements(_raw(activities, advice), recorded)
     assert (got_required, got_recommended) == (required, recommended)
-    assert len(corrections.items) == n_corrections
+    assert len(recorded.items) == n_corrections
 
 
 @pytest.mark.parametrize("activities", [["eller", "Auskultation"], ["Auskultation", "eller"]])
 def test_a_dangling_eller_fails(activities: list[str]) -> None:
-    with pytest.raises(build.BuildError, match="'eller'"):
-        build.build_requirements(_raw(activities), build.Corrections())
+    with pytest.raises(model.BuildError, match="'eller'"):
+        convert.build_requirements(_raw(activities), corrections.Corrections())
 
 
 @pytest.mark.parametrize(
@@ -558,28 +802,87 @@ def test_a_dangling_eller_fails(activities: list[str]) -> None:
     ],
 )
 def test_code_lists_are_expanded(text: str, codes: list[str]) -> None:
-    assert build.expand_code_list(text) == codes
+    assert official.expand_code_list(text) == codes
 
 
 def test_pdf_lines_are_joined_and_dehyphenated() -> None:
     lines = ["Deltagande i ", "inom- eller mellan- ", "professionell reﬂektion ", "i grupp"]
-    assert build.join_lines(lines) == "Deltagande i inom- eller mellanprofessionell reflektion i grupp"
-    assert build.join_lines(["inom hälso- ", "och sjukvården"]) == "inom hälso- och sjukvården"
+    assert official.join_lines(lines) == "Deltagande i inom- eller mellanprofessionell reflektion i grupp"
+    assert official.join_lines(["inom hälso- ", "och sjukvården"]) == "inom hälso- och sjukvården"
 
 
 def test_the_specialty_register_covers_63_names() -> None:
-    register = build.register()
-    assert len(register) == 63
-    assert register["Rättspsykiatri"][:2] == ("gren", ["Psykiatri"])
+    names = register.register()
+    assert len(names) == 63
+    assert names["Rättspsykiatri"][:2] == ("gren", ["Psykiatri"])
+
+
+def test_the_official_psykiatri_2021_text_is_read_item_by_item() -> None:
+    stc = official.read_transcribed_stc(official.PSYKIATRI_2021_STC)
+    assert list(stc) == [f"STc{n}" for n in range(1, 15)]
+    assert all(len(d.certificates) == len(d.activities) for d in stc.values())
+    assert stc["STc14"].advice == ["Deltagande i en eller flera kurser"]
+    assert stc["STc13"].advice == []
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("Delmål STc2\nKompetenskrav\n- k\n", "expected Delmål STc1"),
+        ("Delmål STc1\nKompetenskrav\n- k\nUtbildningsaktiviteter\n- Auskultation\n", "needs its Intyg line"),
+        ("Delmål STc1\nUtbildningsaktiviteter\n", "out of order"),
+        ("Delmål STc1\nKompetenskrav\nLäkaren bör\n", "cannot read"),
+    ],
+)
+def test_a_malformed_official_text_fails(tmp_path: Path, text: str, message: str) -> None:
+    path = tmp_path / "stc.txt"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(model.BuildError, match=message):
+        official.read_transcribed_stc(path)
+
+
+def _lakemedel_reference() -> Any:
+    return official.read_transcribed_stc(official.PSYKIATRI_2021_STC)["STc14"]
+
+
+def test_a_course_without_a_course_certificate_follows_the_official_lakemedel_delmal() -> None:
+    reference = _lakemedel_reference()
+    handledare = "Intyg om genomförda utbildningsaktiviteter och uppfyllda kompetenskrav utfärdat av handledare"
+    same = model.RawDelmal(
+        "STc13", "Läkemedelsbehandling", list(reference.kompetenskrav),
+        ["Klinisk tjänstgöring under handledning", "Deltagande i en eller flera kurser"], [], "x.json STc13",
+        certificates=[handledare],
+    )
+    other = model.RawDelmal(
+        "STc7", "t", ["ha kunskap om något annat"], ["Deltagande i en eller flera kurser"], [], "x.json STc7",
+        certificates=[handledare],
+    )
+    recorded = corrections.Corrections()
+    corrections.settle_course_requirements([same, other], "2021/x.json", reference, recorded)
+    assert (same.activities, same.advice, same.doubt) == (
+        ["Klinisk tjänstgöring under handledning"], ["Deltagande i en eller flera kurser"], ""
+    )
+    assert other.activities == ["Deltagande i en eller flera kurser"] and other.doubt
+    assert [c["where"] for c in recorded.items] == ["2021/x.json STc13", "2021/x.json STc7"]
+
+
+def test_a_course_with_its_course_certificate_is_left_as_it_is() -> None:
+    raw = model.RawDelmal(
+        "STc1", "t", list(_lakemedel_reference().kompetenskrav), ["Deltagande i en eller flera kurser"], [],
+        "x.json STc1", certificates=["Intyg ... utfärdat av kursledare eller handledare"],
+    )
+    recorded = corrections.Corrections()
+    corrections.settle_course_requirements([raw], "2021/x.json", _lakemedel_reference(), recorded)
+    assert raw.activities == ["Deltagande i en eller flera kurser"] and not recorded.items
 
 
 @needs_source
 def test_every_transcribed_specialty_name_is_in_the_register() -> None:
-    register = build.register()
+    names = register.register()
     for folder in ("2015", "2021"):
-        _, specs = build.read_folder(SOURCE, folder)
-        names = {build.NAME_FIXES.get(s.name, s.name) for s in specs}
-        assert names == set(register), folder
+        _, specs = transcription.read_folder(SOURCE, folder)
+        found = {register.NAME_FIXES.get(s.name, s.name) for s in specs}
+        assert found == set(names), folder
 
 
 @needs_source_and_official
@@ -619,7 +922,7 @@ def test_the_script_fails_on_an_unmapped_string_in_the_sources(
     doc = json.loads(path.read_text(encoding="utf-8"))
     doc["milestones"][0]["sections"]["utbildningsaktiviteter"].append("Deltagande i ett okänt moment")
     path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
-    assert build.main(["--source", str(source), "--out", str(tmp_path / "out.json")]) == 1
+    assert build_cli.main(["--source", str(source), "--out", str(tmp_path / "out.json")]) == 1
     assert "Deltagande i ett okänt moment" in capsys.readouterr().err
     assert not (tmp_path / "out.json").exists()
 

@@ -136,13 +136,13 @@ def test_course_gaps_count_trainees_missing_a_signed_course(example_bundle: Path
         encoding="utf-8",
     )
     import_bundle(con, example_bundle)
-    gaps = course_gaps(con)
+    gaps = course_gaps(con, date(2026, 1, 1))
     by_code = gaps.groupby(["regulation", "code"])["trainees"].sum()
     # STa1 requires a course: of the two 2021 trainees E3 has one signed, E6 none -> one gap left
     assert by_code[("HSLF-FS 2021:8", "STa1")] == 1
     # a1 requires a course under 2015: all four 2015 trainees lack a signed one (E1's is unsigned)
     assert by_code[("SOSFS 2015:8", "a1")] == 4
     # scoped to one trainee: E3's signed course closes its STa1 gap
-    e3 = course_gaps(con, TraineeScope.of_ids(["E3"]))
+    e3 = course_gaps(con, date(2026, 1, 1), TraineeScope.of_ids(["E3"]))
     assert e3["regulation"].unique().tolist() == ["HSLF-FS 2021:8"]
     assert "STa1" not in e3["code"].tolist()

@@ -286,7 +286,7 @@ def test_every_import_change_has_its_own_audit_row(con: Connection) -> None:
                                  ROW_TC.replace("Cecilia ST", "Cecilia Ny") + ",", unit=True),
         "placements.csv": f"{PLACEMENT_HEADER}\nT5,ST,primarvard,VC Södra,2024-01-01,2024-12-31,100\n".encode(),
         "leave.csv": b"trainee_id,kind,start_date,end_date,percent\nT5,sjukfranvaro,2024-03-01,2024-03-10,100\n",
-        "credits.csv": b"trainee_id,kind,months,note\nT5,annan,2,Forskning\n",
+        "credits.csv": b"trainee_id,kind,months,note\nT5,doktorsexamen,2,Forskning\n",
         "certificates.csv": f"{CERT_HEADER}\nK5,T5,kurs,STa5,Ledarskap,2024-02-01,2024-02-03,,\n".encode(),
     }
     assert check(con, "pS", files) == []

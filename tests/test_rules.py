@@ -196,7 +196,7 @@ REQS = (
 )
 def test_delmal_status_from_signed_certificates(certs, expected) -> None:
     rec = TraineeRecord(trainee(), certificates=tuple(certs))
-    assert delmal_status(rec, REQS) == expected
+    assert delmal_status(rec, REQS, D("2025-01-01")) == expected
 
 
 # RULES 7: readiness

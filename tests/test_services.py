@@ -862,3 +862,94 @@ def test_admin_replaces_the_catalogue_and_it_is_audited(con: Connection) -> None
     codes = services.trainee_overview(con, actor(con, "pAdm"), "TA", TODAY).delmal
     assert [c for c in codes if c.startswith("STc")] == ["STc1", "STc2", "STc3"]
     assert [r[:3] for r in audit_rows(con, "replace")] == [("pAdm", "catalogue", "catalogue")]
+
+
+def test_a_bt_placement_on_a_medical_ward_can_count_as_akut_sjukvard(con: Connection) -> None:
+    # RULES 4: akut sjukvård is a kind of work; the recorded bt_part wins over the setting.
+    a = actor(con, "pA")
+    before = services.trainee_overview(con, a, "TA", TODAY).bt
+    assert before is not None
+    services.add_placement(
+        con, a, "TA", kind="BT", setting="internmedicin", start_date=D("2023-07-01"), end_date=D("2023-09-30"),
+        percent=100, bt_part="akut_sjukvard",
+    )
+    after = services.trainee_overview(con, a, "TA", TODAY).bt
+    assert after is not None
+    assert after.acute_care_months - before.acute_care_months == 3  # July-September at 100 %
+    assert after.primary_care_months == before.primary_care_months
+    assert con.execute("SELECT bt_part FROM placement WHERE setting = 'internmedicin'").fetchone()[0] == "akut_sjukvard"
+    with pytest.raises(InputError) as refused:
+        services.add_placement(
+            con, a, "TA", kind="ST", setting="annan", start_date=D("2024-01-01"), end_date=D("2024-01-31"),
+            percent=100, bt_part="primarvard",
+        )
+    assert [e.column for e in refused.value.errors] == ["bt_part"]
+
+
+@pytest.mark.parametrize(
+    ("trainee", "person", "kind", "months", "applies_to", "field", "text"),
+    [
+        # RULES 2: under SOSFS 2015:8 a doktorsexamen is the trainee's flag (54 months), never a credit row
+        ("TB", "pB", "doktorsexamen", 6.0, "ST", "kind", "minimitiden 54 månader"),
+        # under HSLF-FS 2021:8 ST credits only earlier specialist training and research
+        ("TA", "pA", "annan", 2.0, "ST", "applies_to", "annan merit kan tillgodoräknas mot BT"),
+        # there is no BT under SOSFS 2015:8
+        ("TB", "pB", "utlandstjanstgoring", 2.0, "BT", "applies_to", "BT finns inte i SOSFS 2015:8"),
+        # two decimals at most: credits are held in hundredths of a month
+        ("TA", "pA", "tidigare_st", 1.125, "ST", "months", "högst två decimaler"),
+    ],
+)
+def test_a_credit_the_rules_refuse_is_a_field_error(
+    con: Connection, trainee: str, person: str, kind: str, months: float, applies_to: str, field: str, text: str
+) -> None:
+    with pytest.raises(InputError) as refused:
+        services.add_credit(con, actor(con, person), trainee, kind=kind, months=months, applies_to=applies_to)
+    assert [e.column for e in refused.value.errors] == [field]
+    assert text in refused.value.errors[0].message
+    assert con.execute("SELECT count(*) FROM credit WHERE trainee_id = ?", [trainee]).fetchone()[0] == 0
+
+
+def test_credits_count_by_the_rules_and_are_notices(con: Connection) -> None:
+    a = actor(con, "pA")
+    services.add_credit(con, a, "TA", kind="tidigare_st", months=20, note="ST i kirurgi")
+    with pytest.raises(InputError) as refused:
+        services.add_credit(con, a, "TA", kind="tidigare_st", months=20, note="ST i ortopedi")
+    # RULES 2: summed per trainee, 20 + 20 = 40 > 30
+    assert refused.value.errors[0].message == (
+        "tidigare ST för TA blir sammanlagt 40 månader; högst 30 månader får tillgodoräknas"
+    )
+    services.add_credit(con, a, "TA", kind="annan", months=1.5, applies_to="BT", note="Merit")
+    p = services.trainee_overview(con, a, "TA", TODAY)
+    assert p.credited_months == Fraction(43, 2)  # 20 + 1.5
+    assert p.bt is not None and p.bt.credited_months == Fraction(3, 2)
+    assert p.notices[:2] == (
+        "Tillgodoräknande: tidigare ST 20 månader mot ST; bedöms av Socialstyrelsen.",
+        "Tillgodoräknande: annan merit 1,5 månader mot BT; bedöms av Socialstyrelsen.",
+    )
+    assert [r[1] for r in audit_rows(con, "add") if r[1] == "credit"] == ["credit", "credit"]
+
+
+def test_a_grenspecialitet_needs_a_recorded_bevis_in_its_basspecialitet(con: Connection) -> None:
+    # RULES 7: Neonatologi builds on Barn- och ungdomsmedicin.
+    con.execute("UPDATE trainee SET specialty = 'Neonatologi' WHERE trainee_id = 'TA'")
+    a = actor(con, "pA")
+    assert services.bas_choices(con, a, "TA") == ("Barn- och ungdomsmedicin",)
+    before = services.trainee_overview(con, a, "TA", TODAY)
+    bas_items = [m for m in before.missing_items if m.kind == "bas_specialty"]
+    assert [(m.code, m.text) for m in bas_items] == [
+        ("bevis_bas", "Bevis om specialistkompetens i basspecialiteten Barn- och ungdomsmedicin är inte registrerat.")
+    ]
+    checklist = {label: done for done, label, _ in services.readiness(before)}
+    assert checklist["Bevis om specialistkompetens i basspecialiteten registrerat"] is False
+    with pytest.raises(InputError):
+        services.record_bevis_bas(con, a, "TA", specialty="Kirurgi", bevis_date=D("2022-05-01"))
+    with pytest.raises(InputError):  # not through the draft-and-sign workflow
+        services.add_certificate(con, a, "TA", type="bevis_bas", title="Barn- och ungdomsmedicin")
+    services.record_bevis_bas(con, a, "TA", specialty="Barn- och ungdomsmedicin", bevis_date=D("2022-05-01"))
+    after = services.trainee_overview(con, a, "TA", TODAY)
+    assert not [m for m in after.missing_items if m.kind == "bas_specialty"]
+    checklist = {label: done for done, label, _ in services.readiness(after)}
+    assert checklist["Bevis om specialistkompetens i basspecialiteten registrerat"] is True
+    # as of a date before the bevis, it does not count yet (RULES 6)
+    earlier = services.trainee_overview(con, a, "TA", D("2022-04-30"))
+    assert [m.kind for m in earlier.missing_items].count("bas_specialty") == 1

@@ -13,6 +13,7 @@ from pathlib import Path
 from tracker.config import DEMO_TRAINEES
 from tracker.errors import StorageError, TrackerError
 from tracker.store import Connection, catalogue, connect, default_db_path
+from tracker.store.scope import EVERYONE, TraineeScope
 
 
 def _date(text: str) -> date:
@@ -46,6 +47,19 @@ def _parser() -> argparse.ArgumentParser:
     pr.add_argument("--all", action="store_true")
     pr.add_argument("--as-of", type=_date, default=None)
     pr.add_argument("--json", action="store_true", help="print JSON (the only format)")
+    pr.add_argument(
+        "--engine",
+        choices=("setbased", "reference"),
+        default="setbased",
+        help="setbased: all trainees at once, as the dashboards (default); reference: one trainee at a time",
+    )
+    pr.add_argument(
+        "--as",
+        dest="as_email",
+        metavar="EMAIL",
+        default=None,
+        help="only the trainees this person may see in the app (default: everyone)",
+    )
     c = sub.add_parser("catalogue", parents=[common], help="replace the delmål catalogue from a file")
     c.add_argument("file", type=Path, nargs="?", default=None)
     a = sub.add_parser(
@@ -101,6 +115,19 @@ def _import_actor(con: Connection, email: str | None) -> tuple[str | None, froze
     return actor.person_id, import_scope(con, actor)
 
 
+def _reader_scope(con: Connection, email: str | None) -> TraineeScope:
+    """The trainees ``progress --as EMAIL`` may show: those the person may read in the app."""
+    if email is None:
+        return EVERYONE
+    from tracker.accounts import actor_for_email
+    from tracker.services.access import trainee_scope
+
+    actor = actor_for_email(con, email)
+    if actor is None:
+        raise TrackerError(f"Ingen person med e-postadressen {email} finns i databasen.")
+    return trainee_scope(actor)
+
+
 def _run(args: argparse.Namespace) -> int:
     db = args.db or default_db_path()
     con = _open(args)
@@ -120,18 +147,22 @@ def _run(args: argparse.Namespace) -> int:
             result = import_bundle(con, args.dir, actor=actor_id, units=units)
             print(result.summary())
         elif args.command == "progress":
-            from tracker.rules.progress import progress_all, progress_for
+            from tracker.rules.engines import progress
 
             as_of = args.as_of or date.today()
             if not catalogue.catalogue_loaded(con):
                 catalogue.ensure_catalogue(con)
-            if args.all:
-                out: object = [p.to_json() for p in progress_all(con, as_of)]
-            elif args.trainee_id:
-                out = progress_for(con, args.trainee_id, as_of).to_json()
-            else:
+            if not args.all and not args.trainee_id:
                 print("tracker progress: ange ett id eller --all", file=sys.stderr)
                 return 2
+            found = progress(
+                con,
+                as_of,
+                trainee_id=None if args.all else args.trainee_id,
+                scope=_reader_scope(con, args.as_email),
+                engine=args.engine,
+            )
+            out: object = [p.to_json() for p in found] if args.all else found[0].to_json()
             json.dump(out, sys.stdout, ensure_ascii=False, indent=1)
             print()
         elif args.command == "create-admin":

@@ -19,6 +19,17 @@ PLACEMENT_KINDS: tuple[str, ...] = ("AT", "BT", "ST")
 SETTINGS: tuple[str, ...] = ("primarvard", "akutsjukvard", "psykiatri", "internmedicin", "kirurgi", "annan")
 LEAVE_KINDS: tuple[str, ...] = ("foraldraledighet", "sjukfranvaro", "tjanstledighet")
 CREDIT_KINDS: tuple[str, ...] = ("tidigare_st", "utlandstjanstgoring", "doktorsexamen", "annan")
+CREDIT_TARGETS: tuple[str, ...] = ("ST", "BT")  # what a credit counts toward (BT: HSLF-FS 2021:8 only)
+
+# Which part of BT a BT placement is (RULES 4): akut sjukvård is a kind of work, not a kind of clinic.
+BT_PARTS: tuple[str, ...] = ("primarvard", "akut_sjukvard", "annan")
+BT_PART_BY_SETTING = {"primarvard": "primarvard", "akutsjukvard": "akut_sjukvard"}  # else annan
+
+
+def default_bt_part(setting: str) -> str:
+    """The BT part a BT placement has when none is given: from its setting (RULES 4)."""
+    return BT_PART_BY_SETTING.get(setting, "annan")
+
 
 # Activity certificates, recommended activities and summary documents (INTERFACE.md).
 REQUIRABLE_TYPES: tuple[str, ...] = (
@@ -33,7 +44,11 @@ REQUIRABLE_TYPES: tuple[str, ...] = (
 )
 RECOMMENDED_TYPES: tuple[str, ...] = ("sammankomst", "ovrig_aktivitet")
 SUMMARY_TYPES: tuple[str, ...] = ("fullgjord_bt", "baskompetens", "fullgjord_st", "specialistkompetens")
-ACTIVITY_TYPES: tuple[str, ...] = REQUIRABLE_TYPES + RECOMMENDED_TYPES + SUMMARY_TYPES
+# Socialstyrelsen's bevis om specialistkompetens in the basspecialitet a gren- or tilläggsspecialitet
+# builds on: recorded (its title names the specialty, its date is the bevis's), never signed in the app.
+BEVIS_BAS = "bevis_bas"
+DOCUMENT_TYPES: tuple[str, ...] = SUMMARY_TYPES + (BEVIS_BAS,)
+ACTIVITY_TYPES: tuple[str, ...] = REQUIRABLE_TYPES + RECOMMENDED_TYPES + DOCUMENT_TYPES
 
 CERTIFICATE_STATUSES: tuple[str, ...] = ("utkast", "skickat", "signerat", "returnerat", "makulerat")
 SUPERVISION_KINDS: tuple[str, ...] = ("huvudhandledare", "handledare")
@@ -66,6 +81,7 @@ TYPE_LABELS: dict[str, str] = {
     "baskompetens": "Intyg om uppnådd baskompetens",
     "fullgjord_st": "Intyg om fullgjord specialiseringstjänstgöring",
     "specialistkompetens": "Intyg om uppnådd specialistkompetens",
+    "bevis_bas": "Bevis om specialistkompetens i basspecialitet",
 }
 SETTING_LABELS: dict[str, str] = {
     "primarvard": "Primärvård",
@@ -79,6 +95,11 @@ LEAVE_LABELS: dict[str, str] = {
     "foraldraledighet": "Föräldraledighet",
     "sjukfranvaro": "Sjukfrånvaro",
     "tjanstledighet": "Tjänstledighet",
+}
+BT_PART_LABELS: dict[str, str] = {
+    "primarvard": "Primärvård",
+    "akut_sjukvard": "Akut sjukvård",
+    "annan": "Annan",
 }
 CREDIT_LABELS: dict[str, str] = {
     "tidigare_st": "Tidigare ST",
@@ -128,6 +149,12 @@ class Placement:
     end_date: date
     percent: float
     workplace: str = ""
+    bt_part: str = ""  # BT placements: primarvard, akut_sjukvard or annan ('' = from the setting)
+
+    @property
+    def part(self) -> str:
+        """The BT part this placement counts toward (RULES 4); meaningful for BT placements."""
+        return self.bt_part or default_bt_part(self.setting)
 
 
 @dataclass(frozen=True)
@@ -143,6 +170,7 @@ class Credit:
     kind: str
     months: float
     note: str = ""
+    applies_to: str = "ST"  # or "BT" (HSLF-FS 2021:8)
 
 
 @dataclass(frozen=True)
@@ -153,9 +181,9 @@ class Certificate:
     signed_date: date | None = None
     title: str = ""
 
-    @property
-    def signed(self) -> bool:
-        return self.signed_date is not None
+    def signed_on(self, as_of: date) -> bool:
+        """Signed on the as-of date: its signature date is on or before it (RULES 6)."""
+        return self.signed_date is not None and self.signed_date <= as_of
 
 
 @dataclass(frozen=True)

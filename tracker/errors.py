@@ -87,6 +87,10 @@ FIELD_LABELS: Mapping[str, str] = {
     "name": "Namn",
     "email": "E-post",
     "months": "Månader",
+    "bt_part": "BT-del",
+    "applies_to": "Räknas mot",
+    "specialty": "Specialitet",
+    "signed_date": "Datum",
     "catalogue": "Katalogfil",
 }
 

@@ -84,11 +84,11 @@ def overview(tv: services.TraineeView, *, key: str) -> None:
         )
         if progress.credited_months:
             st.caption(f"Varav tillgodoräknat: {fmt.months(progress.credited_months)}.")
-        if progress.days_before_legitimation:
-            st.warning(
-                f"{progress.days_before_legitimation} dagar ST-tjänstgöring ligger före legitimationsdatum "
-                "och räknas inte."
-            )
+    if progress.notices:
+        # The rules' own sentences (credit kinds, months, forms); notes typed by people are not part of them.
+        with st.container(border=True):
+            st.markdown("**Att tänka på**")
+            st.markdown("\n".join(f"- {fmt.plain(n)}" for n in progress.notices))
 
     if progress.bt is not None:
         bt = progress.bt
@@ -102,6 +102,8 @@ def overview(tv: services.TraineeView, *, key: str) -> None:
         with right:
             done = sum(1 for v in bt.delmal.values() if v == "uppfyllt")
             st.metric("BT-tid", fmt.months_of(bt.months, BT_MIN_MONTHS))
+            if bt.credited_months:
+                st.caption(f"Varav tillgodoräknat mot BT: {fmt.months(bt.credited_months)}.")
             st.metric("BT-delmål uppfyllda", fmt.count_of(done, len(bt.delmal)))
             st.caption(
                 f"Primärvård {fmt.months_of(bt.primary_care_months, BT_MIN_PRIMARY)}, akut sjukvård "
@@ -177,11 +179,17 @@ def timeline(con: Connection, actor: Actor, trainee_id: str, *, key: str) -> Non
 # --- delmål -----------------------------------------------------------------------------------
 
 
-def delmal(tv: services.TraineeView, *, key: str) -> None:
+def delmal(con: Connection, actor: Actor, tv: services.TraineeView, *, key: str) -> None:
     df = tv.delmal
     if df.empty:
         st.warning("Ingen målbeskrivning hittades för ST-läkarens specialitet och regelverk.")
         return
+    with shown_errors():
+        doubts: services.CatalogueDoubts = cache.read(
+            "catalogue_doubts", con, actor, tv.progress.regulation, tv.record.trainee.specialty
+        )
+    if doubts.unreliable:
+        st.warning(f"**Opålitlig målbeskrivning.** {fmt.plain(doubts.unreliable)}", icon=":material/warning:")
     official = bool(df["title_official"].all())
     verified = bool(df[~df["is_bt"].astype(bool)]["verified"].all())
     st.caption(
@@ -198,6 +206,7 @@ def delmal(tv: services.TraineeView, *, key: str) -> None:
             "egen text; jämför med målbeskrivningen vid osäkerhet."
         )
     )
+    df = df.assign(doubt=df["code"].map(lambda c: doubts.delmal.get(str(c), "")))
     is_bt = df["is_bt"].astype(bool)
     if is_bt.any():
         tabs = st.tabs([f"ST-delmål ({int((~is_bt).sum())})", f"BT-delmål ({int(is_bt.sum())})"])
@@ -244,6 +253,8 @@ def _delmal_block(df: pd.DataFrame, *, key: str) -> None:
             "Intyg": shown["certificates"].map(lambda v: "; ".join(v) if len(v) else fmt.DASH),
         }
     )
+    if shown["doubt"].astype(bool).any():
+        table["Tveksamt"] = shown["doubt"].map(lambda v: v or fmt.DASH)
     st.dataframe(
         table,
         hide_index=True,
@@ -255,12 +266,16 @@ def _delmal_block(df: pd.DataFrame, *, key: str) -> None:
             "Status": st.column_config.TextColumn(width="small"),
             "Vad saknas": st.column_config.TextColumn(width="medium"),
             "Intyg": st.column_config.TextColumn(width="medium"),
+            "Tveksamt": st.column_config.TextColumn(width="medium"),
         },
     )
     download(table, "delmal", key=f"{key}_delmal_csv")
     st.markdown("##### Kompetenskrav")
     for r in shown.to_dict("records"):
-        with st.expander(f"{r['code']} {fmt.plain(r['title'])} · {STATUS_TEXT.get(r['status'], r['status'])}"):
+        label = f"{r['code']} {fmt.plain(r['title'])} · {STATUS_TEXT.get(r['status'], r['status'])}"
+        with st.expander(f"{label} · tveksamt" if r["doubt"] else label):
+            if r["doubt"]:
+                st.warning(f"**Tveksamt delmål.** {fmt.plain(r['doubt'])}", icon=":material/help:")
             if len(r["kompetenskrav"]):
                 st.markdown("Den specialistkompetenta läkaren ska:\n" + "\n".join(f"- {fmt.plain(k)}" for k in r["kompetenskrav"]))
             else:

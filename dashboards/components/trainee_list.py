@@ -120,7 +120,7 @@ def trainee_view(con: Connection, actor: Actor, trainee_id: str, *, key: str) ->
     with tabs[1]:
         trainee.timeline(con, actor, trainee_id, key=f"{key}_tl")
     with tabs[2]:
-        trainee.delmal(tv, key=f"{key}_dm")
+        trainee.delmal(con, actor, tv, key=f"{key}_dm")
     with tabs[3]:
         certs = certificates.table(con, actor, trainee_id)
         certificates.void_form(con, actor, trainee_id, certs)

@@ -800,13 +800,30 @@ class Generator:
         if status == "signerat":
             signer_id, signed_by, role = a.signer.person_id, a.signer.name, a.role
         elif status in ("skickat", "returnerat"):
+            # Waiting in someone's inbox today: addressed to a current handledare (a draft when none is left).
             signer_id = (a.addressee or a.signer).person_id
+            if a.type not in ("fullgjord_bt", "fullgjord_st") and not self._supervises(signer_id, trainee_id):
+                signer_id = self._supervisor_today(trainee_id)
+                if signer_id is None:
+                    status = "utkast"
             if status == "returnerat":
                 comment = self.rng.choice(RETURN_COMMENTS)
         self.certs.append((trainee_id, a.type, a.title, a.start, a.end, status, signer_id, signed_by, role, signed,
                            comment))
         for code in a.codes:
             self.cert_codes.append((idx, code))
+
+    def _supervises(self, person_id: str, trainee_id: str) -> bool:
+        return any(
+            t == trainee_id and p == person_id and s <= self.as_of and (e is None or self.as_of <= e)
+            for t, p, _, s, e in self.supervision
+        )
+
+    def _supervisor_today(self, trainee_id: str) -> str | None:
+        for t, p, _, s, e in self.supervision:
+            if t == trainee_id and s <= self.as_of and (e is None or self.as_of <= e):
+                return p
+        return None
 
     # -- intressenter --
     def build_intressenter(self) -> None:

@@ -17,7 +17,9 @@ import pandera.pandas as pa
 
 from tracker.domain import (
     ACTIVITY_TYPES,
+    BT_PARTS,
     CREDIT_KINDS,
+    CREDIT_TARGETS,
     EARLIEST_DATE,
     LATEST_DATE,
     LEAVE_KINDS,
@@ -26,6 +28,8 @@ from tracker.domain import (
     SETTINGS,
 )
 from tracker.errors import RowError
+from tracker.rules.facts import MAX_CREDIT_MONTHS
+from tracker.rules.numbers import sv_number
 
 ID_RE = r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,59}$"
 DATE_RE = r"^\d{4}-\d{2}-\d{2}$"
@@ -35,7 +39,6 @@ DELMAL_RE = re.compile(r"^(a|b|c|STa|STb|STc|BT)([1-9]\d?)$")
 CONTROL_RE = r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
 CONTROL_MSG = "värdet innehåller otillåtna tecken (styrtecken)"
 DATE_RANGE_MSG = f"datumet ska ligga mellan {EARLIEST_DATE.isoformat()} och {LATEST_DATE.isoformat()}"
-MAX_CREDIT_MONTHS = 66
 # The longest text each free-text column may hold (ids are bounded by ID_RE).
 MAX_TEXT: dict[str, int] = {
     "name": 200,
@@ -76,7 +79,11 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 }
 # Columns a file may have besides COLUMNS; a bundle without them imports as before. Only unit_id is
 # used (the trainee's unit, which must exist); the others are accepted and not stored.
-OPTIONAL_COLUMNS: dict[str, tuple[str, ...]] = {"trainees.csv": ("unit_id", "email", "personnummer")}
+OPTIONAL_COLUMNS: dict[str, tuple[str, ...]] = {
+    "trainees.csv": ("unit_id", "email", "personnummer"),
+    "placements.csv": ("bt_part",),  # empty: from the setting (RULES 4)
+    "credits.csv": ("applies_to",),  # empty: ST
+}
 
 
 def _parse_date(v: str) -> date | None:
@@ -139,6 +146,11 @@ def _months(v: str) -> bool:
     return _is_number(v) and 0 < float(v.replace(",", ".")) <= MAX_CREDIT_MONTHS
 
 
+def _two_decimals(v: str) -> bool:
+    """At most two decimals (hundredths of a month); an unreadable number has its own error."""
+    return not _is_number(v) or bool(re.match(r"^\s*\d*([.,]\d{0,2})?\s*$", v))
+
+
 def control_character_errors(file: str, df: pd.DataFrame) -> list[RowError]:
     """A row error for every cell (of any column) holding a control character such as NUL.
 
@@ -175,7 +187,15 @@ def raw_schema(file: str) -> pa.DataFrameSchema:
         "setting": [_cell(lambda v: v in SETTINGS, "setting", f"okänd miljö; tillåtna: {_vocab(SETTINGS)}")],
         "percent": [_cell(_percent, "percent", "ska vara ett tal mellan 1 och 100")],
         "months": [
-            _cell(_months, "months", f"ska vara ett tal större än 0 och högst {MAX_CREDIT_MONTHS} (månader)")
+            _cell(_months, "months", f"ska vara ett tal större än 0 och högst {sv_number(MAX_CREDIT_MONTHS)} (månader)"),
+            _cell(_two_decimals, "months", "högst två decimaler (t.ex. 2,5 eller 0,25 månader)"),
+        ],
+        "bt_part": [
+            _cell(lambda v: v in BT_PARTS, "bt_part", f"okänd BT-del; tillåtna: {_vocab(BT_PARTS)}", optional=True)
+        ],
+        "applies_to": [
+            _cell(lambda v: v in CREDIT_TARGETS, "applies_to", f"ska vara {' eller '.join(CREDIT_TARGETS)}",
+                  optional=True)
         ],
         "unit_id": [
             _cell(lambda v: bool(re.match(ID_RE, v)), "unit_id", "id har otillåtna tecken eller är för långt",
@@ -274,15 +294,15 @@ def typed_schema(
                 error="signed_by|signerat intyg måste ange vem som signerat",
             )
         )
-    if {"start_date", "end_date"} <= set(COLUMNS[file]):
-        checks.append(pa.Check(_end_after_start, error="end_date|slutdatum ligger före startdatum"))
-    if file == "credits.csv":
+    if file == "placements.csv":
         checks.append(
             pa.Check(
-                lambda df: (df["kind"] != "tidigare_st") | (df["months"] <= 30),
-                error="months|tidigare ST får tillgodoräknas med högst 30 månader",
+                lambda df: df["bt_part"].isna() | (df["kind"] == "BT"),
+                error="bt_part|BT-del anges bara för BT-placeringar",
             )
         )
+    if {"start_date", "end_date"} <= set(COLUMNS[file]):
+        checks.append(pa.Check(_end_after_start, error="end_date|slutdatum ligger före startdatum"))
     return pa.DataFrameSchema(columns, checks=checks, strict=False, coerce=False)
 
 

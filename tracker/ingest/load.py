@@ -180,10 +180,11 @@ class _RecordTable:
 
 _RECORD_TABLES = (
     _RecordTable("placements.csv", "placement", "placement", "placeringar",
-                 ("kind", "setting", "workplace", "start_date", "end_date", "percent"), ("start_date", "end_date")),
+                 ("kind", "setting", "workplace", "start_date", "end_date", "percent", "bt_part"),
+                 ("start_date", "end_date")),
     _RecordTable("leave.csv", "leave", "leave", "ledigheter",
                  ("kind", "start_date", "end_date", "percent"), ("start_date", "end_date")),
-    _RecordTable("credits.csv", "credit", "credit", "tillgodoräknanden", ("kind", "months", "note"), ()),
+    _RecordTable("credits.csv", "credit", "credit", "tillgodoräknanden", ("kind", "months", "note", "applies_to"), ()),
 )
 
 

@@ -19,9 +19,10 @@ import duckdb
 import pandas as pd
 import pandera.pandas as pa
 
-from tracker.domain import REG_2021, Trainee
+from tracker.domain import REG_2021, Credit, Trainee
 from tracker.errors import RowError
 from tracker.ingest.checks import control_character_errors, errors_from, raw_schema, typed_schema
+from tracker.rules.credits import credit_error
 from tracker.rules.reference import resolve_regulation
 from tracker.store import Connection, catalogue
 from tracker.store.connection import reading
@@ -78,6 +79,12 @@ def _typed(file: str, df: pd.DataFrame) -> pd.DataFrame:
             out[col] = out[col].str.lower() == "true"
     if "delmal" in out:
         out["delmal"] = out["delmal"].map(lambda v: tuple(c.strip() for c in v.split(";") if c.strip()))
+    if file == "placements.csv":
+        given = out["bt_part"] if "bt_part" in out else pd.Series("", index=out.index)
+        out["bt_part"] = pd.Series([v or None for v in given], index=out.index, dtype=object)
+    if file == "credits.csv":
+        given = out["applies_to"] if "applies_to" in out else pd.Series("", index=out.index)
+        out["applies_to"] = given.where(given != "", "ST")
     return out
 
 
@@ -230,6 +237,7 @@ def validate(
         db = db_trainees(cur)
         existing_certificates = db_certificates(cur)
         units_in_db = {str(r[0]) for r in cur.execute("SELECT unit_id FROM unit").fetchall()}
+        kept_credits = _kept_credits(cur)
     bundle_trainees: dict[str, Trainee] = {}
     if "trainees.csv" in typed:
         for r in records_of(typed["trainees.csv"]):
@@ -280,7 +288,40 @@ def validate(
     errors.extend(_trainee_errors(typed.get("trainees.csv"), db, units_in_db, scope))
     errors.extend(_scope_errors(typed, db, scope))
     errors.extend(_certificate_errors(existing_certificates, typed.get("certificates.csv")))
+    errors.extend(_credit_errors(typed.get("credits.csv"), all_trainees, kept_credits))
     return typed, sorted(set(errors))
+
+
+def _kept_credits(cur: duckdb.DuckDBPyConnection) -> dict[str, list[Credit]]:
+    """The credits an import leaves in place (entered in the app), by trainee, in their order."""
+    out: dict[str, list[Credit]] = {}
+    for tid, kind, months, applies_to in cur.execute(
+        "SELECT trainee_id, kind, months, applies_to FROM credit WHERE source <> 'import' ORDER BY credit_id"
+    ).fetchall():
+        out.setdefault(str(tid), []).append(Credit(kind, float(months), applies_to=applies_to))
+    return out
+
+
+def _credit_errors(
+    df: pd.DataFrame | None, trainees: Mapping[str, Trainee], kept: Mapping[str, list[Credit]]
+) -> list[RowError]:
+    """credits.csv rows against RULES 2: a combination the trainee's regulation refuses, or a sum past its
+    cap counting the trainee's credits entered in the app and the rows above in the file."""
+    if df is None or df.empty:
+        return []
+    errors = []
+    seen: dict[str, list[Credit]] = {}
+    for idx, r in zip(df.index, records_of(df), strict=True):
+        trainee = trainees.get(r["trainee_id"])
+        if trainee is None:
+            continue  # an unknown trainee has its own error
+        credit = Credit(r["kind"], float(r["months"]), r["note"], r["applies_to"])
+        earlier = seen.setdefault(r["trainee_id"], list(kept.get(r["trainee_id"], [])))
+        refused = credit_error(resolve_regulation(trainee), r["trainee_id"], earlier, credit)
+        if refused is not None:
+            errors.append(RowError("credits.csv", int(idx) + 2, *refused))
+        earlier.append(credit)
+    return errors
 
 
 def _cert_fingerprint(type_: str, delmal: Iterable[str], title: str, signed: date | None) -> str:

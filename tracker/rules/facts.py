@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from tracker.domain import REG_2015, REG_2021, REGULATION_2021_START
+from tracker.domain import BT_PART_BY_SETTING, REG_2015, REG_2021, REGULATION_2021_START
 
 # Minimum time, in full-time months: HSLF-FS 2021:8 counts BT within its 66; SOSFS 2015:8 has 60, or 54
 # with a doktorsexamen.
@@ -30,6 +30,18 @@ AT_MIN_PSYCHIATRY = Fraction(3)
 AT_MIN_GENERAL_PRACTICE = Fraction(6)
 AT_MIN_PART_TIME = 50
 
+# Credits (RULES 2): tidigare ST at most 30 months per trainee in total (half of a previous ST, both
+# regulations); under HSLF-FS 2021:8 a doktorsexamen at most 6 months (an assumption: the amount is not
+# confirmed). Keyed by (regulation, kind), summed over the trainee's rows.
+CREDIT_CAPS_MONTHS: dict[tuple[str, str], Fraction] = {
+    (REG_2015, "tidigare_st"): Fraction(30),
+    (REG_2021, "tidigare_st"): Fraction(30),
+    (REG_2021, "doktorsexamen"): Fraction(6),
+}
+
+# The most one credit row may give: the whole minimum time (an input bound, not a rule).
+MAX_CREDIT_MONTHS = MIN_MONTHS[REG_2021]
+
 # How far a projection looks (a trainee at 1 % for ever never finishes); beyond it: unreachable.
 PROJECTION_HORIZON_YEARS = 60
 
@@ -42,6 +54,12 @@ def regulation_sql(trainee: str = "t") -> str:
         f"WHEN {trainee}.swedish_at OR {trainee}.st_start_date < DATE '{REGULATION_2021_START.isoformat()}' "
         f"THEN '{REG_2015}' ELSE '{REG_2021}' END"
     )
+
+
+def bt_part_sql(placement: str = "p") -> str:
+    """A BT placement's part (RULES 4): the recorded ``bt_part``, else from its setting."""
+    cases = " ".join(f"WHEN '{s}' THEN '{part}'" for s, part in BT_PART_BY_SETTING.items())
+    return f"coalesce({placement}.bt_part, CASE {placement}.setting {cases} ELSE 'annan' END)"
 
 
 def required_months_sql(regulation: str, doktorsexamen: str) -> str:

@@ -7,25 +7,26 @@ the same for all trainees at once in DuckDB, and the tests hold the two to the s
 from __future__ import annotations
 
 import calendar
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from fractions import Fraction
 from functools import cache
 
 from tracker.domain import (
+    BEVIS_BAS,
     REG_2015,
     REG_2021,
     REGULATION_2021_START,
     STATUS_EJ,
     STATUS_PAGAR,
     STATUS_UPPFYLLT,
-    TYPE_LABELS,
     Leave,
     Placement,
     Trainee,
     TraineeRecord,
 )
+from tracker.rules.credits import CountedCredit, count_credits, credit_notice
 from tracker.rules.facts import (
     AT_MIN_EACH_OF_MEDICINE_AND_SURGERY,
     AT_MIN_GENERAL_PRACTICE,
@@ -39,6 +40,15 @@ from tracker.rules.facts import (
     MIN_MONTHS,
     MIN_MONTHS_2015_DOKTORSEXAMEN,
     PROJECTION_HORIZON_YEARS,
+)
+from tracker.rules.numbers import r2
+from tracker.rules.readiness import (
+    BTStanding,
+    MissingItem,
+    activities_text,
+    bas_recorded,
+    legitimation_notices,
+    missing_items,
 )
 
 ONE_DAY = timedelta(days=1)
@@ -75,9 +85,9 @@ def required_months(regulation: str, doktorsexamen: bool) -> Fraction:
 # Exact integer arithmetic: a percent is held in hundredths (100 % = 10 000) and a day in units of
 # 1/377 580 of a month times the percent, where 377 580 = lcm(28, 29, 30, 31). A full month at
 # 100 % is then exactly MONTH units, and every sum stays an integer (fast, and no rounding).
-_LCM_DAYS = 377_580
+LCM_DAYS = 377_580
 FULL = 10_000
-MONTH = FULL * _LCM_DAYS
+MONTH = FULL * LCM_DAYS
 
 
 def days_in_month(d: date) -> int:
@@ -90,6 +100,7 @@ def _days_in_month(year: int, month: int) -> int:
 
 
 def _hundredths(percent: float) -> int:
+    """A percent in hundredths of a percent (percents carry at most two decimals)."""
     return round(percent * 100)
 
 
@@ -128,10 +139,14 @@ class DayTable:
 
     def units(self, d: date) -> int:
         """The day's counted time in month units (see MONTH)."""
-        return self.counted(d) * (_LCM_DAYS // days_in_month(d))
+        return self.counted(d) * (LCM_DAYS // days_in_month(d))
 
     def months(self, until: date) -> Fraction:
         return to_months(sum(self.units(d) for d in self.placement if d <= until))
+
+    def months_before(self, day: date, until: date) -> Fraction:
+        """Months counted on the days before ``day`` (and not after ``until``)."""
+        return to_months(sum(self.units(d) for d in self.placement if d < day and d <= until))
 
 
 def counting_kinds(regulation: str) -> tuple[str, ...]:
@@ -146,10 +161,11 @@ def counted_start(p: Placement, legitimation: date | None) -> date:
     return p.start_date
 
 
-def service_table(rec: TraineeRecord, kinds: Sequence[str], settings: Sequence[str] | None = None) -> DayTable:
+def service_table(rec: TraineeRecord, kinds: Sequence[str], bt_parts: Sequence[str] | None = None) -> DayTable:
+    """The counting days of the placements of ``kinds`` (BT placements of ``bt_parts`` only, if given)."""
     table = DayTable()
     for p in rec.placements:
-        if p.kind not in kinds or (settings is not None and p.setting not in settings):
+        if p.kind not in kinds or (bt_parts is not None and p.part not in bt_parts):
             continue
         start = counted_start(p, rec.trainee.legitimation_date)
         if start <= p.end_date:
@@ -194,7 +210,7 @@ def projected_completion(
     d = max(last, as_of) + ONE_DAY
     horizon = date(d.year + PROJECTION_HORIZON_YEARS, 1, 1)
     while d < horizon:
-        total += tail * (_LCM_DAYS // days_in_month(d))
+        total += tail * (LCM_DAYS // days_in_month(d))
         if total >= goal:
             return d
         d += ONE_DAY
@@ -203,11 +219,12 @@ def projected_completion(
 
 # --- section 6: delmål status -----------------------------------------------------------------
 
-def delmal_status(rec: TraineeRecord, applicable: Sequence[Requirement]) -> dict[str, str]:
+def delmal_status(rec: TraineeRecord, applicable: Sequence[Requirement], as_of: date) -> dict[str, str]:
+    """Each applicable delmål's status on the as-of date (certificates signed later count as unsigned)."""
     listed: dict[str, list[tuple[str, bool]]] = {}
     for c in rec.certificates:
         for code in c.delmal:
-            listed.setdefault(code, []).append((c.type, c.signed))
+            listed.setdefault(code, []).append((c.type, c.signed_on(as_of)))
     result: dict[str, str] = {}
     for req in applicable:
         certs = listed.get(req.code, [])
@@ -221,17 +238,27 @@ def delmal_status(rec: TraineeRecord, applicable: Sequence[Requirement]) -> dict
     return result
 
 
-def missing_types(rec: TraineeRecord, req: Requirement) -> list[tuple[str, ...]]:
+def signed_types(rec: TraineeRecord, code: str, as_of: date) -> set[str]:
+    """The types of the certificates listing the delmål that are signed on the as-of date."""
+    return {c.type for c in rec.certificates if c.signed_on(as_of) and code in c.delmal}
+
+
+def uncovered(req: Requirement, signed: Iterable[str]) -> list[tuple[str, ...]]:
+    """The requirement groups none of the signed types covers."""
+    have = set(signed)
+    return [g for g in req.required if not any(t in have for t in g)]
+
+
+def missing_types(rec: TraineeRecord, req: Requirement, as_of: date) -> list[tuple[str, ...]]:
     """The requirement groups not yet covered by a signed certificate listing the delmål."""
-    signed = {c.type for c in rec.certificates if c.signed and req.code in c.delmal}
-    return [g for g in req.required if not any(t in signed for t in g)]
+    return uncovered(req, signed_types(rec, req.code, as_of))
 
 
 # --- the whole picture ------------------------------------------------------------------------
 
 @dataclass(frozen=True)
 class BTProgress:
-    months: Fraction
+    months: Fraction  # BT service and BT credits
     primary_care_months: Fraction
     acute_care_months: Fraction
     time_complete: bool
@@ -240,10 +267,22 @@ class BTProgress:
     fullgjord_signed: bool
     baskompetens_signed: bool
     approved: bool
+    credited_months: Fraction = Fraction(0)
+    before_legitimation_months: Fraction = Fraction(0)
 
     @property
     def ready_for_application(self) -> bool:
         return self.time_complete and self.delmal_complete and self.fullgjord_signed and self.baskompetens_signed
+
+    def standing(self) -> BTStanding:
+        return BTStanding(
+            self.months, self.primary_care_months, self.acute_care_months, self.time_complete, self.approved
+        )
+
+
+def bt_time_complete(months: Fraction, primary: Fraction, acute: Fraction) -> bool:
+    """RULES 4: at least 6 BT months, of which at least 3 in primärvård and 3 in akut sjukvård."""
+    return months >= BT_MIN_MONTHS and primary >= BT_MIN_PRIMARY and acute >= BT_MIN_ACUTE
 
 
 @dataclass(frozen=True)
@@ -251,6 +290,21 @@ class ATProgress:
     months: Fraction
     by_setting: dict[str, Fraction]
     complete: bool
+
+
+def at_complete(total: Fraction, by_setting: dict[str, Fraction]) -> bool:
+    """RULES 5: 18 months; medicine and surgery 9 together, 3 each; psychiatry 3; general practice 6."""
+    return (
+        total >= AT_MIN_MONTHS
+        and by_setting["internmedicin"] >= AT_MIN_EACH_OF_MEDICINE_AND_SURGERY
+        and by_setting["kirurgi"] >= AT_MIN_EACH_OF_MEDICINE_AND_SURGERY
+        and by_setting["internmedicin"] + by_setting["kirurgi"] >= AT_MIN_MEDICINE_AND_SURGERY
+        and by_setting["psykiatri"] >= AT_MIN_PSYCHIATRY
+        and by_setting["primarvard"] >= AT_MIN_GENERAL_PRACTICE
+    )
+
+
+AT_SETTINGS = ("internmedicin", "kirurgi", "psykiatri", "primarvard")
 
 
 @dataclass(frozen=True)
@@ -265,9 +319,18 @@ class Progress:
     bt: BTProgress | None
     at: ATProgress | None
     delmal: dict[str, str]
-    ready_to_apply: bool
-    missing: list[str]
+    missing_items: tuple[MissingItem, ...]
+    notices: tuple[str, ...] = ()
     days_before_legitimation: int = 0
+    bas_required: bool = False  # a gren- or tilläggsspecialitet: a bevis_bas is needed
+
+    @property
+    def ready_to_apply(self) -> bool:
+        return not self.missing_items
+
+    @property
+    def missing(self) -> list[str]:
+        return [m.text for m in self.missing_items]
 
     @property
     def counted_months(self) -> Fraction:
@@ -285,6 +348,8 @@ class Progress:
                 "months": r2(self.bt.months),
                 "primary_care_months": r2(self.bt.primary_care_months),
                 "acute_care_months": r2(self.bt.acute_care_months),
+                "credited_months": r2(self.bt.credited_months),
+                "before_legitimation_months": r2(self.bt.before_legitimation_months),
                 "time_complete": self.bt.time_complete,
                 "delmal_complete": self.bt.delmal_complete,
                 "approved": self.bt.approved,
@@ -309,41 +374,63 @@ class Progress:
             "at": at,
             "delmal": dict(self.delmal),
             "ready_to_apply": self.ready_to_apply,
-            "missing": list(self.missing),
+            "missing": self.missing,
+            "missing_items": [m.to_json() for m in self.missing_items],
+            "notices": list(self.notices),
             "days_before_legitimation": self.days_before_legitimation,
         }
 
 
-def r2(x: Fraction | float) -> float:
-    return round(float(x), 2)
+def signed_documents(rec: TraineeRecord, as_of: date) -> set[str]:
+    """The types of the trainee's certificates signed on the as-of date."""
+    return {c.type for c in rec.certificates if c.signed_on(as_of)}
 
 
-def sv_number(x: Fraction | float) -> str:
-    """Two decimals at most, Swedish decimal comma: 30.25 -> '30,25', 6.0 -> '6'."""
-    text = f"{float(x):.2f}".rstrip("0").rstrip(".")
-    return text.replace(".", ",")
-
-
-def _signed(rec: TraineeRecord, ctype: str) -> bool:
-    return any(c.type == ctype and c.signed for c in rec.certificates)
-
-
-def _bt_progress(rec: TraineeRecord, as_of: date, bt_applicable: Sequence[Requirement]) -> BTProgress:
-    months = service_table(rec, ("BT",)).months(as_of)
-    primary = service_table(rec, ("BT",), ("primarvard",)).months(as_of)
-    acute = service_table(rec, ("BT",), ("akutsjukvard",)).months(as_of)
-    status = delmal_status(rec, bt_applicable)
-    approved = rec.trainee.bt_approved_date is not None and rec.trainee.bt_approved_date <= as_of
+def bt_progress(
+    *,
+    service: Fraction,
+    primary: Fraction,
+    acute: Fraction,
+    credited: Fraction,
+    before_legitimation: Fraction,
+    delmal: dict[str, str],
+    documents: Collection[str],
+    approved: bool,
+) -> BTProgress:
+    """BT from its counted parts (RULES 4): credits toward BT add to its months, not to its parts."""
+    months = service + credited
     return BTProgress(
         months=months,
         primary_care_months=primary,
         acute_care_months=acute,
-        time_complete=months >= BT_MIN_MONTHS and primary >= BT_MIN_PRIMARY and acute >= BT_MIN_ACUTE,
-        delmal=status,
-        delmal_complete=bool(status) and all(s == STATUS_UPPFYLLT for s in status.values()),
-        fullgjord_signed=_signed(rec, "fullgjord_bt"),
-        baskompetens_signed=_signed(rec, "baskompetens"),
+        time_complete=bt_time_complete(months, primary, acute),
+        delmal=delmal,
+        delmal_complete=bool(delmal) and all(s == STATUS_UPPFYLLT for s in delmal.values()),
+        fullgjord_signed="fullgjord_bt" in documents,
+        baskompetens_signed="baskompetens" in documents,
         approved=approved,
+        credited_months=credited,
+        before_legitimation_months=before_legitimation,
+    )
+
+
+def _bt_progress(
+    rec: TraineeRecord,
+    as_of: date,
+    bt_applicable: Sequence[Requirement],
+    credited: Fraction,
+    documents: set[str],
+) -> BTProgress:
+    legit = rec.trainee.legitimation_date
+    return bt_progress(
+        service=service_table(rec, ("BT",)).months(as_of),
+        primary=service_table(rec, ("BT",), ("primarvard",)).months(as_of),
+        acute=service_table(rec, ("BT",), ("akut_sjukvard",)).months(as_of),
+        credited=credited,
+        before_legitimation=service_table(rec, ("BT",)).months_before(legit, as_of) if legit else Fraction(0),
+        delmal=delmal_status(rec, bt_applicable, as_of),
+        documents=documents,
+        approved=rec.trainee.bt_approved_date is not None and rec.trainee.bt_approved_date <= as_of,
     )
 
 
@@ -360,84 +447,51 @@ def _at_progress(rec: TraineeRecord, as_of: date) -> ATProgress | None:
         table.add_leave(rec.leave)
         return table.months(as_of)
 
-    by_setting = {s: months((s,)) for s in ("internmedicin", "kirurgi", "psykiatri", "primarvard")}
+    by_setting = {s: months((s,)) for s in AT_SETTINGS}
     total = months(None)
-    complete = (
-        total >= AT_MIN_MONTHS
-        and by_setting["internmedicin"] >= AT_MIN_EACH_OF_MEDICINE_AND_SURGERY
-        and by_setting["kirurgi"] >= AT_MIN_EACH_OF_MEDICINE_AND_SURGERY
-        and by_setting["internmedicin"] + by_setting["kirurgi"] >= AT_MIN_MEDICINE_AND_SURGERY
-        and by_setting["psykiatri"] >= AT_MIN_PSYCHIATRY
-        and by_setting["primarvard"] >= AT_MIN_GENERAL_PRACTICE
-    )
-    return ATProgress(months=total, by_setting=by_setting, complete=complete)
+    return ATProgress(months=total, by_setting=by_setting, complete=at_complete(total, by_setting))
 
 
-def _lower_first(label: str) -> str:
-    """'Kurs' -> 'kurs' inside a sentence; codes and names further on keep their case."""
-    return label[:1].lower() + label[1:]
-
-
-def missing_activities(rec: TraineeRecord, req: Requirement) -> str:
+def missing_activities(rec: TraineeRecord, req: Requirement, as_of: date) -> str:
     """The activity types still lacking a signed certificate, as Swedish text ('' when none)."""
-    groups = missing_types(rec, req)
-    return ", ".join(" eller ".join(_lower_first(TYPE_LABELS.get(t, t)) for t in g) for g in groups)
+    return activities_text(missing_types(rec, req, as_of))
 
 
-def missing_sentence_for_delmal(rec: TraineeRecord, req: Requirement) -> str:
-    lacking = missing_activities(rec, req)
-    if not lacking:
-        return f"Delmål {req.code} är inte uppfyllt."
-    return f"Delmål {req.code} är inte uppfyllt: signerat intyg saknas för {lacking}."
-
-
-def compute_progress(
-    rec: TraineeRecord,
+def judged(
+    *,
+    trainee_id: str,
+    regulation: str,
     as_of: date,
-    applicable: Sequence[Requirement],
-    bt_applicable: Sequence[Requirement] = (),
+    required: Fraction,
+    service: Fraction,
+    counted_credits: Sequence[CountedCredit],
+    projected: date | None,
+    bt: BTProgress | None,
+    at: ATProgress | None,
+    delmal: dict[str, str],
+    unmet: Sequence[tuple[str, Sequence[Sequence[str]]]],
+    documents: Collection[str],
+    bas: tuple[tuple[str, ...], bool, bool] | None,
+    st_days_before_legitimation: int,
 ) -> Progress:
-    t = rec.trainee
-    regulation = resolve_regulation(t)
-    required = required_months(regulation, t.doktorsexamen)
-    table = service_table(rec, counting_kinds(regulation))
-    service = table.months(as_of)
-    credited = sum((Fraction(c.months).limit_denominator(10_000) for c in rec.credits), Fraction(0))
-    projected = projected_completion(table, required - credited, as_of, t.st_start_date)
-    bt = _bt_progress(rec, as_of, bt_applicable) if regulation == REG_2021 else None
-    status = delmal_status(rec, applicable)
-
-    missing: list[str] = []
-    if bt is not None:
-        if not bt.approved:
-            missing.append(
-                "Bastjänstgöringen är inte godkänd: datum för intyg om godkänd bastjänstgöring saknas."
-            )
-        if not bt.time_complete:
-            missing.append(
-                f"BT-tiden är {sv_number(bt.months)} månader (primärvård {sv_number(bt.primary_care_months)}, "
-                f"akut sjukvård {sv_number(bt.acute_care_months)}); minst {sv_number(BT_MIN_MONTHS)} månader varav "
-                f"{sv_number(BT_MIN_PRIMARY)} i varje krävs."
-            )
-    counted = service + credited
-    if counted < required:
-        missing.append(
-            f"Tjänstgöringstiden är {sv_number(counted)} av {sv_number(required)} månader; "
-            f"{sv_number(required - counted)} månader återstår."
-        )
-    for req in applicable:
-        if status.get(req.code) != STATUS_UPPFYLLT:
-            missing.append(missing_sentence_for_delmal(rec, req))
-    if regulation == REG_2021:
-        if not _signed(rec, "fullgjord_st"):
-            missing.append("Intyg om fullgjord specialiseringstjänstgöring (bilaga 6) är inte signerat.")
-        if not _signed(rec, "specialistkompetens"):
-            missing.append("Intyg om uppnådd specialistkompetens (bilaga 7) är inte signerat.")
-    elif not _signed(rec, "specialistkompetens"):
-        missing.append("Intyg om uppnådd specialistkompetens (bilaga 2) är inte signerat.")
-
+    """The progress from its computed parts, with what is missing and the notices (RULES 7), as both
+    engines give it. ``bas``: as ``readiness.missing_items``."""
+    credited = sum((c.counted for c in counted_credits), Fraction(0))
+    items = missing_items(
+        regulation=regulation,
+        required=required,
+        counted=service + credited,
+        bt=bt.standing() if bt is not None else None,
+        unmet_delmal=unmet,
+        documents=documents,
+        bas=bas,
+    )
+    notices = [credit_notice(regulation, c) for c in counted_credits]
+    notices += legitimation_notices(
+        bt.before_legitimation_months if bt else Fraction(0), st_days_before_legitimation
+    )
     return Progress(
-        trainee_id=t.trainee_id,
+        trainee_id=trainee_id,
         regulation=regulation,
         as_of=as_of,
         required_months=required,
@@ -445,9 +499,50 @@ def compute_progress(
         credited_months=credited,
         projected_completion_date=projected,
         bt=bt,
+        at=at,
+        delmal=delmal,
+        missing_items=tuple(items),
+        notices=tuple(notices),
+        days_before_legitimation=st_days_before_legitimation,
+        bas_required=bas is not None,
+    )
+
+
+def compute_progress(
+    rec: TraineeRecord,
+    as_of: date,
+    applicable: Sequence[Requirement],
+    bt_applicable: Sequence[Requirement] = (),
+    bas_options: tuple[tuple[str, ...], bool] | None = None,
+) -> Progress:
+    """``bas_options``: None when the specialty builds on no basspecialitet, else (the qualifying
+    basspecialiteter, whether that is every one)."""
+    t = rec.trainee
+    regulation = resolve_regulation(t)
+    required = required_months(regulation, t.doktorsexamen)
+    table = service_table(rec, counting_kinds(regulation))
+    counted_credits = count_credits(regulation, rec.credits)
+    credited = sum((c.counted for c in counted_credits), Fraction(0))
+    bt_credited = sum((c.counted for c in counted_credits if c.credit.applies_to == "BT"), Fraction(0))
+    documents = signed_documents(rec, as_of)
+    status = delmal_status(rec, applicable, as_of)
+    bas = None
+    if bas_options is not None:
+        titles = [c.title for c in rec.certificates if c.type == BEVIS_BAS and c.signed_on(as_of)]
+        bas = (bas_options[0], bas_options[1], bas_recorded(titles, bas_options[0]))
+    return judged(
+        trainee_id=t.trainee_id,
+        regulation=regulation,
+        as_of=as_of,
+        required=required,
+        service=table.months(as_of),
+        counted_credits=counted_credits,
+        projected=projected_completion(table, required - credited, as_of, t.st_start_date),
+        bt=_bt_progress(rec, as_of, bt_applicable, bt_credited, documents) if regulation == REG_2021 else None,
         at=_at_progress(rec, as_of),
         delmal=status,
-        ready_to_apply=not missing,
-        missing=missing,
-        days_before_legitimation=days_before_legitimation(rec),
+        unmet=[(r.code, missing_types(rec, r, as_of)) for r in applicable if status.get(r.code) != STATUS_UPPFYLLT],
+        documents=documents,
+        bas=bas,
+        st_days_before_legitimation=days_before_legitimation(rec),
     )

@@ -15,7 +15,8 @@ Each write runs in one transaction and records an ``audit_log`` row (before/afte
 
 Modules: ``access`` (scope and checks), ``trainees`` (reads for one trainee), ``aggregates`` (cohort
 pages), ``records`` (writes, sign-off and voiding), ``audit`` (the read-only audit trail), ``intressenter`` (the ST-intressent queue), ``imports``
-(file import) and ``validation`` (input of writes). Callers use the names re-exported here.
+(file import), ``reliability`` (what the delmål catalogue marks as not to be trusted) and ``validation``
+(input of writes). Callers use the names re-exported here.
 """
 
 from tracker.accounts import Actor
@@ -48,8 +49,6 @@ from tracker.services.audit import ACTION_LABELS, ENTITY_LABELS, audit_csv, audi
 from tracker.services.certificates import (
     VERKSAMHETSCHEF_TYPES,
     add_certificate,
-    add_leave,
-    add_placement,
     pending_signatures,
     reissue_certificate,
     request_signature,
@@ -60,6 +59,7 @@ from tracker.services.certificates import (
     update_certificate,
     void_certificate,
 )
+from tracker.services.entries import add_credit, add_leave, add_placement, bas_choices, record_bevis_bas
 from tracker.services.imports import BUNDLE_COLUMNS, check_import, run_import
 from tracker.services.intressenter import (
     DOCUMENTS,
@@ -71,6 +71,7 @@ from tracker.services.intressenter import (
     move_intressent,
     update_intressent_documents,
 )
+from tracker.services.reliability import CatalogueDoubts, catalogue_doubts
 from tracker.services.roles import add_role, link_identity, remove_role, replace_catalogue, role_assignments
 from tracker.services.trainees import (
     STATUS_LABELS,
@@ -110,6 +111,7 @@ __all__ = [
     "VERKSAMHETSCHEF_TYPES",
     "AccessDenied",
     "Actor",
+    "CatalogueDoubts",
     "Connection",
     "CohortFilter",
     "InputError",
@@ -117,8 +119,10 @@ __all__ = [
     "StateConflict",
     "TraineeView",
     "add_certificate",
+    "add_credit",
     "add_leave",
     "add_placement",
+    "bas_choices",
     "add_role",
     "at_risk",
     "bins_of",
@@ -128,6 +132,7 @@ __all__ = [
     "bt_overview",
     "bt_waiting",
     "can_read",
+    "catalogue_doubts",
     "check_import",
     "certificates",
     "cohort",
@@ -152,6 +157,7 @@ __all__ = [
     "progress_bins",
     "risks_of",
     "readiness",
+    "record_bevis_bas",
     "reissue_certificate",
     "remove_role",
     "replace_catalogue",

@@ -7,9 +7,11 @@ from typing import Any
 
 import pandas as pd
 
-from tracker.domain import REG_2021, STATUS_EJ, STATUS_UPPFYLLT, TYPE_LABELS
+from tracker.domain import STATUS_EJ, STATUS_UPPFYLLT, TYPE_LABELS
 from tracker.rules.facts import BT_MIN_ACUTE, BT_MIN_MONTHS, BT_MIN_PRIMARY
-from tracker.rules.reference import Progress, sv_number
+from tracker.rules.numbers import sv_number
+from tracker.rules.readiness import BAS_SPECIALTY, BT, DELMAL, DOCUMENT, REQUIRED_DOCUMENTS, TIME
+from tracker.rules.reference import Progress
 from tracker.services.shared import records_of
 
 
@@ -17,23 +19,22 @@ def readiness(progress: Progress) -> list[tuple[bool, str, list[str]]]:
     """The checklist for the application for bevis om specialistkompetens (RULES.md section 7).
 
     One (done, label, sentences) per item; the sentences are the Swedish explanations of what is
-    missing for that item, taken from ``progress.missing``.
+    missing for that item, chosen by each missing item's kind and code (never by its wording).
     """
-    miss = progress.missing
 
-    def about(*prefixes: str) -> list[str]:
-        return [m for m in miss if m.startswith(prefixes)]
+    def about(kind: str, code: str | None = None) -> list[str]:
+        return [m.text for m in progress.missing_items if m.kind == kind and (code is None or m.code == code)]
 
     delmal_done = sum(1 for v in progress.delmal.values() if v == STATUS_UPPFYLLT)
     items: list[tuple[bool, str, list[str]]] = []
     if progress.bt is not None:
-        bt_lines = about("Bastjänstgöringen", "BT-tiden")
+        bt_lines = about(BT)
         items.append((progress.bt.approved, "Bastjänstgöringen är godkänd", bt_lines))
-    time_lines = about("Tjänstgöringstiden")
+    time_lines = about(TIME)
     items.append(
         (not time_lines, f"Tjänstgöringstid minst {sv_number(progress.required_months)} månader på heltid", time_lines)
     )
-    delmal_lines = about("Delmål ")
+    delmal_lines = about(DELMAL)
     items.append(
         (
             not delmal_lines,
@@ -41,14 +42,12 @@ def readiness(progress: Progress) -> list[tuple[bool, str, list[str]]]:
             delmal_lines,
         )
     )
-    if progress.regulation == REG_2021:
-        lines = about("Intyg om fullgjord specialiseringstjänstgöring")
-        items.append((not lines, "Intyg om fullgjord specialiseringstjänstgöring (bilaga 6) signerat", lines))
-        lines = about("Intyg om uppnådd specialistkompetens")
-        items.append((not lines, "Intyg om uppnådd specialistkompetens (bilaga 7) signerat", lines))
-    else:
-        lines = about("Intyg om uppnådd specialistkompetens")
-        items.append((not lines, "Intyg om uppnådd specialistkompetens (bilaga 2) signerat", lines))
+    for doc, form in REQUIRED_DOCUMENTS[progress.regulation]:
+        lines = about(DOCUMENT, doc)
+        items.append((not lines, f"{TYPE_LABELS[doc]} ({form}) signerat", lines))
+    bas_lines = about(BAS_SPECIALTY)
+    if bas_lines or progress.bas_required:
+        items.append((not bas_lines, "Bevis om specialistkompetens i basspecialiteten registrerat", bas_lines))
     return items
 
 

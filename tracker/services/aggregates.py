@@ -164,7 +164,7 @@ def course_gaps(
     ids = list(cohort(con, actor, as_of, flt)["trainee_id"])
     if not ids:
         return pd.DataFrame(columns=["regulation", "specialty", "code", "title", "trainees"])
-    gaps = setbased.course_gaps(con, TraineeScope.of_ids(ids))
+    gaps = setbased.course_gaps(con, as_of, TraineeScope.of_ids(ids))
     common = ~gaps["code"].str.match(r"^(c|STc)\d")
     gaps.loc[common, "specialty"] = ""
     summed: pd.DataFrame = gaps.groupby(

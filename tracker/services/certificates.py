@@ -1,6 +1,6 @@
-"""Writes to a trainee's record (placements, leave, certificates) and the certificate sign-off workflow.
+"""Certificates on a trainee's record and their sign-off workflow.
 
-The ST-läkare adds placements, leave and certificates (as 'utkast') and sends an unsigned certificate
+The ST-läkare adds certificates (as 'utkast') and sends an unsigned certificate
 to one of their current handledare (or, for a certificate of fullgjord BT/ST, to a verksamhetschef of
 their unit), who signs it (after which it is locked) or returns it with a comment. A signed
 certificate is never edited: the signer, a studierektor or an administrator voids it with a reason
@@ -32,7 +32,7 @@ import duckdb
 import pandas as pd
 
 from tracker.accounts import Actor
-from tracker.domain import SUMMARY_TYPES
+from tracker.domain import BEVIS_BAS, DOCUMENT_TYPES
 from tracker.errors import AccessDenied, ConflictError, FieldError, InputError, NotFoundError, StateConflict
 from tracker.services.access import office_units_sql, require_own_write, require_read
 from tracker.services.shared import (
@@ -45,7 +45,7 @@ from tracker.services.shared import (
     todays_date,
 )
 from tracker.services.trainees import handledare_for, requirements_for
-from tracker.services.validation import CERTIFICATE_INPUT, LEAVE_INPUT, PLACEMENT_INPUT, validate_input
+from tracker.services.validation import CERTIFICATE_INPUT, validate_input
 from tracker.store import Connection, transaction
 from tracker.store.records import load_record
 
@@ -134,73 +134,6 @@ def stale_requests(con: Connection, actor: Actor, trainee_id: str) -> set[str]:
     return _stale_ids(con, trainee_id)
 
 
-def _placement_values(
-    kind: str, setting: str, start_date: date, end_date: date, percent: float, workplace: str
-) -> dict[str, Any]:
-    return {
-        "kind": kind,
-        "setting": setting,
-        "workplace": (workplace or "").strip(),
-        "start_date": start_date,
-        "end_date": end_date,
-        "percent": percent,
-    }
-
-
-def add_placement(
-    con: Connection,
-    actor: Actor,
-    trainee_id: str,
-    *,
-    kind: str,
-    setting: str,
-    start_date: date,
-    end_date: date,
-    percent: float,
-    workplace: str = "",
-) -> int:
-    """Record a placement (tjänstgöring); returns its id."""
-    require_own_write(con, actor, trainee_id)
-    values = _placement_values(kind, setting, start_date, end_date, percent, workplace)
-    validate_input(PLACEMENT_INPUT, "placering", values)
-    with transaction(con) as cur:
-        row = cur.execute(
-            """INSERT INTO placement (trainee_id, kind, setting, workplace, start_date, end_date, percent)
-               VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING placement_id""",
-            [trainee_id, kind, setting, values["workplace"], start_date, end_date, float(percent)],
-        ).fetchone()
-        assert row is not None
-        pid = int(row[0])
-        record_audit(cur, actor, "add", "placement", str(pid), trainee_id, None, values)
-    return pid
-
-
-def add_leave(
-    con: Connection,
-    actor: Actor,
-    trainee_id: str,
-    *,
-    kind: str,
-    start_date: date,
-    end_date: date,
-    percent: float = 100.0,
-) -> int:
-    """Record a period of leave (ledighet); returns its id."""
-    require_own_write(con, actor, trainee_id)
-    values = {"kind": kind, "start_date": start_date, "end_date": end_date, "percent": percent}
-    validate_input(LEAVE_INPUT, "ledighet", values)
-    with transaction(con) as cur:
-        row = cur.execute(
-            """INSERT INTO leave (trainee_id, kind, start_date, end_date, percent)
-               VALUES (?, ?, ?, ?, ?) RETURNING leave_id""",
-            [trainee_id, kind, start_date, end_date, float(percent)],
-        ).fetchone()
-        assert row is not None
-        lid = int(row[0])
-        record_audit(cur, actor, "add", "leave", str(lid), trainee_id, None, values)
-    return lid
-
-
 def _codes_for(con: Connection, trainee_id: str) -> set[str]:
     return set(requirements_for(con, load_record(con, trainee_id)))
 
@@ -218,7 +151,9 @@ def _validate_certificate(
     unknown = [c for c in codes if c not in known]
     if unknown:
         errors.append(FieldError("delmal", f"{', '.join(unknown)} finns inte i ST-läkarens målbeskrivning"))
-    if not codes and values.get("type") not in SUMMARY_TYPES:
+    if values.get("type") == BEVIS_BAS:
+        errors.append(FieldError("type", "ett bevis i basspecialiteten registreras med sitt datum, inte som utkast"))
+    elif not codes and values.get("type") not in DOCUMENT_TYPES:
         errors.append(FieldError("delmal", "välj minst ett delmål som intyget avser"))
     if errors:
         raise InputError(sorted(set(errors)))

@@ -239,7 +239,7 @@ def _delmal_detail(con: Connection, rec: TraineeRecord, progress: Progress, cert
         req = reqs.get(code)
         if req is None or statuses.get(code) == STATUS_UPPFYLLT:
             return ""
-        lacking = missing_activities(rec, req)
+        lacking = missing_activities(rec, req, progress.as_of)
         return f"Signerat intyg saknas för {lacking}." if lacking else ""
 
     table["status"] = table["code"].map(lambda c: statuses.get(c, STATUS_EJ))

@@ -1,4 +1,7 @@
-"""The delmål catalogue inside the database: loaded from the catalogue file, read by the rules."""
+"""The delmål catalogue inside the database: loaded from the catalogue file, read by the rules.
+
+Replacing the catalogue replaces everything stored from it: the specialties, the delmål (with each
+delmål's doubt), their requirements and texts, and the målbeskrivningar marked unreliable."""
 
 from __future__ import annotations
 
@@ -15,6 +18,8 @@ from tracker.rules.reference import Requirement
 from tracker.store.connection import Connection, reading, transaction
 
 BT_SPECIALTY = ""  # BT delmål are not specialty-specific
+# Left in ``meta`` by migration m004 when a catalogue was stored before doubts were.
+_MARKINGS_PENDING = "catalogue_markings"
 
 
 def _ordinal(code: str) -> int:
@@ -61,13 +66,14 @@ def write_catalogue(cur: duckdb.DuckDBPyConnection, cat: Catalogue) -> int:
     text_rows: list[tuple[object, ...]] = []
     for regulation, specialty, d, verified in _entries(cat):
         delmal_rows.append(
-            (regulation, specialty, d.code, d.group, _ordinal(d.code), d.title, d.title_official, verified)
+            (regulation, specialty, d.code, d.group, _ordinal(d.code), d.title, d.title_official, verified, d.doubt)
         )
         for i, group in enumerate(d.required):
             for t in sorted(set(group)):
                 req_rows.append((regulation, specialty, d.code, i, t))
         text_rows.extend(_text_rows(regulation, specialty, d))
 
+    cur.execute("DELETE FROM catalogue_unreliable")
     cur.execute("DELETE FROM catalogue_text")
     cur.execute("DELETE FROM catalogue_requirement")
     cur.execute("DELETE FROM catalogue_delmal")
@@ -76,7 +82,19 @@ def write_catalogue(cur: duckdb.DuckDBPyConnection, cat: Catalogue) -> int:
     _bulk_insert(cur, "catalogue_delmal", delmal_rows)
     _bulk_insert(cur, "catalogue_requirement", req_rows)
     _bulk_insert(cur, "catalogue_text", text_rows)
+    _bulk_insert(cur, "catalogue_unreliable", _unreliable_rows(cat))
+    cur.execute("DELETE FROM meta WHERE key = ?", [_MARKINGS_PENDING])
     return len(delmal_rows)
+
+
+def _unreliable_rows(cat: Catalogue) -> list[tuple[object, ...]]:
+    rows: list[tuple[object, ...]] = []
+    for s in cat.specialties:
+        for reg in cat.regulations_for(s.name):
+            reason = cat.unreliable(s.name, reg)
+            if reason is not None:
+                rows.append((reg, s.name, reason))
+    return rows
 
 
 def _bulk_insert(cur: duckdb.DuckDBPyConnection, table: str, rows: list[tuple[object, ...]]) -> None:
@@ -104,12 +122,33 @@ def catalogue_loaded(con: Connection) -> bool:
 
 def ensure_catalogue(con: Connection) -> None:
     """Load the bundled catalogue into a new database. A database whose catalogue was loaded before its
-    texts were stored gets the texts of the bundled catalogue for the delmål it holds."""
+    texts (or its doubts and unreliable målbeskrivningar) were stored gets those of the bundled catalogue
+    for the delmål it holds."""
     if not catalogue_loaded(con):
         load_catalogue(con)
-    elif not _rows(con, "SELECT 1 FROM catalogue_text LIMIT 1"):
+        return
+    if not _rows(con, "SELECT 1 FROM catalogue_text LIMIT 1"):
         with transaction(con) as cur:
             write_catalogue_texts(cur, Catalogue.load())
+    if _rows(con, "SELECT 1 FROM meta WHERE key = ?", [_MARKINGS_PENDING]):
+        with transaction(con) as cur:
+            write_catalogue_markings(cur, Catalogue.load())
+
+
+def write_catalogue_markings(cur: duckdb.DuckDBPyConnection, cat: Catalogue) -> None:
+    """The catalogue's doubts and unreliable målbeskrivningar for the delmål and plans already stored."""
+    kept = {tuple(r) for r in cur.execute("SELECT regulation, specialty, code FROM catalogue_delmal").fetchall()}
+    doubts = [
+        (d.doubt, regulation, specialty, d.code)
+        for regulation, specialty, d, _ in _entries(cat)
+        if d.doubt and (regulation, specialty, d.code) in kept
+    ]
+    if doubts:
+        cur.executemany("UPDATE catalogue_delmal SET doubt = ? WHERE regulation = ? AND specialty = ? AND code = ?", doubts)
+    plans = {(r, s) for r, s, _ in kept}
+    cur.execute("DELETE FROM catalogue_unreliable")
+    _bulk_insert(cur, "catalogue_unreliable", [row for row in _unreliable_rows(cat) if (row[0], row[1]) in plans])
+    cur.execute("DELETE FROM meta WHERE key = ?", [_MARKINGS_PENDING])
 
 
 def write_catalogue_texts(cur: duckdb.DuckDBPyConnection, cat: Catalogue) -> None:
@@ -134,6 +173,27 @@ def delmal_texts(con: Connection, regulation: str, specialty: str) -> dict[str, 
     ):
         out.setdefault(str(code), {}).setdefault(str(kind), []).append(str(text))
     return {code: {k: tuple(v) for k, v in kinds.items()} for code, kinds in out.items()}
+
+
+def delmal_doubts(con: Connection, regulation: str, specialty: str) -> dict[str, str]:
+    """Why a delmål's requirements are in doubt (Swedish), for each applicable delmål that has a doubt."""
+    rows = _rows(
+        con,
+        "SELECT code, doubt FROM catalogue_delmal WHERE regulation = ? AND specialty = ? AND doubt <> '' "
+        "ORDER BY ordinal",
+        [regulation, specialty],
+    )
+    return {str(code): str(doubt) for code, doubt in rows}
+
+
+def unreliable(con: Connection, regulation: str, specialty: str) -> str | None:
+    """Why the specialty's målbeskrivning under ``regulation`` is not to be trusted (Swedish), or None."""
+    rows = _rows(
+        con,
+        "SELECT reason FROM catalogue_unreliable WHERE regulation = ? AND specialty = ?",
+        [regulation, specialty],
+    )
+    return str(rows[0][0]) if rows else None
 
 
 def specialties(con: Connection) -> list[str]:
@@ -171,3 +231,17 @@ def delmal_table(con: Connection, regulation: str, specialty: str) -> list[tuple
         [regulation, specialty],
     )
     return [(r[0], r[1], bool(r[2]), bool(r[3])) for r in rows]
+
+
+def bas_options(con: Connection, specialty: str) -> tuple[tuple[str, ...], bool] | None:
+    """The basspecialiteter whose bevis om specialistkompetens a gren- or tilläggsspecialitet needs
+    (RULES 7), and whether that is every basspecialitet: a gren's ``requires_bas``, for a tillägg those it
+    names or else all of them. None for a basspecialitet (nothing needed)."""
+    rows = _rows(con, "SELECT name, kind, requires_bas FROM catalogue_specialty")
+    kinds = {str(r[0]): (str(r[1]), str(r[2])) for r in rows}
+    kind, named = kinds.get(specialty, ("bas", ""))
+    if kind == "bas":
+        return None
+    if named:
+        return tuple(n for n in named.split(";") if n), False
+    return tuple(sorted(n for n, (k, _) in kinds.items() if k == "bas")), True

@@ -59,11 +59,11 @@ def _load(cur: duckdb.DuckDBPyConnection, trainee_ids: list[str] | None) -> list
     ]
     placements: dict[str, list[Placement]] = defaultdict(list)
     for r in cur.execute(
-        f"SELECT trainee_id, kind, setting, start_date, end_date, percent, workplace FROM placement {where} "
-        "ORDER BY start_date, placement_id",
+        f"SELECT trainee_id, kind, setting, start_date, end_date, percent, workplace, coalesce(bt_part, '') "
+        f"FROM placement {where} ORDER BY start_date, placement_id",
         params,
     ).fetchall():
-        placements[r[0]].append(Placement(r[1], r[2], r[3], r[4], float(r[5]), r[6]))
+        placements[r[0]].append(Placement(r[1], r[2], r[3], r[4], float(r[5]), r[6], r[7]))
     leave: dict[str, list[Leave]] = defaultdict(list)
     for r in cur.execute(
         f"SELECT trainee_id, kind, start_date, end_date, percent FROM leave {where} ORDER BY start_date, leave_id",
@@ -72,9 +72,9 @@ def _load(cur: duckdb.DuckDBPyConnection, trainee_ids: list[str] | None) -> list
         leave[r[0]].append(Leave(r[1], r[2], r[3], float(r[4])))
     credit_rows: dict[str, list[Credit]] = defaultdict(list)
     for r in cur.execute(
-        f"SELECT trainee_id, kind, months, note FROM credit {where} ORDER BY credit_id", params
+        f"SELECT trainee_id, kind, months, note, applies_to FROM credit {where} ORDER BY credit_id", params
     ).fetchall():
-        credit_rows[r[0]].append(Credit(r[1], float(r[2]), r[3]))
+        credit_rows[r[0]].append(Credit(r[1], float(r[2]), r[3], r[4]))
     certs: dict[str, list[Certificate]] = defaultdict(list)
     cwhere = where.replace("trainee_id", "c.trainee_id")
     for r in cur.execute(

@@ -304,5 +304,126 @@ def m003_catalogue_texts(cur: duckdb.DuckDBPyConnection) -> None:
     )
 
 
+def m004_catalogue_doubts(cur: duckdb.DuckDBPyConnection) -> None:
+    """What the catalogue says is not to be trusted, replaced together with the catalogue: a delmål's
+    doubt (why its requirements are in doubt, in Swedish; '' when they are not) and the målbeskrivningar
+    marked unreliable, with why. A database whose catalogue was loaded before this migration is left a
+    note in ``meta``, so that the bundled catalogue's markings are written for the delmål it holds
+    (``tracker.store.catalogue.ensure_catalogue``)."""
+    cur.execute("ALTER TABLE catalogue_delmal ADD COLUMN doubt VARCHAR NOT NULL DEFAULT ''")
+    cur.execute(
+        """
+        CREATE TABLE catalogue_unreliable (
+            regulation VARCHAR NOT NULL CHECK (regulation IN ('SOSFS 2015:8', 'HSLF-FS 2021:8')),
+            specialty VARCHAR NOT NULL,
+            reason VARCHAR NOT NULL CHECK (length(trim(reason)) > 0),
+            PRIMARY KEY (regulation, specialty)
+        )"""
+    )
+    cur.execute(
+        "INSERT INTO meta SELECT 'catalogue_markings', 'pending' WHERE EXISTS (SELECT 1 FROM catalogue_delmal)"
+    )
+
+
+def _rebuild(cur: duckdb.DuckDBPyConnection, table: str, ddl: str, columns: str, select: str) -> None:
+    """Recreate ``table`` with new DDL and its rows (``select`` over the old rows as ``old``)."""
+    cur.execute(f"CREATE TEMP TABLE old_{table} AS SELECT * FROM {table}")
+    cur.execute(f"DROP TABLE {table}")
+    cur.execute(ddl)
+    cur.execute(f"INSERT INTO {table} ({columns}) SELECT {select} FROM old_{table} AS old")
+    cur.execute(f"DROP TABLE old_{table}")
+
+
+def m005_rules_round_2(cur: duckdb.DuckDBPyConnection) -> None:
+    """Rules round 2: a BT placement may record its BT part (NULL: from its setting);
+    a credit records what it counts toward (ST, or BT under HSLF-FS 2021:8) and is given in hundredths
+    of a month; a certificate may be the bevis om specialistkompetens in a basspecialitet."""
+    _rebuild(
+        cur,
+        "placement",
+        """
+        CREATE TABLE placement (
+            placement_id BIGINT PRIMARY KEY DEFAULT nextval('seq_placement'),
+            trainee_id VARCHAR NOT NULL REFERENCES trainee (trainee_id),
+            kind VARCHAR NOT NULL CHECK (kind IN ('AT', 'BT', 'ST')),
+            setting VARCHAR NOT NULL CHECK (setting IN ('primarvard', 'akutsjukvard', 'psykiatri', 'internmedicin', 'kirurgi', 'annan')),
+            workplace VARCHAR NOT NULL DEFAULT '',
+            unit_id VARCHAR REFERENCES unit (unit_id),
+            start_date DATE NOT NULL,
+            end_date DATE NOT NULL,
+            percent DOUBLE NOT NULL CHECK (percent >= 1 AND percent <= 100),
+            source VARCHAR NOT NULL DEFAULT 'app' CHECK (source IN ('app', 'import', 'demo')),
+            bt_part VARCHAR CHECK (bt_part IN ('primarvard', 'akut_sjukvard', 'annan')),
+            CHECK (end_date >= start_date),
+            CHECK (bt_part IS NULL OR kind = 'BT')  -- NULL: from the setting (RULES 4)
+        )""",
+        "placement_id, trainee_id, kind, setting, workplace, unit_id, start_date, end_date, percent, source, bt_part",
+        "placement_id, trainee_id, kind, setting, workplace, unit_id, start_date, end_date, percent, source, NULL",
+    )
+    _rebuild(
+        cur,
+        "credit",
+        """
+        CREATE TABLE credit (
+            credit_id BIGINT PRIMARY KEY DEFAULT nextval('seq_credit'),
+            trainee_id VARCHAR NOT NULL REFERENCES trainee (trainee_id),
+            kind VARCHAR NOT NULL CHECK (kind IN ('tidigare_st', 'utlandstjanstgoring', 'doktorsexamen', 'annan')),
+            months DOUBLE NOT NULL CHECK (months > 0 AND months <= 66 AND round(months, 2) = months),
+            note VARCHAR NOT NULL DEFAULT '',
+            source VARCHAR NOT NULL DEFAULT 'app' CHECK (source IN ('app', 'import', 'demo')),
+            applies_to VARCHAR NOT NULL DEFAULT 'ST' CHECK (applies_to IN ('ST', 'BT')),
+            CHECK (kind <> 'tidigare_st' OR months <= 30)
+        )""",
+        "credit_id, trainee_id, kind, months, note, source, applies_to",
+        "credit_id, trainee_id, kind, round(months, 2), note, source, 'ST'",
+    )
+    cur.execute("CREATE TEMP TABLE old_certificate_delmal AS SELECT * FROM certificate_delmal")
+    cur.execute("DROP TABLE certificate_delmal")
+    _rebuild(
+        cur,
+        "certificate",
+        """
+        CREATE TABLE certificate (
+            certificate_id VARCHAR PRIMARY KEY CHECK (length(certificate_id) BETWEEN 1 AND 80),
+            trainee_id VARCHAR NOT NULL REFERENCES trainee (trainee_id),
+            type VARCHAR NOT NULL CHECK (type IN ('klinisk_tjanstgoring', 'auskultation', 'kurs', 'utvecklingsarbete', 'kvalitetsarbete', 'skriftligt_arbete', 'vetenskap', 'bt_delmal', 'sammankomst', 'ovrig_aktivitet', 'fullgjord_bt', 'baskompetens', 'fullgjord_st', 'specialistkompetens', 'bevis_bas')),
+            title VARCHAR NOT NULL DEFAULT '',
+            start_date DATE,
+            end_date DATE,
+            status VARCHAR NOT NULL DEFAULT 'utkast' CHECK (status IN ('utkast', 'skickat', 'signerat', 'returnerat', 'makulerat')),
+            signer_person_id VARCHAR,  -- checked by the services (see the module docstring)
+            signed_by VARCHAR,
+            signed_role VARCHAR,
+            signed_date DATE,
+            comment VARCHAR NOT NULL DEFAULT '',
+            source VARCHAR NOT NULL DEFAULT 'app' CHECK (source IN ('app', 'import', 'demo')),
+            CHECK (end_date IS NULL OR start_date IS NULL OR end_date >= start_date),
+            CHECK ((status = 'signerat') = (signed_date IS NOT NULL) OR status = 'makulerat')
+        )""",
+        "certificate_id, trainee_id, type, title, start_date, end_date, status, signer_person_id, signed_by, "
+        "signed_role, signed_date, comment, source",
+        "certificate_id, trainee_id, type, title, start_date, end_date, status, signer_person_id, signed_by, "
+        "signed_role, signed_date, comment, source",
+    )
+    cur.execute(
+        """
+        CREATE TABLE certificate_delmal (
+            certificate_id VARCHAR NOT NULL REFERENCES certificate (certificate_id),
+            code VARCHAR NOT NULL CHECK (regexp_matches(code, '^(a|b|c|STa|STb|STc|BT)[0-9]{1,2}$')),
+            PRIMARY KEY (certificate_id, code)
+        )"""
+    )
+    cur.execute("INSERT INTO certificate_delmal SELECT * FROM old_certificate_delmal")
+    cur.execute("DROP TABLE old_certificate_delmal")
+    cur.execute("CREATE INDEX idx_placement_trainee ON placement (trainee_id)")
+    cur.execute("CREATE INDEX idx_certificate_trainee ON certificate (trainee_id)")
+
+
 # In order; a migration's function name is its identity, recorded in _migrations.
-MIGRATIONS: tuple[Step, ...] = (m001_core, m002_oidc_identities, m003_catalogue_texts)
+MIGRATIONS: tuple[Step, ...] = (
+    m001_core,
+    m002_oidc_identities,
+    m003_catalogue_texts,
+    m004_catalogue_doubts,
+    m005_rules_round_2,
+)

@@ -22,6 +22,13 @@ class TraineeScope:
     def of_ids(cls, trainee_ids: Sequence[str]) -> TraineeScope:
         return cls("SELECT unnest(CAST($scope_ids AS VARCHAR[])) AS trainee_id", {"scope_ids": list(trainee_ids)})
 
+    def narrowed_to(self, trainee_id: str) -> TraineeScope:
+        """The one trainee, if this scope holds it (else nobody)."""
+        params = {**self.params, "scope_one": trainee_id}
+        if self.sql is None:
+            return TraineeScope("SELECT CAST($scope_one AS VARCHAR) AS trainee_id", params)
+        return TraineeScope(f"SELECT trainee_id FROM ({self.sql}) AS s WHERE trainee_id = $scope_one", params)
+
     def where(self, column: str) -> str:
         """A WHERE clause limiting ``column`` to the scope (empty for every trainee)."""
         return "" if self.sql is None else f"WHERE {column} IN ({self.sql})"

@@ -13,6 +13,12 @@ from tracker import services
 from tracker.accounts import Actor
 from tracker.domain import (
     ACTIVITY_TYPES,
+    BEVIS_BAS,
+    BT_PART_LABELS,
+    BT_PARTS,
+    CREDIT_KINDS,
+    CREDIT_LABELS,
+    CREDIT_TARGETS,
     LEAVE_KINDS,
     LEAVE_LABELS,
     PLACEMENT_KINDS,
@@ -20,6 +26,7 @@ from tracker.domain import (
     SETTINGS,
     TYPE_LABELS,
 )
+from tracker.rules.facts import MAX_CREDIT_MONTHS
 from tracker.services import Connection
 
 
@@ -75,7 +82,8 @@ def _send_form(con: Connection, actor: Actor, trainee_id: str, certs: pd.DataFra
 def _certificate_form(con: Connection, actor: Actor, trainee_id: str) -> None:
     options = _delmal_options(con, actor, trainee_id)
     with st.form("add_certificate", clear_on_submit=False):
-        ctype = st.selectbox("Typ", list(ACTIVITY_TYPES), format_func=lambda t: TYPE_LABELS.get(t, t))
+        types = [t for t in ACTIVITY_TYPES if t != BEVIS_BAS]
+        ctype = st.selectbox("Typ", types, format_func=lambda t: TYPE_LABELS.get(t, t))
         title = st.text_input("Rubrik", placeholder="t.ex. Kurs i försäkringsmedicin")
         a, b = st.columns(2)
         start = a.date_input("Startdatum", value=None, format="YYYY-MM-DD")
@@ -104,6 +112,13 @@ def _placement_form(con: Connection, actor: Actor, trainee_id: str) -> None:
         start = a.date_input("Startdatum", value=None, format="YYYY-MM-DD")
         end = b.date_input("Slutdatum", value=None, format="YYYY-MM-DD")
         percent = c.number_input("Omfattning (% av heltid)", min_value=1, max_value=100, value=100, step=5)
+        part = st.selectbox(
+            "BT-del (bara för BT)",
+            [None, *BT_PARTS],
+            format_func=lambda p: "Enligt verksamheten" if p is None else BT_PART_LABELS[p],
+            help="Akut sjukvård är ett slags arbete, inte en klinik: en BT-placering på en medicinavdelning kan "
+            "vara akut sjukvård. Lämnas den tom gäller verksamheten (primärvård eller akut sjukvård, annars annan).",
+        )
         submitted = st.form_submit_button("Spara placering", type="primary", icon=":material/save:")
     if submitted:
         feedback.write(
@@ -117,8 +132,44 @@ def _placement_form(con: Connection, actor: Actor, trainee_id: str) -> None:
                 start_date=start,
                 end_date=end,
                 percent=float(percent),
+                bt_part=part,
             ),
             "Placeringen är sparad.",
+        )
+
+
+def _credit_form(con: Connection, actor: Actor, trainee_id: str) -> None:
+    with st.form("add_credit"):
+        a, b, c = st.columns(3)
+        kind = a.selectbox("Typ av merit", list(CREDIT_KINDS), format_func=lambda k: CREDIT_LABELS.get(k, k))
+        months = b.number_input("Månader (heltid)", min_value=0.25, max_value=float(MAX_CREDIT_MONTHS), value=6.0, step=0.25)
+        applies_to = c.selectbox("Räknas mot", list(CREDIT_TARGETS))
+        note = st.text_input("Beskrivning", placeholder="t.ex. ST i internmedicin, Region Skåne 2019–2021")
+        submitted = st.form_submit_button("Spara tillgodoräknande", type="primary", icon=":material/save:")
+    st.caption(
+        "Ett tillgodoräknande bedöms av Socialstyrelsen. Tidigare ST räknas med högst 30 månader sammanlagt; "
+        "mot BT bara under HSLF-FS 2021:8."
+    )
+    if submitted:
+        feedback.write(
+            lambda: services.add_credit(
+                con, actor, trainee_id, kind=kind, months=float(months), note=note, applies_to=applies_to
+            ),
+            "Tillgodoräknandet är sparat.",
+        )
+
+
+def _bevis_form(con: Connection, actor: Actor, trainee_id: str, choices: tuple[str, ...]) -> None:
+    with st.form("add_bevis_bas"):
+        a, b = st.columns(2)
+        specialty = a.selectbox("Basspecialitet", list(choices))
+        when = b.date_input("Bevisets datum", value=None, format="YYYY-MM-DD")
+        submitted = st.form_submit_button("Registrera bevis", type="primary", icon=":material/save:")
+    st.caption("Beviset om specialistkompetens i basspecialiteten behövs för att ansöka i din specialitet.")
+    if submitted:
+        feedback.write(
+            lambda: services.record_bevis_bas(con, actor, trainee_id, specialty=specialty, bevis_date=when),
+            "Beviset är registrerat.",
         )
 
 
@@ -175,7 +226,9 @@ trainee_id = trainee.own_id(actor)
 trainee.header(trainee.view(con, actor, trainee_id))
 certs = certificates.table(con, actor, trainee_id)
 st.subheader("Registrera och skicka")
-tabs = st.tabs(["Skicka för signering", "Ny aktivitet eller intyg", "Ny placering", "Ny ledighet", "Ändra intyg"])
+bas_choices: tuple[str, ...] = cache.read("bas_choices", con, actor, trainee_id)
+names = ["Skicka för signering", "Ny aktivitet eller intyg", "Ny placering", "Ny ledighet", "Tillgodoräknande"]
+tabs = st.tabs([*names, *(["Bevis i basspecialitet"] if bas_choices else []), "Ändra intyg"])
 with tabs[0]:
     _send_form(con, actor, trainee_id, certs)
 with tabs[1]:
@@ -185,4 +238,9 @@ with tabs[2]:
 with tabs[3]:
     _leave_form(con, actor, trainee_id)
 with tabs[4]:
+    _credit_form(con, actor, trainee_id)
+if bas_choices:
+    with tabs[5]:
+        _bevis_form(con, actor, trainee_id, bas_choices)
+with tabs[-1]:
     _edit_form(con, actor, trainee_id, certs)
