@@ -168,3 +168,29 @@ def test_import_with_a_bad_row_writes_nothing(open_app: OpenApp, app_server: App
     wait_for_app(page)
     expect(page.get_by_text(re.compile(r"^0 av \d+ ST-läkare"))).to_be_visible()
     assert_healthy(page, log, "admin's trainee list after the refused import")
+
+
+def test_trainee_records_a_credit_and_sees_it_as_a_notice(signed_in: SignedIn) -> None:
+    # RULES 2: tidigare ST at most 30 months in total; every credit is listed as something to act on.
+    page, log = signed_in("st")
+    open_nav_page(page, "Intyg")
+    page.get_by_role("tab", name="Tillgodoräknande").click()
+    form = page.get_by_test_id("stForm").filter(has=page.get_by_role("button", name="Spara tillgodoräknande"))
+    form.get_by_test_id("stSelectbox").first.click()
+    page.get_by_role("option", name="Tidigare ST").click()
+    months = form.get_by_test_id("stNumberInput").locator("input")
+    months.fill("31")
+    form.get_by_test_id("stTextInput").locator("input").fill("ST i kirurgi, Region Skåne")
+    form.get_by_role("button", name="Spara tillgodoräknande").click()
+    wait_for_app(page)
+    assert any("kunde inte sparas" in a for a in error_alerts(page))
+    expect(grid_row(page, "Månader").first).to_contain_text("blir sammanlagt 31 månader")
+
+    months.fill("12.5")
+    form.get_by_role("button", name="Spara tillgodoräknande").click()
+    wait_for_app(page)
+    expect(page.get_by_test_id("stAlertContentSuccess")).to_contain_text("Tillgodoräknandet är sparat")
+    open_nav_page(page, "Översikt")
+    expect(page.get_by_text("Att tänka på")).to_be_visible()
+    expect(page.get_by_text("Tillgodoräknande: tidigare ST 12,5 månader mot ST; bedöms av Socialstyrelsen.")).to_be_visible()
+    assert_healthy(page, log, "Översikt after a credit")

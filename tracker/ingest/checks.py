@@ -147,8 +147,10 @@ def _months(v: str) -> bool:
 
 
 def _two_decimals(v: str) -> bool:
-    """At most two decimals (hundredths of a month); an unreadable number has its own error."""
-    return not _is_number(v) or bool(re.match(r"^\s*\d*([.,]\d{0,2})?\s*$", v))
+    """At most two decimals; a value that is no plain positive number has its own error."""
+    if not re.match(r"^\s*\d+([.,]\d+)?\s*$", v):
+        return True
+    return bool(re.match(r"^\s*\d+([.,]\d{0,2})?\s*$", v))
 
 
 def control_character_errors(file: str, df: pd.DataFrame) -> list[RowError]:
@@ -185,7 +187,10 @@ def raw_schema(file: str) -> pa.DataFrameSchema:
                   optional=True)
         ],
         "setting": [_cell(lambda v: v in SETTINGS, "setting", f"okänd miljö; tillåtna: {_vocab(SETTINGS)}")],
-        "percent": [_cell(_percent, "percent", "ska vara ett tal mellan 1 och 100")],
+        "percent": [
+            _cell(_percent, "percent", "ska vara ett tal mellan 1 och 100"),
+            _cell(_two_decimals, "percent", "högst två decimaler (t.ex. 62,5)"),
+        ],
         "months": [
             _cell(_months, "months", f"ska vara ett tal större än 0 och högst {sv_number(MAX_CREDIT_MONTHS)} (månader)"),
             _cell(_two_decimals, "months", "högst två decimaler (t.ex. 2,5 eller 0,25 månader)"),

@@ -12,13 +12,14 @@ Months are held in hundredths (a credit is given with at most two decimals), so 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
 from tracker.domain import CREDIT_LABELS, REG_2015, REG_2021, Credit
 from tracker.rules.facts import CREDIT_CAPS_MONTHS, MIN_MONTHS_2015_DOKTORSEXAMEN
-from tracker.rules.numbers import sv_number
+from tracker.rules.numbers import months_text, sv_number
 from tracker.rules.readiness import lower_first
 
 # Why a credit row counts nothing, by code (the SQL gives the code, the notices the sentence).
@@ -37,8 +38,8 @@ REFUSALS: dict[str, str] = {
 
 
 def hundredths(months: float) -> int:
-    """A credit's months in hundredths of a month (credits carry at most two decimals)."""
-    return round(months * 100)
+    """A credit's months in hundredths of a month (entry allows two decimals; a half rounds up, as in SQL)."""
+    return math.floor(months * 100 + 0.5)
 
 
 def refusal(regulation: str, credit: Credit) -> str | None:
@@ -118,14 +119,14 @@ def credit_error(
 def credit_notice(regulation: str, c: CountedCredit) -> str:
     """The notice a credit gives on the progress (RULES 2: Socialstyrelsen assesses every credit)."""
     cr = c.credit
-    months = sv_number(Fraction(hundredths(cr.months), 100))
-    what = f"Tillgodoräknande: {lower_first(CREDIT_LABELS[cr.kind])} {months} månader mot {cr.applies_to}"
+    months = months_text(Fraction(hundredths(cr.months), 100))
+    what = f"Tillgodoräknande: {lower_first(CREDIT_LABELS[cr.kind])} {months} mot {cr.applies_to}"
     if c.refused is not None:
         return f"{what} räknas inte: {REFUSALS[c.refused]}."
     cap = cap_months(regulation, cr.kind)
     if cap is not None and c.counted_hundredths < hundredths(cr.months):
         return (
-            f"{what} räknas med {sv_number(c.counted)} månader (högst {sv_number(cap)} månader sammanlagt); "
+            f"{what} räknas med {months_text(c.counted)} (högst {sv_number(cap)} månader sammanlagt); "
             "bedöms av Socialstyrelsen."
         )
     return f"{what}; bedöms av Socialstyrelsen."

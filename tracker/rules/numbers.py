@@ -28,3 +28,9 @@ def sv_number(x: Fraction | float | int, decimals: int = 2) -> str:
     whole, rest = divmod(abs(rounded.numerator) * 10**decimals // rounded.denominator, 10**decimals)
     text = f"{whole},{rest:0{decimals}d}".rstrip("0").rstrip(",") if decimals else str(whole)
     return sign + text
+
+
+def months_text(x: Fraction | float | int) -> str:
+    """'1 månad', '2,5 månader'."""
+    text = sv_number(x)
+    return f"{text} {'månad' if text == '1' else 'månader'}"

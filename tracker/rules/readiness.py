@@ -13,7 +13,7 @@ from fractions import Fraction
 
 from tracker.domain import BEVIS_BAS, REG_2015, REG_2021, TYPE_LABELS
 from tracker.rules.facts import BT_MIN_ACUTE, BT_MIN_MONTHS, BT_MIN_PRIMARY
-from tracker.rules.numbers import sv_number
+from tracker.rules.numbers import months_text, sv_number
 
 # The kinds of missing item (INTERFACE: missing_items[].kind).
 TIME = "time"
@@ -141,9 +141,10 @@ def legitimation_notices(bt_months_before: Fraction, st_days_before: int) -> lis
     out = []
     if bt_months_before > 0:
         out.append(
-            f"BT-tjänstgöring före legitimationsdatum: {sv_number(bt_months_before)} månader på heltid räknas i BT "
+            f"BT-tjänstgöring före legitimationsdatum: {months_text(bt_months_before)} på heltid räknas i BT "
             "och ska anges i ansökan om intyg om godkänd bastjänstgöring (bilaga 1, Tjänstgöring före legitimation)."
         )
     if st_days_before > 0:
-        out.append(f"ST-tjänstgöring före legitimationsdatum räknas inte: {st_days_before} dagar.")
+        days = "1 dag" if st_days_before == 1 else f"{st_days_before} dagar"
+        out.append(f"ST-tjänstgöring före legitimationsdatum räknas inte: {days}.")
     return out

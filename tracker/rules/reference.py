@@ -7,6 +7,7 @@ the same for all trainees at once in DuckDB, and the tests hold the two to the s
 from __future__ import annotations
 
 import calendar
+import math
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -100,8 +101,8 @@ def _days_in_month(year: int, month: int) -> int:
 
 
 def _hundredths(percent: float) -> int:
-    """A percent in hundredths of a percent (percents carry at most two decimals)."""
-    return round(percent * 100)
+    """A percent in hundredths of a percent, a half rounded up as the SQL does (entry allows two decimals)."""
+    return math.floor(percent * 100 + 0.5)
 
 
 def to_months(units: int) -> Fraction:
@@ -194,7 +195,7 @@ def projected_completion(
     """First day the counted months reach ``target`` (credits already subtracted)."""
     if target <= 0:
         return fallback_start
-    goal = target * MONTH  # in units; compared exactly
+    goal = math.ceil(target * MONTH)  # in units (an integer: the day reaching it is the same)
     total = 0
     recorded = sorted(table.placement)
     for d in recorded:

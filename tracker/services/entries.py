@@ -4,6 +4,7 @@ each write is checked by the same rules as an import, runs in one transaction an
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import date
 from typing import Any
@@ -11,12 +12,13 @@ from typing import Any
 from tracker.accounts import Actor
 from tracker.domain import BEVIS_BAS, BT_PARTS, CREDIT_KINDS, CREDIT_TARGETS, TYPE_LABELS, Credit
 from tracker.errors import FieldError, InputError
+from tracker.ingest.checks import CONTROL_MSG, CONTROL_RE, MAX_TEXT
 from tracker.rules.credits import credit_error
 from tracker.rules.facts import MAX_CREDIT_MONTHS
 from tracker.rules.numbers import sv_number
 from tracker.rules.reference import resolve_regulation
 from tracker.services.access import require_own_write
-from tracker.services.shared import record_audit
+from tracker.services.shared import record_audit, todays_date
 from tracker.services.validation import LEAVE_INPUT, PLACEMENT_INPUT, validate_input
 from tracker.store import Connection, catalogue, transaction
 from tracker.store.records import load_record
@@ -58,8 +60,10 @@ def add_placement(
         validate_input(PLACEMENT_INPUT, "placering", {k: v for k, v in values.items() if k != "bt_part"})
     except InputError as exc:
         errors.extend(exc.errors)
-    if values["bt_part"] is not None and (values["bt_part"] not in BT_PARTS or kind != "BT"):
-        errors.append(FieldError("bt_part", "BT-del anges bara för BT-placeringar (primärvård, akut sjukvård, annan)"))
+    if values["bt_part"] is not None and kind != "BT":
+        errors.append(FieldError("bt_part", "BT-del anges bara för BT-placeringar"))
+    elif values["bt_part"] is not None and values["bt_part"] not in BT_PARTS:
+        errors.append(FieldError("bt_part", "okänd BT-del (primärvård, akut sjukvård eller annan)"))
     if errors:
         raise InputError(sorted(set(errors)))
     with transaction(con) as cur:
@@ -120,18 +124,22 @@ def add_credit(
         errors.append(FieldError("kind", "okänd typ av tillgodoräknande"))
     if applies_to not in CREDIT_TARGETS:
         errors.append(FieldError("applies_to", "ska vara ST eller BT"))
-    if not isinstance(months, int | float) or not 0 < float(months) <= MAX_CREDIT_MONTHS:
+    if isinstance(months, bool) or not isinstance(months, int | float) or not 0 < float(months) <= MAX_CREDIT_MONTHS:
         errors.append(FieldError("months", f"ska vara större än 0 och högst {sv_number(MAX_CREDIT_MONTHS)} månader"))
     elif round(float(months), 2) != float(months):
         errors.append(FieldError("months", "högst två decimaler"))
-    if len(text) > 1000:
-        errors.append(FieldError("note", "högst 1000 tecken"))
+    if len(text) > MAX_TEXT["note"]:
+        errors.append(FieldError("note", f"högst {MAX_TEXT['note']} tecken"))
+    if re.search(CONTROL_RE, text):
+        errors.append(FieldError("note", CONTROL_MSG))
     rec = load_record(con, trainee_id)
     if not errors:
         credit = Credit(kind, float(months), text, applies_to)
         refused = credit_error(resolve_regulation(rec.trainee), trainee_id, rec.credits, credit)
         if refused is not None:
             errors.append(FieldError(*refused))
+        elif credit in rec.credits:
+            errors.append(FieldError("kind", "samma tillgodoräknande är redan registrerat"))
     if errors:
         raise InputError(sorted(set(errors)))
     with transaction(con) as cur:
@@ -159,6 +167,10 @@ def record_bevis_bas(con: Connection, actor: Actor, trainee_id: str, *, specialt
         errors.append(FieldError("specialty", f"{rec.trainee.specialty} bygger på {', '.join(options[0])}"))
     if not isinstance(bevis_date, date):
         errors.append(FieldError("signed_date", "ange bevisets datum"))
+    elif bevis_date > todays_date():
+        errors.append(FieldError("signed_date", "bevisets datum kan inte ligga i framtiden"))
+    if any(c.type == BEVIS_BAS and c.title.casefold() == specialty.casefold() for c in rec.certificates):
+        errors.append(FieldError("specialty", f"ett bevis i {specialty} är redan registrerat"))
     if errors:
         raise InputError(errors)
     cid = f"{trainee_id}-{uuid.uuid4().hex[:8]}"

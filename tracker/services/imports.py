@@ -13,7 +13,7 @@ import pandas as pd
 
 from tracker.accounts import Actor
 from tracker.errors import ImportRejected, RowError
-from tracker.ingest.checks import COLUMNS
+from tracker.ingest.checks import COLUMNS, OPTIONAL_COLUMNS
 from tracker.ingest.load import ImportResult, import_frames
 from tracker.ingest.read import read_uploads
 from tracker.ingest.validate import validate
@@ -39,7 +39,8 @@ def import_scope(con: Connection, actor: Actor) -> frozenset[str] | None:
 
 
 # The files of an import bundle and their columns, in order (for the import page's help).
-BUNDLE_COLUMNS = COLUMNS
+# Each file's columns: the required ones, then the optional ones.
+BUNDLE_COLUMNS = {f: cols + OPTIONAL_COLUMNS.get(f, ()) for f, cols in COLUMNS.items()}
 
 
 def check_import(

@@ -57,7 +57,7 @@ def _text_col(column: str, message: str, fn: Any) -> pa.Column:
 
 
 def _percent_ok(v: object) -> bool:
-    return isinstance(v, int | float) and not isinstance(v, bool) and 1 <= float(v) <= 100
+    return isinstance(v, int | float) and not isinstance(v, bool) and 1 <= float(v) <= 100 and round(v, 2) == v
 
 
 def _period_schema(
@@ -67,7 +67,7 @@ def _period_schema(
         "kind": _col("kind", kind_msg, lambda v: v in kinds),
         "start_date": _date_col("start_date", "ange ett startdatum", _is_date),
         "end_date": _date_col("end_date", "ange ett slutdatum", _is_date),
-        "percent": _col("percent", "ska vara mellan 1 och 100 procent", _percent_ok),
+        "percent": _col("percent", "ska vara mellan 1 och 100 procent, med högst två decimaler", _percent_ok),
     }
     cols.update(extra or {})
     return pa.DataFrameSchema(

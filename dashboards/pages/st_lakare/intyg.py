@@ -142,9 +142,9 @@ def _credit_form(con: Connection, actor: Actor, trainee_id: str) -> None:
     with st.form("add_credit"):
         a, b, c = st.columns(3)
         kind = a.selectbox("Typ av merit", list(CREDIT_KINDS), format_func=lambda k: CREDIT_LABELS.get(k, k))
-        months = b.number_input("Månader (heltid)", min_value=0.25, max_value=float(MAX_CREDIT_MONTHS), value=6.0, step=0.25)
+        months = b.number_input("Månader (heltid)", min_value=0.01, max_value=float(MAX_CREDIT_MONTHS), value=6.0, step=0.25)
         applies_to = c.selectbox("Räknas mot", list(CREDIT_TARGETS))
-        note = st.text_input("Beskrivning", placeholder="t.ex. ST i internmedicin, Region Skåne 2019–2021")
+        note = st.text_input("Anteckning", placeholder="t.ex. ST i internmedicin, Region Skåne 2019–2021")
         submitted = st.form_submit_button("Spara tillgodoräknande", type="primary", icon=":material/save:")
     st.caption(
         "Ett tillgodoräknande bedöms av Socialstyrelsen. Tidigare ST räknas med högst 30 månader sammanlagt; "
