@@ -9,7 +9,7 @@ from fractions import Fraction
 import pytest
 
 from tracker import services
-from tracker.accounts import actor_for_email, actor_for_person, hash_password, verify_password
+from tracker.accounts import Actor, actor_for_email, actor_for_person, hash_password, verify_password
 from tracker.errors import LoginError, StateConflict
 from tracker.rules.progress import progress_for
 from tracker.services import AccessDenied, InputError
@@ -723,7 +723,16 @@ MATRIX_ACTIONS = {
     "send": lambda con, a, t: services.request_signature(con, a, t, "pH"),
     # Linking a person to an organisation account (a subject of the test's identity provider).
     "link": lambda con, a, t: services.link_identity(con, a, t, f"iss:https://idp.test|sub:{t}"),
+    # A credit (tillgodoräknande) on the trainee's record.
+    "credit": lambda con, a, t: services.add_credit(con, a, t, kind="tidigare_st", months=6, note="ST i kirurgi"),
+    # A bevis in the basspecialitet, for a trainee whose specialty builds on one.
+    "bevis": lambda con, a, t: _record_bevis(con, a, t),
 }
+
+
+def _record_bevis(con: Connection, a: Actor, trainee_id: str) -> str:
+    con.execute("UPDATE trainee SET specialty = 'Neonatologi' WHERE trainee_id = ?", [trainee_id])
+    return services.record_bevis_bas(con, a, trainee_id, specialty="Barn- och ungdomsmedicin", bevis_date=D("2022-05-01"))
 
 
 @pytest.mark.parametrize(
@@ -764,6 +773,17 @@ MATRIX_ACTIONS = {
         ("pS", "link", "pB", False),  # only administrators link organisation accounts
         ("pA", "link", "pA", False),  # not even one's own
         ("pH", "link", "pB", False),
+        ("pA", "credit", "TA", True),
+        ("pAdm", "credit", "TA", True),
+        ("pB", "credit", "TA", False),  # another trainee
+        ("pH", "credit", "TA", False),  # a credit is the trainee's own claim
+        ("pS", "credit", "TA", False),
+        ("pV", "credit", "TA", False),
+        ("pA", "bevis", "TA", True),
+        ("pAdm", "bevis", "TA", True),
+        ("pB", "bevis", "TA", False),
+        ("pH", "bevis", "TA", False),
+        ("pS", "bevis", "TA", False),
     ],
 )
 def test_write_and_void_matrix(con: Connection, pid: str, action: str, target: str, allowed: bool) -> None:
@@ -945,7 +965,8 @@ def test_a_grenspecialitet_needs_a_recorded_bevis_in_its_basspecialitet(con: Con
         services.record_bevis_bas(con, a, "TA", specialty="Kirurgi", bevis_date=D("2022-05-01"))
     with pytest.raises(InputError):  # not through the draft-and-sign workflow
         services.add_certificate(con, a, "TA", type="bevis_bas", title="Barn- och ungdomsmedicin")
-    services.record_bevis_bas(con, a, "TA", specialty="Barn- och ungdomsmedicin", bevis_date=D("2022-05-01"))
+    cid = services.record_bevis_bas(con, a, "TA", specialty="Barn- och ungdomsmedicin", bevis_date=D("2022-05-01"))
+    assert audit_rows(con, "add")[-1][:4] == ("pA", "certificate", cid, "TA")
     after = services.trainee_overview(con, a, "TA", TODAY)
     assert not [m for m in after.missing_items if m.kind == "bas_specialty"]
     checklist = {label: done for done, label, _ in services.readiness(after)}
