@@ -9,11 +9,15 @@ import sys
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tracker.config import DEMO_TRAINEES
 from tracker.errors import StorageError, TrackerError
 from tracker.store import Connection, catalogue, connect, default_db_path
 from tracker.store.scope import EVERYONE, TraineeScope
+
+if TYPE_CHECKING:
+    from tracker.accounts import Actor
 
 
 def _date(text: str) -> date:
@@ -102,16 +106,23 @@ def _open(args: argparse.Namespace) -> Connection:
     return connect(db)
 
 
-def _import_actor(con: Connection, email: str | None) -> tuple[str | None, frozenset[str] | None]:
-    """(person id, unit scope) for ``import --as EMAIL``; without it the operator imports without limits."""
-    if email is None:
-        return None, None
+def _actor(con: Connection, email: str) -> Actor:
+    """The person ``--as EMAIL`` names, as the app would see them signed in."""
     from tracker.accounts import actor_for_email
-    from tracker.services.imports import import_scope
 
     actor = actor_for_email(con, email)
     if actor is None:
         raise TrackerError(f"Ingen person med e-postadressen {email} finns i databasen.")
+    return actor
+
+
+def _import_actor(con: Connection, email: str | None) -> tuple[str | None, frozenset[str] | None]:
+    """(person id, unit scope) for ``import --as EMAIL``; without it the operator imports without limits."""
+    if email is None:
+        return None, None
+    from tracker.services.imports import import_scope
+
+    actor = _actor(con, email)
     return actor.person_id, import_scope(con, actor)
 
 
@@ -119,13 +130,9 @@ def _reader_scope(con: Connection, email: str | None) -> TraineeScope:
     """The trainees ``progress --as EMAIL`` may show: those the person may read in the app."""
     if email is None:
         return EVERYONE
-    from tracker.accounts import actor_for_email
     from tracker.services.access import trainee_scope
 
-    actor = actor_for_email(con, email)
-    if actor is None:
-        raise TrackerError(f"Ingen person med e-postadressen {email} finns i databasen.")
-    return trainee_scope(actor)
+    return trainee_scope(_actor(con, email))
 
 
 def _run(args: argparse.Namespace) -> int:

@@ -12,14 +12,13 @@ Months are held in hundredths (a credit is given with at most two decimals), so 
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
 from tracker.domain import CREDIT_LABELS, REG_2015, REG_2021, Credit
 from tracker.rules.facts import CREDIT_CAPS_MONTHS, MIN_MONTHS_2015_DOKTORSEXAMEN
-from tracker.rules.numbers import months_text, sv_number
+from tracker.rules.numbers import hundredths, months_text, sv_number
 from tracker.rules.readiness import lower_first
 
 # Why a credit row counts nothing, by code (the SQL gives the code, the notices the sentence).
@@ -35,11 +34,6 @@ REFUSALS: dict[str, str] = {
         "annan merit kan tillgodoräknas mot BT"
     ),
 }
-
-
-def hundredths(months: float) -> int:
-    """A credit's months in hundredths of a month (entry allows two decimals; a half rounds up, as in SQL)."""
-    return math.floor(months * 100 + 0.5)
 
 
 def refusal(regulation: str, credit: Credit) -> str | None:

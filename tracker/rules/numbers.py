@@ -7,6 +7,12 @@ import math
 from fractions import Fraction
 
 
+def hundredths(x: float) -> int:
+    """A percent or a number of months in hundredths, a half rounded up as DuckDB's round() does (entry
+    allows two decimals, so a half only comes from older data)."""
+    return math.floor(x * 100 + 0.5)
+
+
 def half_up(x: Fraction | float | int, decimals: int = 2) -> Fraction:
     """``x`` rounded half-up (away from zero) to ``decimals``, exactly."""
     value = Fraction(x)

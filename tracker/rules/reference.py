@@ -42,7 +42,7 @@ from tracker.rules.facts import (
     MIN_MONTHS_2015_DOKTORSEXAMEN,
     PROJECTION_HORIZON_YEARS,
 )
-from tracker.rules.numbers import r2
+from tracker.rules.numbers import hundredths, r2
 from tracker.rules.readiness import (
     BTStanding,
     MissingItem,
@@ -100,11 +100,6 @@ def _days_in_month(year: int, month: int) -> int:
     return calendar.monthrange(year, month)[1]
 
 
-def _hundredths(percent: float) -> int:
-    """A percent in hundredths of a percent, a half rounded up as the SQL does (entry allows two decimals)."""
-    return math.floor(percent * 100 + 0.5)
-
-
 def to_months(units: int) -> Fraction:
     return Fraction(units, MONTH)
 
@@ -124,13 +119,13 @@ class DayTable:
     leave: dict[date, int] = field(default_factory=dict)
 
     def add_placement(self, start: date, end: date, percent: float) -> None:
-        p = _hundredths(percent)
+        p = hundredths(percent)
         for d in _days(start, end):
             self.placement[d] = self.placement.get(d, 0) + p
 
     def add_leave(self, leaves: Iterable[Leave]) -> None:
         for lv in leaves:
-            p = _hundredths(lv.percent)
+            p = hundredths(lv.percent)
             for d in _days(lv.start_date, lv.end_date):
                 self.leave[d] = self.leave.get(d, 0) + p
 

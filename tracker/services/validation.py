@@ -10,9 +10,19 @@ from typing import Any
 import pandas as pd
 import pandera.pandas as pa
 
-from tracker.domain import ACTIVITY_TYPES, LEAVE_KINDS, PLACEMENT_KINDS, SETTINGS
+from tracker.domain import (
+    ACTIVITY_TYPES,
+    BT_PARTS,
+    CREDIT_KINDS,
+    CREDIT_TARGETS,
+    LEAVE_KINDS,
+    PLACEMENT_KINDS,
+    SETTINGS,
+)
 from tracker.errors import FieldError, InputError
 from tracker.ingest.checks import CONTROL_MSG, CONTROL_RE, DATE_RANGE_MSG, MAX_TEXT, date_in_range, errors_from
+from tracker.rules.facts import MAX_CREDIT_MONTHS
+from tracker.rules.numbers import sv_number
 
 
 def _check(column: str, message: str, fn: Any, *, element_wise: bool = True) -> pa.Check:
@@ -61,7 +71,10 @@ def _percent_ok(v: object) -> bool:
 
 
 def _period_schema(
-    kinds: Sequence[str], kind_msg: str, extra: Mapping[str, pa.Column] | None = None
+    kinds: Sequence[str],
+    kind_msg: str,
+    extra: Mapping[str, pa.Column] | None = None,
+    checks: Sequence[pa.Check] = (),
 ) -> pa.DataFrameSchema:
     cols: dict[str, pa.Column] = {
         "kind": _col("kind", kind_msg, lambda v: v in kinds),
@@ -72,9 +85,13 @@ def _period_schema(
     cols.update(extra or {})
     return pa.DataFrameSchema(
         cols,
-        checks=[_end_not_before_start_check()],
+        checks=[_end_not_before_start_check(), *checks],
         coerce=False,
     )
+
+
+def _bt_part_only_for_bt(df: pd.DataFrame) -> pd.Series:
+    return df["bt_part"].isna() | (df["kind"] == "BT")
 
 
 PLACEMENT_INPUT = _period_schema(
@@ -87,9 +104,34 @@ PLACEMENT_INPUT = _period_schema(
             f"högst {MAX_TEXT['workplace']} tecken",
             lambda v: isinstance(v, str) and len(v) <= MAX_TEXT["workplace"],
         ),
+        "bt_part": _col("bt_part", "okänd BT-del (primärvård, akut sjukvård eller annan)", lambda v: v is None or v in BT_PARTS),
     },
+    [pa.Check(_bt_part_only_for_bt, error="bt_part|BT-del anges bara för BT-placeringar")],
 )
 LEAVE_INPUT = _period_schema(LEAVE_KINDS, "okänd typ av ledighet")
+
+
+def _credit_months_ok(v: object) -> bool:
+    return isinstance(v, int | float) and not isinstance(v, bool) and 0 < float(v) <= MAX_CREDIT_MONTHS
+
+
+CREDIT_INPUT = pa.DataFrameSchema(
+    {
+        "kind": _col("kind", "okänd typ av tillgodoräknande", lambda v: v in CREDIT_KINDS),
+        "months": _col(
+            "months",
+            f"ska vara större än 0 och högst {sv_number(MAX_CREDIT_MONTHS)} månader",
+            _credit_months_ok,
+            # hundredths of a month (judged only for a number in range, which has its own message)
+            _check("months", "högst två decimaler", lambda v: not _credit_months_ok(v) or round(v, 2) == v),
+        ),
+        "note": _text_col(
+            "note", f"högst {MAX_TEXT['note']} tecken", lambda v: isinstance(v, str) and len(v) <= MAX_TEXT["note"]
+        ),
+        "applies_to": _col("applies_to", "ska vara ST eller BT", lambda v: v in CREDIT_TARGETS),
+    },
+    coerce=False,
+)
 CERTIFICATE_INPUT = pa.DataFrameSchema(
     {
         "type": _col("type", "okänd intygstyp", lambda v: v in ACTIVITY_TYPES),
