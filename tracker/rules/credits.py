@@ -128,13 +128,13 @@ def credit_notice(regulation: str, c: CountedCredit) -> str:
 
 def credits_sql(regulation: str = "t.regulation") -> str:
     """One row per credit of the trainees in CTE ``t`` (with its regulation): ``trainee_id, credit_id,
-    kind, applies_to, months_h`` (hundredths), ``refused`` (a REFUSALS code or NULL) and ``counted_h``,
-    by the same rules as ``count_credits``."""
+    kind, applies_to, months_h`` (hundredths), ``refused`` (a REFUSALS code or NULL), ``cap_h`` and what
+    it counts, ``counted_h``, by the same rules as ``count_credits``."""
     caps = " ".join(
         f"WHEN {regulation} = '{reg}' AND c.kind = '{kind}' THEN {int(cap * 100)}"
         for (reg, kind), cap in sorted(CREDIT_CAPS_MONTHS.items())
     )
-    return f"""
+    judged = f"""
     SELECT c.trainee_id, c.credit_id, c.kind, c.applies_to,
            CAST(round(c.months * 100) AS BIGINT) AS months_h,
            CASE WHEN c.applies_to = 'BT' AND {regulation} <> '{REG_2021}' THEN 'bt_2015'
@@ -144,15 +144,12 @@ def credits_sql(regulation: str = "t.regulation") -> str:
            CASE {caps} END AS cap_h
     FROM credit c JOIN t USING (trainee_id)
     """
-
-
-def counted_credits_sql(rows: str) -> str:
-    """Over ``rows`` (as ``credits_sql``): each row's ``counted_h``."""
+    # a capped row counts what the accepted rows of its kind before it leave of the cap
     return f"""
     SELECT *, CASE WHEN refused IS NOT NULL THEN 0
                    WHEN cap_h IS NULL THEN months_h
                    ELSE greatest(0, least(months_h, cap_h - coalesce(sum(months_h) OVER (
                         PARTITION BY trainee_id, kind, refused IS NULL ORDER BY credit_id
                         ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0))) END AS counted_h
-    FROM ({rows})
+    FROM ({judged})
     """

@@ -19,7 +19,7 @@ from typing import Any
 import pandas as pd
 
 from tracker.domain import REG_2021, STATUS_UPPFYLLT, Credit, as_date
-from tracker.rules.credits import CountedCredit, counted_credits_sql, credits_sql
+from tracker.rules.credits import CountedCredit, credits_sql
 from tracker.rules.facts import (
     AT_MIN_PART_TIME,
     BT_MIN_ACUTE,
@@ -102,7 +102,7 @@ t AS (
     FROM trainee tr
     /*scope*/
 ),
-credit_rows AS MATERIALIZED ({counted_credits_sql(credits_sql())}),
+credit_rows AS MATERIALIZED ({credits_sql()}),
 credit_sums AS (
     SELECT trainee_id, sum(counted_h) AS credited_h, sum(counted_h) FILTER (WHERE applies_to = 'BT') AS bt_credited_h
     FROM credit_rows GROUP BY trainee_id
@@ -288,7 +288,7 @@ res AS (
            t2.required_months,
            coalesce(su.total_units, 0) AS service_units,
            t2.credited_units,
-           CASE WHEN t2.regulation = '{REG_2021}' THEN coalesce(su.bt_units, 0) + t2.bt_credited_units END AS bt_units,
+           CASE WHEN t2.regulation = '{REG_2021}' THEN coalesce(su.bt_units, 0) END AS bt_units,
            CASE WHEN t2.regulation = '{REG_2021}' THEN coalesce(su.bt_primary_units, 0) END AS bt_primary_units,
            CASE WHEN t2.regulation = '{REG_2021}' THEN coalesce(su.bt_acute_units, 0) END AS bt_acute_units,
            CASE WHEN t2.regulation = '{REG_2021}' THEN t2.bt_credited_units END AS bt_credited_units,
@@ -328,11 +328,11 @@ res2 AS (
            {_months("credited_units")} AS credited_months,
            {_months("service_units + credited_units")} AS counted_months,
            greatest(0, required_months - {_months("service_units + credited_units")}) AS remaining_months,
-           {_months("bt_units")} AS bt_months,
+           {_months("bt_units + bt_credited_units")} AS bt_months,
            {_months("bt_primary_units")} AS bt_primary_months,
            {_months("bt_acute_units")} AS bt_acute_months,
            CASE WHEN regulation = '{REG_2021}'
-                THEN bt_units >= {int(BT_MIN_MONTHS * MONTH)} AND bt_primary_units >= {int(BT_MIN_PRIMARY * MONTH)}
+                THEN bt_units + bt_credited_units >= {int(BT_MIN_MONTHS * MONTH)} AND bt_primary_units >= {int(BT_MIN_PRIMARY * MONTH)}
                      AND bt_acute_units >= {int(BT_MIN_ACUTE * MONTH)} END AS bt_time_complete,
            CASE WHEN regulation = '{REG_2021}' THEN bt_approved_date IS NOT NULL AND bt_approved_date <= $as_of END
              AS bt_approved
@@ -356,11 +356,14 @@ FROM status s JOIN t2 USING (trainee_id)
 ORDER BY s.trainee_id, s.is_bt, s.ordinal
 """
 
-# The types signed on the as-of date per (trainee, delmål): what a sentence about a delmål not yet
-# uppfyllt names as missing.
-_SIGNED_TYPES = f"""
-WITH {_TRAINEES}, {_DELMAL}
-SELECT trainee_id, code, list(DISTINCT type) AS types FROM certs WHERE signed GROUP BY ALL
+# Each applicable delmål's status with the types signed for it on the as-of date (what a sentence about
+# a delmål not yet uppfyllt names as missing).
+_DELMAL_SIGNED = f"""
+WITH {_TRAINEES}, {_DELMAL},
+signed_types AS (SELECT trainee_id, code, list(DISTINCT type) AS types FROM certs WHERE signed GROUP BY ALL)
+SELECT s.trainee_id, s.code, s.is_bt, s.status, coalesce(st.types, []) AS types
+FROM status s LEFT JOIN signed_types st USING (trainee_id, code)
+ORDER BY s.trainee_id, s.is_bt, s.ordinal
 """
 
 _CREDITS = f"""
@@ -427,13 +430,11 @@ def progress_all(con: Connection, as_of: date, scope: TraineeScope = EVERYONE) -
     """Every trainee's progress in scope, as ``tracker.rules.progress.progress_all`` computes it one by
     one: the figures from the queries above, the sentences from ``tracker.rules.readiness``."""
     frame = cohort(con, as_of, scope)
-    long = delmal_long(con, as_of, scope)
     statuses: dict[str, dict[bool, dict[str, str]]] = defaultdict(lambda: {False: {}, True: {}})
-    for tid, code, is_bt, status in long[["trainee_id", "code", "is_bt", "status"]].itertuples(index=False):
+    signed: dict[tuple[str, str], list[str]] = {}
+    for tid, code, is_bt, status, types in _frame(con, _DELMAL_SIGNED, scope, as_of).itertuples(index=False):
         statuses[tid][bool(is_bt)][code] = status
-    signed: dict[tuple[str, str], list[str]] = {
-        (tid, code): list(types) for tid, code, types in _frame(con, _SIGNED_TYPES, scope, as_of).itertuples(index=False)
-    }
+        signed[(tid, code)] = list(types)
     counted: dict[str, list[CountedCredit]] = defaultdict(list)
     for tid, kind, applies_to, months_h, refused, counted_h in _frame(con, _CREDITS, scope, None).itertuples(
         index=False
@@ -450,7 +451,7 @@ def progress_all(con: Connection, as_of: date, scope: TraineeScope = EVERYONE) -
         bt = None
         if regulation == REG_2021:
             bt = bt_progress(
-                service=_units(r["bt_units"]) - _units(r["bt_credited_units"]),
+                service=_units(r["bt_units"]),
                 primary=_units(r["bt_primary_units"]),
                 acute=_units(r["bt_acute_units"]),
                 credited=_units(r["bt_credited_units"]),

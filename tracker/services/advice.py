@@ -46,7 +46,7 @@ def readiness(progress: Progress) -> list[tuple[bool, str, list[str]]]:
         lines = about(DOCUMENT, doc)
         items.append((not lines, f"{TYPE_LABELS[doc]} ({form}) signerat", lines))
     bas_lines = about(BAS_SPECIALTY)
-    if bas_lines or progress.bas_required:
+    if progress.bas_required:
         items.append((not bas_lines, "Bevis om specialistkompetens i basspecialiteten registrerat", bas_lines))
     return items
 
