@@ -16,6 +16,7 @@ from typing import Any
 
 import duckdb
 import pytest
+from rows import insert_rows
 
 from tracker import services
 from tracker.accounts import Actor, actor_for_person
@@ -31,11 +32,6 @@ CONFLICT = "Någon annan ändrade intyget samtidigt; inget av din ändring spara
 ENDED = "Ditt handledarskap för ST-läkaren har upphört; intyget kan inte längre signeras av dig."
 
 
-def _insert(con: Connection, table: str, rows: list[dict[str, object]]) -> None:
-    for r in rows:
-        cols = ", ".join(r)
-        marks = ", ".join("?" for _ in r)
-        con.execute(f"INSERT INTO {table} ({cols}) VALUES ({marks})", list(r.values()))
 
 
 @pytest.fixture(scope="module")
@@ -45,8 +41,8 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("races") / "template.duckdb"
     con = connect(path)
     catalogue.ensure_catalogue(con)
-    _insert(con, "region", [{"region_id": "R1", "name": "Region Norr"}, {"region_id": "R2", "name": "Region Syd"}])
-    _insert(
+    insert_rows(con, "region", [{"region_id": "R1", "name": "Region Norr"}, {"region_id": "R2", "name": "Region Syd"}])
+    insert_rows(
         con,
         "unit",
         [
@@ -63,8 +59,8 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
         "pV": "Vera Verksamhetschef",
         "pAdm": "Adam Admin",
     }
-    _insert(con, "person", [{"person_id": k, "name": v, "email": f"{k.lower()}@example.se"} for k, v in people.items()])
-    _insert(
+    insert_rows(con, "person", [{"person_id": k, "name": v, "email": f"{k.lower()}@example.se"} for k, v in people.items()])
+    insert_rows(
         con,
         "role_assignment",
         [
@@ -77,7 +73,7 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
             {"person_id": "pAdm", "role": "admin"},
         ],
     )
-    _insert(
+    insert_rows(
         con,
         "trainee",
         [
@@ -100,7 +96,7 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
             },
         ],
     )
-    _insert(
+    insert_rows(
         con,
         "supervision",
         [
@@ -422,7 +418,7 @@ def test_the_trainee_re_addresses_a_stale_request_and_the_new_handledare_signs(c
         stale_requests(con, actor(con, "pA"), "TB")
     with pytest.raises(AccessDenied, match="handledare just nu"):
         services.request_signature(con, bertil, cid, "pH")  # Hanna does not supervise Bertil yet
-    _insert(con, "supervision", [{"trainee_id": "TB", "person_id": "pH", "kind": "handledare", "start_date": TODAY}])
+    insert_rows(con, "supervision", [{"trainee_id": "TB", "person_id": "pH", "kind": "handledare", "start_date": TODAY}])
     hanna = actor(con, "pH")
     assert services.pending_signatures(con, hanna).empty
     services.request_signature(con, bertil, cid, "pH")
@@ -471,7 +467,7 @@ def test_waiting_counts_on_mina_st_lakare_and_att_signera_agree(con: Connection)
     for title in ("Kurs 1", "Kurs 2"):
         services.request_signature(con, anna, _draft(con, anna, title, ["STa5"]), "pH")
     # Hanna also supervised Bertil until last week; an intyg he sent her then is no longer hers.
-    _insert(
+    insert_rows(
         con,
         "supervision",
         [

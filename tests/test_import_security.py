@@ -13,6 +13,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from rows import insert_rows
 
 from tracker import services
 from tracker.accounts import actor_for_person, hash_password
@@ -36,9 +37,6 @@ PLACEMENT_HEADER = "trainee_id,kind,setting,workplace,start_date,end_date,percen
 DATE_RANGE = "datumet ska ligga mellan 1950-01-01 och 2099-12-31"
 
 
-def _insert(con: Connection, table: str, rows: list[dict[str, object]]) -> None:
-    for r in rows:
-        con.execute(f"INSERT INTO {table} ({', '.join(r)}) VALUES ({', '.join('?' for _ in r)})", list(r.values()))
 
 
 @pytest.fixture(scope="module")
@@ -48,8 +46,8 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> str:
     path = str(tmp_path_factory.mktemp("imp") / "template.duckdb")
     con = connect(path)
     catalogue.ensure_catalogue(con)
-    _insert(con, "region", [{"region_id": "R1", "name": "Region Norr"}, {"region_id": "R2", "name": "Region Syd"}])
-    _insert(
+    insert_rows(con, "region", [{"region_id": "R1", "name": "Region Norr"}, {"region_id": "R2", "name": "Region Syd"}])
+    insert_rows(
         con,
         "unit",
         [
@@ -61,9 +59,9 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> str:
     pw = hash_password("hemligt")
     people = {"pA": "Anna ST", "pB": "Bertil ST", "pH": "Hanna Handledare", "pS": "Sara Studierektor",
               "pS2": "Sven Studierektor", "pAdm": "Adam Admin"}
-    _insert(con, "person", [{"person_id": k, "name": v, "email": f"{k.lower()}@example.se", "password_hash": pw}
+    insert_rows(con, "person", [{"person_id": k, "name": v, "email": f"{k.lower()}@example.se", "password_hash": pw}
                             for k, v in people.items()])
-    _insert(
+    insert_rows(
         con,
         "role_assignment",
         [
@@ -76,7 +74,7 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> str:
         ],
     )
     base = {"specialty": "Allmänmedicin"}
-    _insert(
+    insert_rows(
         con,
         "trainee",
         [
@@ -90,12 +88,12 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> str:
              "swedish_at": True, "st_start_date": D("2022-01-01"), "unit_id": "U3", "source": "import"},
         ],
     )
-    _insert(con, "supervision", [{"trainee_id": "TA", "person_id": "pH", "kind": "huvudhandledare",
+    insert_rows(con, "supervision", [{"trainee_id": "TA", "person_id": "pH", "kind": "huvudhandledare",
                                   "start_date": D("2023-01-01")}])
     # Anna has sent a certificate to her handledare; only Hanna may sign it.
-    _insert(con, "certificate", [{"certificate_id": "C1", "trainee_id": "TA", "type": "kurs", "title": "Ledarskap",
+    insert_rows(con, "certificate", [{"certificate_id": "C1", "trainee_id": "TA", "type": "kurs", "title": "Ledarskap",
                                   "status": "skickat", "signer_person_id": "pH"}])
-    _insert(con, "certificate_delmal", [{"certificate_id": "C1", "code": "STa5"}])
+    insert_rows(con, "certificate_delmal", [{"certificate_id": "C1", "code": "STa5"}])
     con.close()
     return path
 

@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 from fractions import Fraction
 
 import pytest
+from rows import insert_rows
 
 from tracker import services
 from tracker.accounts import Actor, actor_for_email, actor_for_person, hash_password, verify_password
@@ -19,11 +20,6 @@ TODAY = date.today()
 D = date.fromisoformat
 
 
-def _insert(con: Connection, table: str, rows: list[dict[str, object]]) -> None:
-    for r in rows:
-        cols = ", ".join(r)
-        marks = ", ".join("?" for _ in r)
-        con.execute(f"INSERT INTO {table} ({cols}) VALUES ({marks})", list(r.values()))
 
 
 @pytest.fixture(scope="module")
@@ -33,8 +29,8 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> str:
     con = connect(path)
     catalogue.ensure_catalogue(con)
     pw = hash_password("hemligt")
-    _insert(con, "region", [{"region_id": "R1", "name": "Region Norr"}, {"region_id": "R2", "name": "Region Syd"}])
-    _insert(
+    insert_rows(con, "region", [{"region_id": "R1", "name": "Region Norr"}, {"region_id": "R2", "name": "Region Syd"}])
+    insert_rows(
         con,
         "unit",
         [
@@ -53,7 +49,7 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> str:
         "pV": "Vera Verksamhetschef",
         "pAdm": "Adam Admin",
     }
-    _insert(
+    insert_rows(
         con,
         "person",
         [
@@ -61,7 +57,7 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> str:
             for k, v in people.items()
         ],
     )
-    _insert(
+    insert_rows(
         con,
         "role_assignment",
         [
@@ -75,7 +71,7 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> str:
             {"person_id": "pAdm", "role": "admin"},
         ],
     )
-    _insert(
+    insert_rows(
         con,
         "trainee",
         [
@@ -101,7 +97,7 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> str:
             },
         ],
     )
-    _insert(
+    insert_rows(
         con,
         "supervision",
         [
@@ -116,7 +112,7 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> str:
             },
         ],
     )
-    _insert(
+    insert_rows(
         con,
         "placement",
         [
@@ -146,7 +142,7 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> str:
             },
         ],
     )
-    _insert(
+    insert_rows(
         con,
         "intressent",
         [
@@ -171,7 +167,7 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> str:
             },
         ],
     )
-    _insert(
+    insert_rows(
         con,
         "intressent_step",
         [
@@ -692,7 +688,7 @@ def test_no_service_updates_or_deletes_audit_rows() -> None:
 
 def _matrix_setup(con: Connection) -> dict[str, str]:
     """Hugo also supervised Anna once (ended ten days ago); a signed, a sent and a draft certificate for TA."""
-    _insert(
+    insert_rows(
         con,
         "supervision",
         [
