@@ -6,6 +6,7 @@ dates on date axes, so that nothing shows English month names or decimal points.
 
 from __future__ import annotations
 
+import threading
 from datetime import date, timedelta
 
 import pandas as pd
@@ -309,3 +310,30 @@ def delmal_status_chart(counts: dict[str, int]) -> go.Figure:
     )
     fig.update_yaxes(autorange="reversed")
     return _layout(fig, "Delmål per status", "Antal delmål", "Status", 200)
+
+
+_warmed = threading.Event()
+
+
+def warm_up() -> None:
+    """Build the first pages' figures once on tiny data, in a background thread, once per process.
+
+    Plotly loads its validators and templates on first use (about 0,2 s for the first ``px.bar``); done
+    while the login page waits for a password, the first page after signing in does not pay for it.
+    """
+    if _warmed.is_set():
+        return
+    _warmed.set()
+
+    def build() -> None:
+        counts = pd.DataFrame({"grp": ["a"], "n": [1], "year": [2030], "lo": [0], "hi": [10]})
+        for fig in (
+            progress_bullet(1.0, 2.0),
+            bt_split_chart(1.0, 1.0, 2.0),
+            breakdown_chart(counts, "grp", "Grupp"),
+            progress_histogram(counts),
+            completions_chart(counts),
+        ):
+            fig.to_json()
+
+    threading.Thread(target=build, name="chart-warm-up", daemon=True).start()

@@ -9,11 +9,15 @@ DuckDB 2.0 refuses concurrent calls on one connection object.
 
 from __future__ import annotations
 
+import logging
+import threading
 from datetime import date
 
 import streamlit as st
 
+from tracker import services
 from tracker.config import Settings
+from tracker.errors import TrackerError
 from tracker.store import Connection, catalogue, connect
 
 
@@ -52,7 +56,23 @@ def database() -> Connection:
     con = _open(path)
     if settings.demo:
         _seed_if_empty(path, settings.demo_trainees)
+    _warm_up(path)
     return con
+
+
+@st.cache_resource
+def _warm_up(path: str) -> None:
+    """Once per database file: the cohort query in the background (``services.warm_up``), so that the first
+    sign-in does not wait for DuckDB to read the tables."""
+    con = _open(path)
+
+    def run() -> None:
+        try:
+            services.warm_up(con, date.today())
+        except TrackerError as exc:  # only a head start: the first real read reports any problem itself
+            logging.getLogger("st_tracker").info("warm-up skipped: %s", exc)
+
+    threading.Thread(target=run, name="db-warm-up", daemon=True).start()
 
 
 def after_write() -> None:

@@ -9,3 +9,7 @@
 - ``certificates``: one trainee's intyg (table, returned, stale and voided ones) and voiding a signed one.
 - ``trainee_list``: the list of trainees with one opened read-only, for handledare and the utbildningsenhet.
 """
+
+from dashboards.components import certificates, export, feedback, plot, trainee, trainee_list
+
+__all__ = ["certificates", "export", "feedback", "plot", "trainee", "trainee_list"]

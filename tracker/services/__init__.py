@@ -44,6 +44,7 @@ from tracker.services.aggregates import (
     risks_of,
     supervisor_table,
     trainee_table,
+    warm_up,
 )
 from tracker.services.audit import ACTION_LABELS, ENTITY_LABELS, audit_csv, audit_trail, export_audit_csv
 from tracker.services.certificates import (
@@ -181,5 +182,6 @@ __all__ = [
     "update_intressent_documents",
     "visible_trainees",
     "void_certificate",
+    "warm_up",
     "what_if",
 ]

@@ -49,6 +49,15 @@ def cohort(con: Connection, actor: Actor, as_of: date, flt: CohortFilter = ALL) 
     return df
 
 
+def warm_up(con: Connection, as_of: date) -> None:
+    """Run the cohort query once over every trainee and discard the result (nothing leaves this function).
+
+    The first query of a new process pays for DuckDB reading the tables from the file; run at server start,
+    the first person to sign in does not.
+    """
+    setbased.cohort(con, as_of)
+
+
 def _over_cohort(
     con: Connection, actor: Actor, as_of: date, flt: CohortFilter, sql: str, params: Mapping[str, Any] | None = None
 ) -> pd.DataFrame:
