@@ -348,6 +348,100 @@ def sign_out_oidc(con: Connection, claims: Mapping[str, Any], person_id: str | N
         write_audit(cur, person_id, "sign_out", "person", person_id or "okänd")
 
 
+# --- one-time codes: a first password, or a reset one -------------------------------------------
+
+CODE_DAYS = 14
+# No 0/O, 1/I/L: a code is read aloud or copied from paper. 12 symbols of 31 = about 59 bits.
+_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+CODE_PURPOSES = ("first_password", "reset")
+CODE_REFUSED = "Koden är fel, redan använd eller för gammal. Be utbildningsenheten om en ny kod."
+
+
+def _code_hash(code: str) -> str:
+    return hashlib.sha256("".join(code.split()).replace("-", "").upper().encode("ascii", "replace")).hexdigest()
+
+
+def issue_code(con: Connection, person_id: str, *, purpose: str, by: str | None, now: datetime | None = None) -> str:
+    """A one-time code with which the person sets a password (valid ``CODE_DAYS`` days, used once).
+
+    Returns the code as ``XXXX-XXXX-XXXX``; only its hash is stored, so it is shown once to whoever
+    hands it over. The person's earlier unused codes stop working. With ``purpose='reset'`` the current
+    password stops working at once. Audited (without the code).
+    """
+    if purpose not in CODE_PURPOSES:
+        raise ValueError(f"unknown purpose {purpose!r}")
+    moment = now or datetime.now()
+    raw = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(12))
+    code = f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
+    with transaction(con) as cur:
+        if cur.execute("SELECT 1 FROM person WHERE person_id = ?", [person_id]).fetchone() is None:
+            raise PasswordError("Personen finns inte.")
+        cur.execute(
+            "UPDATE one_time_code SET used_at = ? WHERE person_id = ? AND used_at IS NULL", [moment, person_id]
+        )
+        cur.execute(
+            """INSERT INTO one_time_code (code_hash, person_id, purpose, created_at, expires_at, created_by)
+               VALUES (?, ?, ?, ?, ?, ?)""",
+            [_code_hash(code), person_id, purpose, moment, moment + timedelta(days=CODE_DAYS), by],
+        )
+        if purpose == "reset":
+            cur.execute(
+                "UPDATE person SET password_hash = NULL, failed_logins = 0, locked_until = NULL WHERE person_id = ?",
+                [person_id],
+            )
+        write_audit(cur, by, "issue_code", "person", person_id, after={"purpose": purpose})
+    return code
+
+
+def redeem_code(con: Connection, email: str, code: str, new_password: str, now: datetime | None = None) -> Actor:
+    """Set a new password with a one-time code given to the person with that e-mail address.
+
+    Raises :class:`PasswordError` for a password that is too short or too long (the code is then still
+    valid) and :class:`LoginError` with ``CODE_REFUSED`` for a wrong, used or expired code or an unknown
+    address (the same answer for all, and each counts as a failed sign-in).
+    """
+    moment = now or datetime.now()
+    if len(new_password) < MIN_PASSWORD_CHARS:
+        raise PasswordError(f"Lösenordet är för kort: minst {MIN_PASSWORD_CHARS} tecken.")
+    pw_hash = hash_password(new_password)
+    address = (email or "").strip()[:320]
+    with transaction(con) as cur:
+        row = cur.execute(
+            """SELECT p.person_id, c.code_hash, p.locked_until FROM person p
+               LEFT JOIN one_time_code c ON c.person_id = p.person_id AND c.code_hash = ?
+                    AND c.used_at IS NULL AND c.expires_at > ?
+               WHERE lower(p.email) = lower(?)""",
+            [_code_hash(code), moment, address],
+        ).fetchone()
+        locked = row is not None and isinstance(row[2], datetime) and row[2] > moment
+        if row is None or row[1] is None or locked:
+            write_audit(
+                cur, None, "login_failed", "person", str(row[0]) if row else "okänd",
+                after={"email": address, "reason": "fel engångskod"},
+            )
+            if row is not None and not locked:
+                cur.execute("UPDATE person SET failed_logins = failed_logins + 1 WHERE person_id = ?", [row[0]])
+                cur.execute(
+                    "UPDATE person SET failed_logins = 0, locked_until = ? WHERE person_id = ? AND failed_logins >= ?",
+                    [moment + timedelta(minutes=LOCK_MINUTES), row[0], MAX_FAILED_LOGINS],
+                )
+            failed = True
+        else:
+            person_id = str(row[0])
+            cur.execute("UPDATE one_time_code SET used_at = ? WHERE code_hash = ?", [moment, row[1]])
+            cur.execute(
+                "UPDATE person SET password_hash = ?, failed_logins = 0, locked_until = NULL WHERE person_id = ?",
+                [pw_hash, person_id],
+            )
+            write_audit(cur, person_id, "set_password", "person", person_id, after={"with": "engångskod"})
+            failed = False
+    if failed:
+        raise LoginError(CODE_REFUSED)
+    actor = actor_for_person(con, person_id)
+    assert actor is not None
+    return actor
+
+
 # --- the first administrator ---------------------------------------------------------------------
 
 def create_admin(con: Connection, email: str, name: str, password: str | None = None) -> tuple[str, str]:

@@ -419,6 +419,41 @@ def m005_rules_round_2(cur: duckdb.DuckDBPyConnection) -> None:
     cur.execute("CREATE INDEX idx_certificate_trainee ON certificate (trainee_id)")
 
 
+def m006_region_records(cur: duckdb.DuckDBPyConnection) -> None:
+    """Running a region on it: a trainee's personnummer (kept apart from the record, for the forms), the
+    ST-kontrakt recorded at inskrivning, and one-time codes with which a local account gets its first
+    password or a reset one (only the code's hash is stored)."""
+    cur.execute(
+        """
+        CREATE TABLE trainee_personal (
+            trainee_id VARCHAR PRIMARY KEY REFERENCES trainee (trainee_id),
+            personnummer VARCHAR CHECK (personnummer IS NULL OR regexp_matches(personnummer, '^[0-9]{8}-[0-9]{4}$'))
+        )"""
+    )
+    cur.execute(
+        """
+        CREATE TABLE st_contract (
+            trainee_id VARCHAR PRIMARY KEY REFERENCES trainee (trainee_id),
+            contract_date DATE NOT NULL,
+            document VARCHAR NOT NULL DEFAULT '',
+            recorded_by VARCHAR,
+            recorded_at TIMESTAMP NOT NULL
+        )"""
+    )
+    cur.execute(
+        """
+        CREATE TABLE one_time_code (
+            code_hash VARCHAR PRIMARY KEY,
+            person_id VARCHAR NOT NULL REFERENCES person (person_id),
+            purpose VARCHAR NOT NULL CHECK (purpose IN ('first_password', 'reset')),
+            created_at TIMESTAMP NOT NULL,
+            expires_at TIMESTAMP NOT NULL,
+            used_at TIMESTAMP,
+            created_by VARCHAR
+        )"""
+    )
+
+
 # In order; a migration's function name is its identity, recorded in _migrations.
 MIGRATIONS: tuple[Step, ...] = (
     m001_core,
@@ -426,4 +461,5 @@ MIGRATIONS: tuple[Step, ...] = (
     m003_catalogue_texts,
     m004_catalogue_doubts,
     m005_rules_round_2,
+    m006_region_records,
 )
