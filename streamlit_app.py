@@ -60,11 +60,16 @@ def _sections(actor: signin.Actor) -> dict[str, list[st.Page]]:
             office.append(_page("handledare/att_signera.py", "Att signera", ":material/draw:"))
         if actor.has("studierektor", "admin"):
             office.append(_page("utbildningsenhet/importera.py", "Import", ":material/upload_file:"))
+            office.append(_page("utbildningsenhet/enheter.py", "Enheter och handledning", ":material/domain:"))
         if office_log:
             office.append(_page("gemensamt/logg.py", "Logg", ":material/history:"))
         if actor.is_admin:
             office.append(_page("utbildningsenhet/anvandare.py", "Användare och roller", ":material/manage_accounts:"))
+        elif actor.has("studierektor"):
+            office.append(_page("utbildningsenhet/personer.py", "Personer och konton", ":material/manage_accounts:"))
         sections["Utbildningsenhet"] = office
+    if sections:
+        sections["Konto"] = [_page("gemensamt/losenord.py", "Byt lösenord", ":material/password:")]
     return sections
 
 

@@ -16,6 +16,8 @@ import streamlit as st
 
 from dashboards import format as fmt
 from tracker.accounts import (
+    CODE_REFUSED,
+    MIN_PASSWORD_CHARS,
     SIGN_IN_FAILED,
     Actor,
     OidcSignIn,
@@ -24,11 +26,12 @@ from tracker.accounts import (
     has_people,
     known_emails,
     people_with_roles,
+    redeem_code,
     sign_out_oidc,
     verify_password,
 )
 from tracker.config import Settings
-from tracker.errors import LoginError, TrackerError
+from tracker.errors import LoginError, PasswordError, TrackerError
 from tracker.store import Connection
 
 SESSION_KEY = "person_id"
@@ -226,26 +229,72 @@ def login_page(con: Connection) -> None:
                     st.login()
             st.divider()
         st.subheader("Lokalt konto")
-        with st.form("login", enter_to_submit=True):
-            email = st.text_input("E-postadress", key="login_email", autocomplete="username")
-            password = st.text_input("Lösenord", type="password", key="login_password", autocomplete="current-password")
-            submitted = st.form_submit_button("Logga in", type="primary")
-        if submitted:
-            if not email.strip() or not password:
-                st.warning("Fyll i både e-postadress och lösenord.")
-            else:
-                try:
-                    actor = verify_password(con, email, password)
-                except (LoginError, TrackerError):
-                    actor = None  # the reason is in the audit log; the page does not tell it
-                if actor is None:
-                    st.error(SIGN_IN_FAILED)
-                else:
-                    sign_in(actor.person_id)
+        if st.session_state.get(CODE_MODE_KEY):
+            _code_form(con)
+        else:
+            _password_form(con)
     with right:
         _demo_accounts(con)
         if dev_login_enabled():
             _dev_picker(con)
+
+
+# The login page shows the one-time code form instead of the password form while this is set.
+CODE_MODE_KEY = "login_with_code"
+
+
+def _password_form(con: Connection) -> None:
+    with st.form("login", enter_to_submit=True):
+        email = st.text_input("E-postadress", key="login_email", autocomplete="username")
+        password = st.text_input("Lösenord", type="password", key="login_password", autocomplete="current-password")
+        submitted = st.form_submit_button("Logga in", type="primary")
+    if submitted:
+        if not email.strip() or not password:
+            st.warning("Fyll i både e-postadress och lösenord.")
+        else:
+            try:
+                actor = verify_password(con, email, password)
+            except (LoginError, TrackerError):
+                actor = None  # the reason is in the audit log; the page does not tell it
+            if actor is None:
+                st.error(SIGN_IN_FAILED)
+            else:
+                sign_in(actor.person_id)
+    if st.button("Jag har en engångskod", key="code_mode", type="tertiary", icon=":material/key:"):
+        st.session_state[CODE_MODE_KEY] = True
+        st.rerun()
+
+
+def _code_form(con: Connection) -> None:
+    """A first (or new) password with the one-time code the training office handed over; signs in."""
+    st.caption(
+        "Har du fått en engångskod av utbildningsenheten eller administratören? Ange din e-postadress och "
+        f"koden och välj ett lösenord med minst {MIN_PASSWORD_CHARS} tecken. Koden gäller en gång."
+    )
+    with st.form("redeem_code", enter_to_submit=True):
+        email = st.text_input("E-postadress", key="code_email", autocomplete="username")
+        code = st.text_input("Engångskod", key="code_code", placeholder="XXXX-XXXX-XXXX", autocomplete="one-time-code")
+        new = st.text_input("Nytt lösenord", type="password", key="code_new", autocomplete="new-password")
+        again = st.text_input("Upprepa lösenord", type="password", key="code_again", autocomplete="new-password")
+        submitted = st.form_submit_button("Spara lösenord och logga in", type="primary")
+    if submitted:
+        if not email.strip() or not code.strip() or not new or not again:
+            st.warning("Fyll i e-postadress, engångskod och det nya lösenordet två gånger.")
+        elif new != again:
+            st.error("De två lösenorden är inte lika. Skriv samma lösenord i båda fälten.")
+        else:
+            try:
+                actor = redeem_code(con, email, code, new)
+            except PasswordError as exc:
+                st.error(fmt.plain(exc))  # the code is still valid
+            except (LoginError, TrackerError):
+                st.error(CODE_REFUSED)  # the same answer for a wrong, used or old code and an unknown address
+            else:
+                st.session_state.pop(CODE_MODE_KEY, None)
+                sign_in(actor.person_id)
+    if st.button("Tillbaka till inloggning med lösenord", key="code_back", type="tertiary", icon=":material/arrow_back:"):
+        st.session_state.pop(CODE_MODE_KEY, None)
+        st.rerun()
 
 
 def _demo_accounts(con: Connection) -> None:

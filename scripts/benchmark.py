@@ -4,23 +4,27 @@
     python scripts/benchmark.py [--trainees 20000] [--db /tmp/bench.duckdb] [--repeat 3]
 
 Loads the demo generator's data (once; the file is reused), then times the queries the aggregate
-dashboards run and the per-trainee reference path. Prints a Markdown table for docs/performance.md.
+dashboards run, the per-trainee reference path, and an export of everything imported into an empty
+database (checking that exporting the copy gives the same files). Prints a Markdown table for docs/performance.md.
 """
 
 from __future__ import annotations
 
 import argparse
 import statistics
+import tempfile
 import time
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
 from tracker.demo import load_demo
+from tracker.ingest.export import Selection, bundle_files, write_bundle
+from tracker.ingest.load import import_bundle
 from tracker.rules import setbased
 from tracker.rules.progress import progress_all, progress_for
 from tracker.rules.setbased import cohort, delmal_long
-from tracker.store import connect
+from tracker.store import catalogue, connect
 
 AS_OF = date(2026, 11, 1)
 
@@ -63,6 +67,17 @@ def main() -> None:
     rows.append(("one trainee's progress, reference path (Python)", t))
     t, _ = timed(lambda: progress_all(con, AS_OF, some), 1)
     rows.append(("200 trainees, reference path (Python; `progress --all --engine reference`)", t))
+    t, files = timed(lambda: bundle_files(con, Selection(None)), 1)
+    rows.append(("export of everything, every file of the bundle (`tracker export --all`)", t))
+    with tempfile.TemporaryDirectory() as tmp:
+        write_bundle(files, Path(tmp) / "bundle")  # type: ignore[arg-type]
+        copy = connect(Path(tmp) / "copy.duckdb")
+        catalogue.ensure_catalogue(copy)
+        t, _ = timed(lambda: import_bundle(copy, Path(tmp) / "bundle"), 1)
+        rows.append(("import of that export into an empty database (`tracker import`)", t))
+        same = bundle_files(copy, Selection(None)) == files
+        copy.close()
+    assert same, "export, import and export again must give the same files"
 
     print(f"\n{sizes['trainee']} trainees, {sizes['placement']} placements, {sizes['certificate']} certificates\n")
     print("| query | median seconds |")

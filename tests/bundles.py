@@ -182,6 +182,23 @@ class Bundle:
             },
         )
 
+    def unit(self, unit_id: str, region: str, area: str, *, name: str | None = None, kind: str = "vardcentral") -> dict[str, str]:
+        return self.add(
+            "units.csv", {"unit_id": unit_id, "name": name or f"Enhet {unit_id}", "region": region, "area": area, "kind": kind}
+        )
+
+    def person(self, email: str, name: str, roles: Sequence[str] = ("handledare",), **scope: object) -> dict[str, str]:
+        """A people.csv row; ``scope`` gives unit_id, region or area."""
+        return self.add("people.csv", {"email": email, "name": name, "roles": tuple(roles), **scope})
+
+    def supervisor(
+        self, trainee_id: str, email: str, start_date: object, end_date: object = None, *, role: str = "huvudhandledare"
+    ) -> dict[str, str]:
+        return self.add(
+            "supervision.csv",
+            {"trainee_id": trainee_id, "email": email, "role": role, "start_date": start_date, "end_date": end_date},
+        )
+
     def cover(
         self,
         trainee_id: str,

@@ -180,7 +180,7 @@ def test_new_trainee_of_a_studierektor_needs_a_unit_in_the_area(con: Connection)
     assert errors == [
         "trainees.csv:2: unit_id: ange unit_id: en enhet i ditt område",
         "trainees.csv:3: unit_id: enheten ligger utanför ditt område",
-        "trainees.csv:4: unit_id: okänd enhet: finns inte i databasen",
+        "trainees.csv:4: unit_id: okänd enhet: finns varken i units.csv eller i databasen",
     ]
     assert one(con, "SELECT count(*) FROM trainee WHERE trainee_id IN ('T1', 'T2', 'T3')") == 0
     assert check(con, "pS", {"trainees.csv": trainees(f"T4,{new},U2", unit=True)}) == []
@@ -200,7 +200,7 @@ def test_unit_id_is_kept_when_the_column_is_empty_and_must_name_a_unit(con: Conn
     assert check(con, "pAdm", {"trainees.csv": trainees(f"{ROW_TD},", unit=True)}) == []
     assert one(con, "SELECT unit_id FROM trainee WHERE trainee_id = 'TD'") == "U3"
     assert check(con, "pAdm", {"trainees.csv": trainees(f"{ROW_TD},U9", unit=True)}) == [
-        "trainees.csv:2: unit_id: okänd enhet: finns inte i databasen"
+        "trainees.csv:2: unit_id: okänd enhet: finns varken i units.csv eller i databasen"
     ]
     # An administrator's import is not limited to an area.
     assert check(con, "pAdm", {"trainees.csv": trainees(ROW_TD.replace("David ST", "David Ny"), f"{ROW_TC}")}) == []

@@ -458,6 +458,19 @@ def test_a_cell_a_spreadsheet_would_run_is_written_as_text(cell: str, written: s
         assert back["Namn"].tolist() == [written]
 
 
+def test_a_workbook_keeps_formula_text_as_text_and_numbers_and_dates_as_such() -> None:
+    from openpyxl import load_workbook  # type: ignore[import-untyped]
+
+    frame = pd.DataFrame(
+        {"Namn": ['=HYPERLINK("https://x.example")', "Åsa"], "Antal": [3, 4], "Från": [datetime(2024, 1, 1).date(), None]}
+    )
+    sheet = load_workbook(io.BytesIO(spreadsheet.xlsx_bytes(frame))).active
+    rows = [[c.value for c in r] for r in sheet.iter_rows()]
+    assert rows == [["Namn", "Antal", "Från"], ['=HYPERLINK("https://x.example")', 3, datetime(2024, 1, 1)], ["Åsa", 4, None]]
+    assert sheet["A2"].data_type == "s"  # text, never a formula
+    assert sheet["B2"].data_type == "n" and sheet["A1"].font.bold
+
+
 def test_numbers_stay_numbers_in_exports() -> None:
     out = spreadsheet.safe_frame(pd.DataFrame({"Månader": [-1.5, 2.0], "Text": ["-1", "ok"]}))
     assert out["Månader"].tolist() == [-1.5, 2.0]

@@ -450,7 +450,15 @@ def test_intressent_moves_keep_dates_and_enrolment_creates_the_trainee(con: Conn
     hist = services.intressent_history(con, sara, "I1")
     assert dict(zip(hist["step"], hist["step_date"], strict=True))["bedomning"] == D("2025-04-01")
     services.update_intressent_documents(con, sara, "I1", {"doc_cv": True, "doc_legitimation": True})
-    tid = services.enrol_intressent(con, sara, "I1", st_start_date=D("2025-09-01"), on=D("2025-08-15"))
+    tid = services.enrol_intressent(
+        con,
+        sara,
+        "I1",
+        st_start_date=D("2025-09-01"),
+        contract_date=D("2025-08-15"),
+        huvudhandledare_id="pH",
+        on=D("2025-08-15"),
+    ).trainee_id
     row = con.execute(
         "SELECT name, specialty, legitimation_date, unit_id, person_id FROM trainee WHERE trainee_id = ?", [tid]
     ).fetchone()
@@ -465,7 +473,9 @@ def test_intressent_moves_keep_dates_and_enrolment_creates_the_trainee(con: Conn
     assert tid in set(services.visible_trainees(con, sara)["trainee_id"])
     assert {r[1] for r in audit_rows(con, "enrol")} == {"intressent"}
     with pytest.raises(StateConflict, match="redan inskriven"):
-        services.enrol_intressent(con, sara, "I1", st_start_date=D("2025-09-01"))
+        services.enrol_intressent(
+            con, sara, "I1", st_start_date=D("2025-09-01"), contract_date=D("2025-08-15"), huvudhandledare_id="pH"
+        )
     stats = services.intressent_stats(con, sara)
     assert stats.iloc[0]["inskriven"] == 1
 

@@ -187,34 +187,99 @@ def verify_password(con: Connection, email: str, password: str, now: datetime | 
             return None
         person_id, failed, locked_until = str(row[0]), int(row[2]), row[3]
         if isinstance(locked_until, datetime) and locked_until > moment:
-            refusal = (
-                "Kontot är låst efter för många felaktiga inloggningsförsök. "
-                f"Försök igen efter kl. {locked_until:%H:%M}."
-            )
+            refusal = _locked_text(locked_until)
             write_audit(cur, None, "login_failed", "person", person_id, after={"email": address, "reason": "kontot är låst"})
         elif ok:
             cur.execute("UPDATE person SET failed_logins = 0, locked_until = NULL WHERE person_id = ?", [person_id])
         else:
-            failed += 1
-            write_audit(cur, None, "login_failed", "person", person_id, after={"email": address, "reason": "fel lösenord"})
-            if failed >= MAX_FAILED_LOGINS:
-                until = moment + timedelta(minutes=LOCK_MINUTES)
-                cur.execute(
-                    "UPDATE person SET failed_logins = 0, locked_until = ? WHERE person_id = ?",
-                    [until, person_id],
-                )
-                write_audit(cur, None, "lockout", "person", person_id, after={"locked_until": until})
-                refusal = (
-                    f"Fel lösenord {MAX_FAILED_LOGINS} gånger i rad: kontot är låst i {LOCK_MINUTES} minuter "
-                    f"(till kl. {until:%H:%M})."
-                )
-            else:
-                cur.execute("UPDATE person SET failed_logins = ? WHERE person_id = ?", [failed, person_id])
+            refusal = _failed_password(cur, None, person_id, failed, moment, {"email": address, "reason": "fel lösenord"})
     if refusal:
         raise LoginError(refusal)
     if not ok:
         return None
     return actor_for_person(con, person_id)
+
+
+def _locked_text(locked_until: datetime) -> str:
+    return (
+        "Kontot är låst efter för många felaktiga inloggningsförsök. "
+        f"Försök igen efter kl. {locked_until:%H:%M}."
+    )
+
+
+def _failed_password(
+    cur: Connection, by: str | None, person_id: str, failed: int, moment: datetime, what: dict[str, Any]
+) -> str:
+    """Count one wrong password (an audit row); the ``MAX_FAILED_LOGINS``-th in a row locks the account
+    for ``LOCK_MINUTES`` minutes (another audit row). Returns the lockout's message, or '' when not locked."""
+    failed += 1
+    write_audit(cur, by, "login_failed", "person", person_id, after=what)
+    if failed < MAX_FAILED_LOGINS:
+        cur.execute("UPDATE person SET failed_logins = ? WHERE person_id = ?", [failed, person_id])
+        return ""
+    until = moment + timedelta(minutes=LOCK_MINUTES)
+    cur.execute("UPDATE person SET failed_logins = 0, locked_until = ? WHERE person_id = ?", [until, person_id])
+    write_audit(cur, by, "lockout", "person", person_id, after={"locked_until": until})
+    return (
+        f"Fel lösenord {MAX_FAILED_LOGINS} gånger i rad: kontot är låst i {LOCK_MINUTES} minuter "
+        f"(till kl. {until:%H:%M})."
+    )
+
+
+WRONG_CURRENT_PASSWORD = (
+    f"Det nuvarande lösenordet stämmer inte. Efter {MAX_FAILED_LOGINS} felaktiga försök i rad låses kontot i "
+    f"{LOCK_MINUTES} minuter."
+)
+
+
+def has_password(con: Connection, person_id: str) -> bool:
+    """Whether the person has a local account (a password to sign in and to change)."""
+    with reading(con) as cur:
+        row = cur.execute("SELECT password_hash IS NOT NULL FROM person WHERE person_id = ?", [person_id]).fetchone()
+    return bool(row and row[0])
+
+
+def change_password(con: Connection, person_id: str, current: str, new: str, now: datetime | None = None) -> None:
+    """Replace a local account's password, after checking the current one.
+
+    A wrong current password counts as a failed sign-in, as in :func:`verify_password` (an audit row;
+    ``MAX_FAILED_LOGINS`` in a row lock the account) and raises :class:`LoginError`, as does any attempt
+    while the account is locked. Raises :class:`PasswordError` for a new password that is too short,
+    too long or the same as the current one, and for a person without a local account. The change is
+    an audit row.
+    """
+    moment = now or datetime.now()
+    if len(new) < MIN_PASSWORD_CHARS:
+        raise PasswordError(f"Det nya lösenordet är för kort: minst {MIN_PASSWORD_CHARS} tecken.")
+    new_hash = hash_password(new)
+    refusal = ""
+    same = False
+    with transaction(con) as cur:
+        row = cur.execute(
+            "SELECT password_hash, failed_logins, locked_until FROM person WHERE person_id = ?", [person_id]
+        ).fetchone()
+        if row is None or not row[0]:
+            raise PasswordError("Kontot har inget lokalt lösenord att byta.")
+        ok = _check_password(current, str(row[0]))
+        failed, locked_until = int(row[1]), row[2]
+        if isinstance(locked_until, datetime) and locked_until > moment:
+            refusal = _locked_text(locked_until)
+            write_audit(cur, person_id, "login_failed", "person", person_id, after={"reason": "kontot är låst"})
+        elif not ok:
+            what = {"reason": "fel nuvarande lösenord vid byte"}
+            refusal = _failed_password(cur, person_id, person_id, failed, moment, what) or WRONG_CURRENT_PASSWORD
+        elif current == new:
+            same = True
+        else:
+            cur.execute(
+                "UPDATE person SET password_hash = ?, failed_logins = 0, locked_until = NULL WHERE person_id = ?",
+                [new_hash, person_id],
+            )
+            write_audit(cur, person_id, "set_password", "person", person_id, after={"with": "byte av lösenord"})
+    if refusal:
+        raise LoginError(refusal)
+    if same:
+        raise PasswordError("Välj ett nytt lösenord som skiljer sig från det nuvarande.")
 
 
 # --- sign-in through an identity provider (OIDC) -----------------------------------------------

@@ -64,6 +64,18 @@ def _parser() -> argparse.ArgumentParser:
         default=None,
         help="only the trainees this person may see in the app (default: everyone)",
     )
+    ex = sub.add_parser(
+        "export", parents=[common], help="write the complete bundle of one trainee (ID DIR) or of all (--all DIR)"
+    )
+    ex.add_argument("targets", nargs="+", metavar="ID DIR", help="the trainee's id and the folder, or only the folder with --all")
+    ex.add_argument("--all", action="store_true")
+    ex.add_argument(
+        "--as",
+        dest="as_email",
+        metavar="EMAIL",
+        default=None,
+        help="export what this person may export in the app (default: no limit)",
+    )
     c = sub.add_parser("catalogue", parents=[common], help="replace the delmål catalogue from a file")
     c.add_argument("file", type=Path, nargs="?", default=None)
     a = sub.add_parser(
@@ -116,16 +128,6 @@ def _actor(con: Connection, email: str) -> Actor:
     return actor
 
 
-def _import_actor(con: Connection, email: str | None) -> tuple[str | None, frozenset[str] | None]:
-    """(person id, unit scope) for ``import --as EMAIL``; without it the operator imports without limits."""
-    if email is None:
-        return None, None
-    from tracker.services.imports import import_scope
-
-    actor = _actor(con, email)
-    return actor.person_id, import_scope(con, actor)
-
-
 def _reader_scope(con: Connection, email: str | None) -> TraineeScope:
     """The trainees ``progress --as EMAIL`` may show: those the person may read in the app."""
     if email is None:
@@ -133,6 +135,27 @@ def _reader_scope(con: Connection, email: str | None) -> TraineeScope:
     from tracker.services.access import trainee_scope
 
     return trainee_scope(_actor(con, email))
+
+
+def _export(con: Connection, args: argparse.Namespace) -> int:
+    from tracker.ingest.export import Selection, bundle_files, write_bundle
+
+    wanted = 1 if args.all else 2
+    if len(args.targets) != wanted:
+        print("tracker export: ange ID och mapp, eller --all och mapp", file=sys.stderr)
+        return 2
+    trainee_id = None if args.all else args.targets[0]
+    directory = Path(args.targets[-1])
+    if args.as_email is not None:
+        from tracker.services.exports import export_bundle
+
+        files = export_bundle(con, _actor(con, args.as_email), trainee_id)
+    else:  # the operator of the database file exports without limits
+        files = bundle_files(con, Selection(None if trainee_id is None else frozenset({trainee_id})))
+    write_bundle(files, directory)
+    trainees = files["trainees.csv"].count("\n") - 1
+    print(f"Exporterade {trainees} ST-läkare till {directory} ({', '.join(files)}).")
+    return 0
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -148,11 +171,17 @@ def _run(args: argparse.Namespace) -> int:
             summary = load_demo(con, trainees=args.trainees, seed=args.seed, as_of=args.as_of or date.today())
             print(summary)
         elif args.command == "import":
-            from tracker.ingest.load import import_bundle
+            if args.as_email is None:  # the operator of the database file imports without limits
+                from tracker.ingest.load import import_bundle
 
-            actor_id, units = _import_actor(con, args.as_email)
-            result = import_bundle(con, args.dir, actor=actor_id, units=units)
+                result = import_bundle(con, args.dir)
+            else:
+                from tracker.services.imports import import_dir
+
+                result = import_dir(con, _actor(con, args.as_email), args.dir)
             print(result.summary())
+        elif args.command == "export":
+            return _export(con, args)
         elif args.command == "progress":
             from tracker.rules.engines import progress
 

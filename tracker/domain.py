@@ -48,6 +48,9 @@ SUMMARY_TYPES: tuple[str, ...] = ("fullgjord_bt", "baskompetens", "fullgjord_st"
 # builds on: recorded (its title names the specialty, its date is the bevis's), never signed in the app.
 BEVIS_BAS = "bevis_bas"
 DOCUMENT_TYPES: tuple[str, ...] = SUMMARY_TYPES + (BEVIS_BAS,)
+# Certificates that attest a period of service (tjänstgöring), and so lock the placements and leave within it:
+# clinical service under a handledare, BT's delmål intyg, and the summary documents of BT and ST.
+SERVICE_TYPES: tuple[str, ...] = ("klinisk_tjanstgoring", "bt_delmal", *SUMMARY_TYPES)
 ACTIVITY_TYPES: tuple[str, ...] = REQUIRABLE_TYPES + RECOMMENDED_TYPES + DOCUMENT_TYPES
 
 CERTIFICATE_STATUSES: tuple[str, ...] = ("utkast", "skickat", "signerat", "returnerat", "makulerat")

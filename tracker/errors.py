@@ -5,6 +5,7 @@ the command line prints it as one line and the pages show it, never a traceback.
     ├── NotFoundError          a record that was asked for does not exist
     ├── AccessDenied           the person may not see or change this
     ├── StateConflict          the record is not in a state that allows this (signed, already voided, sent)
+    │   └── OverlapConflict    a placement overlaps another of the same kind; repeated when confirmed
     ├── InvalidInput           input failed validation; ``errors`` lists every problem, nothing was written
     │   ├── InputError         a form's fields (``FieldError``: field and message)
     │   └── ImportRejected     a bundle's rows (``RowError``: file, line, column and message)
@@ -40,6 +41,16 @@ class AccessDenied(TrackerError):
 
 class StateConflict(TrackerError):
     """The record's state does not allow the change (e.g. a signed certificate is locked)."""
+
+
+class OverlapConflict(StateConflict):
+    """A placement would overlap another placement of the same kind of the same trainee; the message names
+    it and how the percents combine. The write is made when repeated with the overlap confirmed.
+    ``overlaps``: the ids of the placements it overlaps."""
+
+    def __init__(self, message: str, overlaps: Sequence[int] = ()) -> None:
+        self.overlaps = tuple(overlaps)
+        super().__init__(message)
 
 
 @dataclass(frozen=True, order=True)
@@ -91,7 +102,16 @@ FIELD_LABELS: Mapping[str, str] = {
     "applies_to": "Räknas mot",
     "specialty": "Specialitet",
     "signed_date": "Datum",
+    "bt_approved_date": "Godkänd BT",
     "catalogue": "Katalogfil",
+    "legitimation_date": "Legitimationsdatum",
+    "reported_date": "Anmäld",
+    "swedish_at": "Svensk AT",
+    "language_ok": "Språkkrav",
+    "st_start_date": "ST-start",
+    "contract_date": "ST-kontrakt",
+    "document": "Dokumentreferens",
+    "huvudhandledare_id": "Huvudhandledare",
 }
 
 

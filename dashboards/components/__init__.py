@@ -8,8 +8,10 @@
   read-only trainee view.
 - ``certificates``: one trainee's intyg (table, returned, stale and voided ones) and voiding a signed one.
 - ``trainee_list``: the list of trainees with one opened read-only, for handledare and the utbildningsenhet.
+- ``entries``: the forms for placements, leave and credits, correcting them, and the BT approval date.
+- ``people``: people, roles and one-time codes, for the administrator's and the studierektor's pages.
 """
 
-from dashboards.components import certificates, export, feedback, plot, trainee, trainee_list
+from dashboards.components import certificates, entries, export, feedback, people, plot, trainee, trainee_list
 
-__all__ = ["certificates", "export", "feedback", "plot", "trainee", "trainee_list"]
+__all__ = ["certificates", "entries", "export", "feedback", "people", "plot", "trainee", "trainee_list"]

@@ -1,4 +1,5 @@
-"""One trainee's intyg: the table with returned, stale and voided ones, and voiding a signed intyg.
+"""One trainee's intyg: the table with returned, stale and voided ones, voiding a signed intyg, deleting a
+draft and withdrawing one sent for signature.
 
 The ST-läkare's Intyg page and the read-only trainee view (``trainee_list.trainee_view``) show the same table.
 """
@@ -135,4 +136,52 @@ def void_form(con: Connection, actor: Actor, trainee_id: str, certs: pd.DataFram
             write(
                 lambda: services.void_certificate(con, actor, cid, reason),
                 "Intyget är makulerat och räknas inte längre.",
+            )
+
+
+def draft_actions(con: Connection, actor: Actor, trainee_id: str, certs: pd.DataFrame, *, key: str) -> None:
+    """Delete an unsigned draft (after a confirmation) and withdraw an intyg sent for signature."""
+    if certs.empty:
+        return
+    drafts = certs[certs["status"].isin(["utkast", "returnerat"])]
+    sent = certs[certs["status"] == "skickat"]
+    if not drafts.empty:
+        st.markdown("##### Ta bort ett utkast")
+        rows = {r["certificate_id"]: r for r in drafts.to_dict("records")}
+        cid = st.selectbox(
+            "Utkast att ta bort",
+            list(rows),
+            format_func=lambda c: f"{rows[c]['title'] or rows[c]['type_label']} ({rows[c]['status_label'].lower()})",
+            key=f"{key}_delete_pick",
+        )
+        ask = f"{key}_delete_{cid}"
+        if cid and st.button("Ta bort utkastet", key=f"{ask}_ask", icon=":material/delete:"):
+            st.session_state[ask] = True
+        if cid and st.session_state.get(ask):
+            title = rows[cid]["title"] or rows[cid]["type_label"]
+            st.warning(f"Ta bort utkastet ”{fmt.plain(title)}” med dess delmål? Det går inte att ångra.")
+            a, b, _ = st.columns([1, 1, 4])
+            if a.button("Ja, ta bort", key=f"{ask}_yes", type="primary"):
+                st.session_state.pop(ask, None)
+                write(lambda: services.delete_certificate(con, actor, cid), "Utkastet är borttaget.")
+            if b.button("Avbryt", key=f"{ask}_no"):
+                st.session_state.pop(ask, None)
+                st.rerun()
+    if not sent.empty:
+        st.markdown("##### Dra tillbaka ett intyg som väntar på signering")
+        rows_sent = {r["certificate_id"]: r for r in sent.to_dict("records")}
+        picked = st.selectbox(
+            "Skickat intyg",
+            list(rows_sent),
+            format_func=lambda c: (
+                f"{rows_sent[c]['title'] or rows_sent[c]['type_label']} "
+                f"(hos {rows_sent[c]['signer_name'] or 'handledaren'})"
+            ),
+            key=f"{key}_withdraw_pick",
+        )
+        st.caption("Intyget blir ett utkast igen: du kan ändra det och skicka det på nytt, till samma eller en annan.")
+        if picked and st.button("Dra tillbaka", key=f"{key}_withdraw_{picked}", icon=":material/undo:"):
+            write(
+                lambda: services.withdraw_certificate(con, actor, picked),
+                "Intyget är tillbakadraget och är ett utkast igen.",
             )

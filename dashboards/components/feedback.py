@@ -56,10 +56,15 @@ def input_errors(exc: services.InputError) -> None:
     )
 
 
-def write(action: Callable[[], Any], success: str) -> bool:
-    """Run a write through the service layer; on success clear caches, flash and rerun."""
+def write(action: Callable[[], Any], success: str, *, passes: tuple[type[Exception], ...] = ()) -> bool:
+    """Run a write through the service layer; on success clear caches, flash ``success`` (if any) and rerun.
+
+    A refusal is shown where the form is; errors of the types in ``passes`` are raised to the caller, which
+    answers them itself (e.g. an overlap it asks the person to confirm)."""
     try:
         action()
+    except passes:
+        raise
     except services.InputError as exc:
         input_errors(exc)
         return False

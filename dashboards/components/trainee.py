@@ -39,11 +39,13 @@ def view(con: Connection, actor: Actor, trainee_id: str) -> services.TraineeView
 
 
 def header(tv: services.TraineeView, *, subtitle: str | None = None) -> None:
-    """The trainee's name, with specialty, regulation, unit and ST start below it."""
+    """The trainee's name, with specialty, regulation, unit, ST start and ST-kontrakt below it."""
     info, trainee_id = tv.info, tv.record.trainee.trainee_id
     parts = [info.get("specialty"), info.get("regulation"), info.get("unit_name")]
     if info.get("st_start_date"):
         parts.append(f"ST-start {fmt.sv_date(info['st_start_date'])}")
+    if info.get("st_contract_date"):
+        parts.append(f"ST-kontrakt {fmt.sv_date(info['st_contract_date'])}")
     if subtitle:
         st.caption(subtitle)
     st.markdown(f"#### {fmt.plain(info.get('name') or trainee_id)}")
@@ -110,7 +112,10 @@ def overview(tv: services.TraineeView, *, key: str) -> None:
                 f"{fmt.months_of(bt.acute_care_months, BT_MIN_ACUTE)} (minst {fmt.num(BT_MIN_PRIMARY)} mån i varje)."
             )
             if bt.approved:
-                st.success("BT är godkänd av Socialstyrelsen.", icon=":material/verified:")
+                st.success(
+                    f"BT är godkänd av Socialstyrelsen {fmt.sv_date(tv.record.trainee.bt_approved_date)}.",
+                    icon=":material/verified:",
+                )
             elif bt.ready_for_application:
                 st.info("Allt för BT är klart: ansök om intyg om godkänd bastjänstgöring.")
             else:

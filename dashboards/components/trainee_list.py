@@ -7,10 +7,12 @@ import streamlit as st
 
 from dashboards import cache
 from dashboards import format as fmt
-from dashboards.components import certificates, trainee
+from dashboards.components import certificates, entries, trainee
 from dashboards.components.export import download
 from dashboards.components.feedback import shown_errors
+from tracker import services
 from tracker.accounts import Actor
+from tracker.domain import REG_2021
 from tracker.services import Connection
 
 
@@ -71,6 +73,8 @@ def trainee_list(con: Connection, actor: Actor, *, supervised_only: bool) -> Non
             "Enhet": shown["unit_name"].fillna(fmt.DASH),
         }
     )
+    if not supervised_only:  # the office sees who supervises whom; a handledare's own list is theirs
+        table.insert(1, "Handledare", shown["handledare"].replace("", fmt.DASH).to_numpy())
     if not supervised_only:
         table = table.drop(columns=["Väntar"])
     st.dataframe(
@@ -86,6 +90,7 @@ def trainee_list(con: Connection, actor: Actor, *, supervised_only: bool) -> Non
             "Delmål klara": st.column_config.TextColumn(help="Uppfyllda delmål av alla som gäller"),
             "Pågår": st.column_config.NumberColumn(help="Delmål där något är registrerat men inte allt signerat"),
             "Ej påbörjade": st.column_config.NumberColumn(help="Delmål där inget är registrerat"),
+            "Handledare": st.column_config.TextColumn(width="large", help="Nuvarande handledare"),
         },
     )
     download(table, "st-lakare", key="trainee_list_csv")
@@ -111,10 +116,17 @@ def trainee_list(con: Connection, actor: Actor, *, supervised_only: bool) -> Non
 
 
 def trainee_view(con: Connection, actor: Actor, trainee_id: str, *, key: str) -> None:
-    """One trainee, read-only, with the same components as the ST-läkare's own pages."""
+    """One trainee, read-only, with the same components as the ST-läkare's own pages; a studierektor or an
+    administrator may also correct the trainee's records (the services check the trainee is in their area)."""
     tv = trainee.view(con, actor, trainee_id)
-    trainee.header(tv, subtitle="Endast läsbehörighet")
-    tabs = st.tabs(["Översikt", "Tidslinje", "Delmål", "Intyg"])
+    corrects = actor.has("studierektor", "admin") and actor.trainee_id != trainee_id
+    trainee.header(
+        tv,
+        subtitle="Läsbehörighet; placeringar, ledighet och tillgodoräknanden kan rättas under Rätta"
+        if corrects
+        else "Endast läsbehörighet",
+    )
+    tabs = st.tabs(["Översikt", "Tidslinje", "Delmål", "Intyg", *(["Rätta"] if corrects else [])])
     with tabs[0]:
         trainee.overview(tv, key=f"{key}_ov")
     with tabs[1]:
@@ -124,3 +136,19 @@ def trainee_view(con: Connection, actor: Actor, trainee_id: str, *, key: str) ->
     with tabs[3]:
         certs = certificates.table(con, actor, trainee_id)
         certificates.void_form(con, actor, trainee_id, certs)
+    if corrects:
+        with tabs[4]:
+            _corrections(con, actor, tv, certs, key=f"{key}_fix_{trainee_id}")
+
+
+def _corrections(
+    con: Connection, actor: Actor, tv: services.TraineeView, certs: pd.DataFrame, *, key: str
+) -> None:
+    """What a studierektor or an administrator may correct on the trainee's record."""
+    trainee_id = tv.record.trainee.trainee_id
+    entries.corrections(con, actor, trainee_id, key=key)
+    st.markdown("#### Intyg som inte är signerade")
+    certificates.draft_actions(con, actor, trainee_id, certs, key=f"{key}_certs")
+    if tv.progress.regulation == REG_2021:
+        st.markdown("#### Godkänd BT")
+        entries.bt_approval(con, actor, trainee_id, tv.record.trainee.bt_approved_date, key=key)

@@ -18,6 +18,7 @@ import pandera.pandas as pa
 from tracker.domain import (
     ACTIVITY_TYPES,
     BT_PARTS,
+    CERTIFICATE_STATUSES,
     CREDIT_KINDS,
     CREDIT_TARGETS,
     EARLIEST_DATE,
@@ -25,9 +26,13 @@ from tracker.domain import (
     LEAVE_KINDS,
     PLACEMENT_KINDS,
     REGULATIONS,
+    ROLES,
     SETTINGS,
+    SUPERVISION_KINDS,
+    UNIT_KINDS,
 )
 from tracker.errors import RowError
+from tracker.personal import personnummer_error
 from tracker.rules.facts import MAX_CREDIT_MONTHS
 from tracker.rules.numbers import sv_number
 
@@ -47,7 +52,14 @@ MAX_TEXT: dict[str, int] = {
     "title": 200,  # as in the app's forms, so that an imported title can be edited there
     "note": 1000,
     "signed_by": 200,
+    "region": 100,
+    "area": 100,
+    "email": 320,
+    "signer_email": 320,
 }
+EMAIL_RE = r"^[^@\s;,]+@[^@\s;,]+\.[^@\s;,]+$"
+# Roles a bundle may give (people.csv); an ST-läkare is a trainee of trainees.csv with an e-mail address.
+BUNDLE_ROLES: tuple[str, ...] = tuple(r for r in ROLES if r != "st_lakare")
 
 
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -76,13 +88,23 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "signed_by",
         "signed_date",
     ),
+    "units.csv": ("unit_id", "name", "region", "area", "kind"),
+    "people.csv": ("email", "name", "roles"),
+    "supervision.csv": ("trainee_id", "email", "role", "start_date", "end_date"),
 }
-# Columns a file may have besides COLUMNS; a bundle without them imports as before. Only unit_id is
-# used (the trainee's unit, which must exist); the others are accepted and not stored.
+# Columns a file may have besides COLUMNS; a bundle without them imports as before.
 OPTIONAL_COLUMNS: dict[str, tuple[str, ...]] = {
     "trainees.csv": ("unit_id", "email", "personnummer"),
     "placements.csv": ("bt_part",),  # empty: from the setting (RULES 4)
     "credits.csv": ("applies_to",),  # empty: ST
+    "certificates.csv": ("status", "signer_email"),  # empty status: from signed_date
+    "people.csv": ("unit_id", "region", "area"),
+}
+# Dates that may be left empty, per file (every other date column needs a value).
+OPTIONAL_DATES: dict[str, tuple[str, ...]] = {
+    "trainees.csv": ("legitimation_date", "bt_approved_date"),
+    "certificates.csv": ("start_date", "end_date", "signed_date"),
+    "supervision.csv": ("end_date",),
 }
 
 
@@ -177,9 +199,6 @@ def raw_schema(file: str) -> pa.DataFrameSchema:
         ],
         "name": [_cell(lambda v: v.strip() != "", "name", need)],
         "specialty": [_cell(lambda v: v.strip() != "", "specialty", need)],
-        "legitimation_date": [_cell(_valid_date, "legitimation_date", date_msg, optional=True)],
-        "st_start_date": [_cell(_valid_date, "st_start_date", date_msg)],
-        "bt_approved_date": [_cell(_valid_date, "bt_approved_date", date_msg, optional=True)],
         "swedish_at": [_cell(lambda v: v.lower() in ("true", "false"), "swedish_at", bool_msg)],
         "doktorsexamen": [_cell(lambda v: v.lower() in ("true", "false"), "doktorsexamen", bool_msg)],
         "regulation": [
@@ -203,16 +222,39 @@ def raw_schema(file: str) -> pa.DataFrameSchema:
                   optional=True)
         ],
         "unit_id": [
-            _cell(lambda v: bool(re.match(ID_RE, v)), "unit_id", "id har otillåtna tecken eller är för långt",
-                  optional=True)
+            _cell(lambda v: bool(re.match(ID_RE, v)), "unit_id", "id saknas, har otillåtna tecken eller är för långt",
+                  optional=file != "units.csv")
         ],
         "delmal": [_cell(_delmal_list, "delmal", "delmålskoder skrivs t.ex. STa1;STb3;STc12 eller a1;c3")],
-        "signed_date": [_cell(_valid_date, "signed_date", date_msg, optional=True)],
+        "personnummer": [
+            _cell(lambda v: personnummer_error(v) is None, "personnummer",
+                  "ogiltigt personnummer: skrivs ÅÅÅÅMMDD-NNNN, med ett giltigt födelsedatum och rätt kontrollsiffra",
+                  optional=True),
+        ],
+        "status": [
+            _cell(lambda v: v in CERTIFICATE_STATUSES, "status", f"okänd status; tillåtna: {_vocab(CERTIFICATE_STATUSES)}",
+                  optional=True)
+        ],
+        "roles": [
+            _cell(lambda v: all(r.strip() in BUNDLE_ROLES for r in v.split(";") if r.strip()), "roles",
+                  f"okänd roll; tillåtna (åtskilda med ;): {_vocab(BUNDLE_ROLES)}")
+        ],
+        "role": [
+            _cell(lambda v: v in SUPERVISION_KINDS, "role", f"okänd handledarroll; tillåtna: {_vocab(SUPERVISION_KINDS)}")
+        ],
+        "region": [_cell(lambda v: v.strip() != "", "region", need, optional=file == "people.csv")],
+        "area": [_cell(lambda v: v.strip() != "", "area", need, optional=file == "people.csv")],
     }
+    email_optional = file != "people.csv" and file != "supervision.csv"
+    cols["email"] = [_cell(lambda v: bool(re.match(EMAIL_RE, v)), "email", "ogiltig e-postadress", optional=email_optional)]
+    cols["signer_email"] = [
+        _cell(lambda v: bool(re.match(EMAIL_RE, v)), "signer_email", "ogiltig e-postadress", optional=True)
+    ]
     kinds = {
         "placements.csv": PLACEMENT_KINDS,
         "leave.csv": LEAVE_KINDS,
         "credits.csv": CREDIT_KINDS,
+        "units.csv": UNIT_KINDS,
     }
     columns: dict[str, pa.Column] = {}
     optional = set(OPTIONAL_COLUMNS.get(file, ()))
@@ -225,9 +267,8 @@ def raw_schema(file: str) -> pa.DataFrameSchema:
             checks.append(
                 _cell(lambda v: v in ACTIVITY_TYPES, "type", f"okänd intygstyp; tillåtna: {_vocab(ACTIVITY_TYPES)}")
             )
-        if col in ("start_date", "end_date"):
-            checks.append(_cell(_valid_date, col, date_msg, optional=file == "certificates.csv"))
         if col.endswith("_date"):
+            checks.append(_cell(_valid_date, col, date_msg, optional=col in OPTIONAL_DATES.get(file, ())))
             checks.append(_cell(_date_in_range_or_unreadable, col, DATE_RANGE_MSG))
         if col in MAX_TEXT:
             checks.append(_max_length(col, MAX_TEXT[col]))
@@ -297,6 +338,45 @@ def typed_schema(
             pa.Check(
                 lambda df: df["signed_date"].isna() | (df["signed_by"] != ""),
                 error="signed_by|signerat intyg måste ange vem som signerat",
+            )
+        )
+    if file == "units.csv":
+        columns["unit_id"] = pa.Column(
+            str, pa.Check(lambda s: ~s.duplicated(keep="first"), error="unit_id|id förekommer mer än en gång")
+        )
+    if file == "supervision.csv":
+        checks.append(
+            pa.Check(
+                lambda df: ~pd.concat([df[["trainee_id", "role", "start_date"]], df["email"].str.lower()], axis=1)
+                .duplicated(keep="first"),
+                error="start_date|samma handledarskap (ST-läkare, person, roll och startdatum) står på en tidigare rad",
+            )
+        )
+    if file == "people.csv":
+        checks.append(
+            pa.Check(
+                lambda df: ~df["roles"].map(lambda r: "verksamhetschef" in r) | (df["unit_id"] != ""),
+                error="unit_id|en verksamhetschef ska ha en enhet (unit_id)",
+            )
+        )
+        checks.append(
+            pa.Check(
+                lambda df: ~df["roles"].map(lambda r: "studierektor" in r) | (df["region"] != ""),
+                error="region|en studierektor ska ha en region (och, för ett område, area)",
+            )
+        )
+    if file == "certificates.csv":
+        checks.append(
+            pa.Check(
+                lambda df: (df["status"] == "makulerat") | (df["status"] == "")
+                | ((df["status"] == "signerat") == df["signed_date"].notna()),
+                error="status|ett signerat intyg har signed_date, andra intyg (utom makulerade) har det inte",
+            )
+        )
+        checks.append(
+            pa.Check(
+                lambda df: (df["status"] != "skickat") | (df["signer_email"] != ""),
+                error="signer_email|ett skickat intyg ska ange vem det är skickat till (signer_email)",
             )
         )
     if file == "placements.csv":

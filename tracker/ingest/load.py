@@ -12,8 +12,9 @@ added, changed or removed, besides one row for the whole bundle.
 
 from __future__ import annotations
 
+import uuid
 from collections import defaultdict
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -28,8 +29,10 @@ from tracker.ingest.validate import (
     CERT_COMPARED,
     IN_WORKFLOW,
     TRAINEE_FIELDS,
+    Organisation,
     certificate_values,
     db_certificates,
+    db_organisation,
     db_trainees,
     given_unit,
     owned_by_app,
@@ -110,6 +113,181 @@ def _with_frame(cur: duckdb.DuckDBPyConnection, frame: pd.DataFrame, sql: str, p
 
 def _iso(v: object) -> str | None:
     return v.isoformat() if isinstance(v, date) else None
+
+
+def _insert_rows(cur: duckdb.DuckDBPyConnection, table: str, rows: list[dict[str, Any]], casts: Mapping[str, str]) -> None:
+    """INSERT every row (column -> value) into ``table`` with one statement; ``casts`` gives each column's type."""
+    if not rows:
+        return
+    frame = pd.DataFrame(rows, dtype=object)
+    for c, kind in casts.items():
+        if kind == "DATE":
+            frame[c] = frame[c].map(_iso).astype(object)
+    select = ", ".join(f"CAST({c} AS {casts[c]})" for c in rows[0])
+    _with_frame(cur, frame, f"INSERT INTO {table} ({', '.join(rows[0])}) SELECT {select} FROM {{frame}}")
+
+
+def _new_person_id() -> str:
+    return f"P-{uuid.uuid4().hex[:12]}"
+
+
+def _write_units(cur: duckdb.DuckDBPyConnection, df: pd.DataFrame, org: Organisation, audit: _Audit) -> None:
+    """units.csv: new units (and regions) added, changed ones updated; unit rows are never removed."""
+    regions = {str(r[0]) for r in cur.execute("SELECT region_id FROM region").fetchall()}
+    units = {
+        str(r[0]): dict(zip(("name", "region_id", "area", "kind"), r[1:], strict=True))
+        for r in cur.execute("SELECT unit_id, name, region_id, area, kind FROM unit").fetchall()
+    }
+    new_regions: list[dict[str, Any]] = []
+    inserts: list[dict[str, Any]] = []
+    for r in records_of(df):
+        region_id = org.region_id(r["region"])
+        if region_id not in regions:
+            regions.add(region_id)
+            new_regions.append({"region_id": region_id, "name": r["region"].strip()})
+            audit.add("import_add", "region", region_id, None, None, {"name": r["region"].strip()})
+        new = {"name": r["name"], "region_id": region_id, "area": r["area"], "kind": r["kind"]}
+        old = units.get(r["unit_id"])
+        if old is None:
+            inserts.append({"unit_id": r["unit_id"], **new})
+            audit.add("import_add", "unit", r["unit_id"], None, None, new)
+        elif old != new:  # a handful at most: units change rarely
+            cur.execute(
+                "UPDATE unit SET name = $name, region_id = $region_id, area = $area, kind = $kind WHERE unit_id = $u",
+                {"u": r["unit_id"], **new},
+            )
+            audit.add("import_update", "unit", r["unit_id"], None, old, new)
+    _insert_rows(cur, "region", new_regions, {"region_id": "VARCHAR", "name": "VARCHAR"})
+    _insert_rows(cur, "unit", inserts, dict.fromkeys(("unit_id", "name", "region_id", "area", "kind"), "VARCHAR"))
+
+
+def _person_ids(cur: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """Every person with an e-mail address: lower-case address -> person_id."""
+    rows = cur.execute("SELECT lower(email), person_id FROM person WHERE email IS NOT NULL").fetchall()
+    return {str(e): str(p) for e, p in rows}
+
+
+def _add_people(
+    cur: duckdb.DuckDBPyConnection, ids: dict[str, str], people: Mapping[str, tuple[str, str]], audit: _Audit
+) -> None:
+    """Create a person for every (lower-case) address of ``people`` (address -> (as written, name)) that has
+    none; ``ids`` is kept up to date."""
+    rows = []
+    for key, (email, name) in people.items():
+        if key not in ids:
+            ids[key] = _new_person_id()
+            rows.append({"person_id": ids[key], "name": name, "email": email})
+            audit.add("import_add", "person", ids[key], None, None, {"name": name, "email": email})
+    _insert_rows(cur, "person", rows, dict.fromkeys(("person_id", "name", "email"), "VARCHAR"))
+
+
+def _write_people(
+    cur: duckdb.DuckDBPyConnection, df: pd.DataFrame, org: Organisation, ids: dict[str, str], audit: _Audit
+) -> None:
+    """people.csv: people added (or renamed), their roles added; an import never removes a role."""
+    records = records_of(df)
+    names = {str(r[0]): str(r[1]) for r in cur.execute("SELECT person_id, name FROM person").fetchall()}
+    for r in records:
+        pid = ids.get(r["email"].lower())
+        if pid is not None and names.get(pid) != r["name"]:
+            cur.execute("UPDATE person SET name = ? WHERE person_id = ?", [r["name"], pid])
+            audit.add("import_update", "person", pid, None, {"name": names.get(pid)}, {"name": r["name"]})
+            names[pid] = r["name"]
+    _add_people(cur, ids, {r["email"].lower(): (r["email"], r["name"]) for r in records}, audit)
+    have = set(cur.execute("SELECT person_id, role, region_id, area, unit_id FROM role_assignment").fetchall())
+    rows = []
+    for r in records:
+        scope = {
+            "region_id": org.region_id(r["region"]) if r["region"] else None,
+            "area": r["area"] or None,
+            "unit_id": r["unit_id"] or None,
+        }
+        for role in r["roles"]:
+            pid = ids[r["email"].lower()]
+            key = (pid, role, scope["region_id"], scope["area"], scope["unit_id"])
+            if key not in have:
+                have.add(key)
+                rows.append({"person_id": pid, "role": role, **scope})
+                audit.add("import_add", "role", f"{pid}:{role}", None, None, {"person_id": pid, "role": role, **scope})
+    _insert_rows(cur, "role_assignment", rows, dict.fromkeys(("person_id", "role", "region_id", "area", "unit_id"), "VARCHAR"))
+
+
+def _link_trainees(cur: duckdb.DuckDBPyConnection, df: pd.DataFrame, ids: dict[str, str], audit: _Audit) -> None:
+    """trainees.csv's e-mail addresses (the trainee's account, created when new) and personnummer."""
+    records = records_of(df)
+    _add_people(cur, ids, {r["email"].lower(): (r["email"], r["name"]) for r in records if r["email"]}, audit)
+    unlinked = {str(r[0]) for r in cur.execute("SELECT trainee_id FROM trainee WHERE person_id IS NULL").fetchall()}
+    links = [
+        {"trainee_id": r["trainee_id"], "person_id": ids[r["email"].lower()]}
+        for r in records
+        if r["email"] and r["trainee_id"] in unlinked
+    ]
+    if links:
+        _with_frame(
+            cur,
+            pd.DataFrame(links, dtype=object),
+            "UPDATE trainee SET person_id = f.person_id FROM {frame} f WHERE trainee.trainee_id = f.trainee_id",
+        )
+        for link in links:
+            audit.add("import_update", "trainee", link["trainee_id"], link["trainee_id"], {"person_id": None}, link)
+    known = {str(t): str(p) for t, p in cur.execute("SELECT trainee_id, personnummer FROM trainee_personal").fetchall()}
+    inserts: list[dict[str, Any]] = []
+    updates: list[dict[str, Any]] = []
+    for r in records:
+        tid, number = r["trainee_id"], r["personnummer"]
+        if not number or known.get(tid) == number:
+            continue
+        (updates if tid in known else inserts).append({"trainee_id": tid, "personnummer": number})
+        # The number itself stays out of the log.
+        audit.add("import_update", "trainee_personal", tid, tid, None, {"personnummer": "ändrat"})
+    _insert_rows(cur, "trainee_personal", inserts, {"trainee_id": "VARCHAR", "personnummer": "VARCHAR"})
+    if updates:
+        _with_frame(
+            cur,
+            pd.DataFrame(updates, dtype=object),
+            """UPDATE trainee_personal SET personnummer = f.personnummer FROM {frame} f
+               WHERE trainee_personal.trainee_id = f.trainee_id""",
+        )
+
+
+def _write_supervision(cur: duckdb.DuckDBPyConnection, df: pd.DataFrame, ids: dict[str, str], audit: _Audit) -> None:
+    """supervision.csv: an assignment is matched by trainee, person, role and start; a new end date is
+    written, a new assignment added; an import never removes one."""
+    existing = {
+        (str(t), str(p), str(k), s): (int(i), e)
+        for i, t, p, k, s, e in cur.execute(
+            "SELECT supervision_id, trainee_id, person_id, kind, start_date, end_date FROM supervision"
+        ).fetchall()
+    }
+    inserts: list[dict[str, Any]] = []
+    ends: list[dict[str, Any]] = []
+    for r in records_of(df):
+        pid = ids[r["email"].lower()]
+        after = {"person_id": pid, "kind": r["role"], "start_date": r["start_date"], "end_date": r["end_date"]}
+        old = existing.get((r["trainee_id"], pid, r["role"], r["start_date"]))
+        if old is None:
+            inserts.append({"trainee_id": r["trainee_id"], **after})
+        elif old[1] != r["end_date"]:
+            ends.append({"supervision_id": old[0], "end_date": _iso(r["end_date"])})
+            audit.add("import_update", "supervision", str(old[0]), r["trainee_id"], {**after, "end_date": old[1]}, after)
+    if inserts:
+        new_ids = [int(r[0]) for r in cur.execute("SELECT nextval('seq_supervision') FROM range(?)", [len(inserts)]).fetchall()]
+        for sid, row in zip(new_ids, inserts, strict=True):
+            audit.add("import_add", "supervision", str(sid), row["trainee_id"], None, {k: v for k, v in row.items() if k != "trainee_id"})
+        _insert_rows(
+            cur,
+            "supervision",
+            [{"supervision_id": sid, **row} for sid, row in zip(new_ids, inserts, strict=True)],
+            {"supervision_id": "BIGINT", "trainee_id": "VARCHAR", "person_id": "VARCHAR", "kind": "VARCHAR",
+             "start_date": "DATE", "end_date": "DATE"},
+        )
+    if ends:
+        _with_frame(
+            cur,
+            pd.DataFrame(ends, dtype=object),
+            """UPDATE supervision SET end_date = CAST(f.end_date AS DATE) FROM {frame} f
+               WHERE supervision.supervision_id = CAST(f.supervision_id AS BIGINT)""",
+        )
 
 
 def _write_trainees(
@@ -256,14 +434,14 @@ def _replace_records(
 
 
 def _write_certificates(
-    cur: duckdb.DuckDBPyConnection, df: pd.DataFrame, audit: _Audit, result: ImportResult
+    cur: duckdb.DuckDBPyConnection, df: pd.DataFrame, ids: Mapping[str, str], audit: _Audit, result: ImportResult
 ) -> None:
     existing = db_certificates(cur)
     inserts: list[dict[str, Any]] = []
     updates: list[dict[str, Any]] = []
     for r in records_of(df):
         cid = r["certificate_id"]
-        new = certificate_values(r)
+        new = {**certificate_values(r), "signer_person_id": ids.get(r["signer_email"].lower())}
         old = existing.get(cid)
         if old is None:
             inserts.append({"certificate_id": cid, **new})
@@ -283,19 +461,20 @@ def _write_certificates(
         )
     select = """SELECT certificate_id, trainee_id, type, title, CAST(start_date AS DATE) AS start_date,
                        CAST(end_date AS DATE) AS end_date, status, CAST(signed_by AS VARCHAR) AS signed_by,
-                       CAST(signed_date AS DATE) AS signed_date
+                       CAST(signed_date AS DATE) AS signed_date, CAST(signer_person_id AS VARCHAR) AS signer_person_id
                 FROM {frame}"""
     if inserts:
         _with_frame(
             cur,
             _certificate_frame(inserts),
             f"""INSERT INTO certificate (certificate_id, trainee_id, type, title, start_date, end_date, status,
-                                        signed_by, signed_date, source)
+                                        signed_by, signed_date, signer_person_id, source)
                 SELECT *, 'import' FROM ({select})""",
         )
     if updates:
         sets = ", ".join(
-            f"{c} = u.{c}" for c in ("type", "title", "start_date", "end_date", "status", "signed_by", "signed_date")
+            f"{c} = u.{c}"
+            for c in ("type", "title", "start_date", "end_date", "status", "signed_by", "signed_date", "signer_person_id")
         )
         _with_frame(
             cur,
@@ -325,16 +504,26 @@ def import_frames(
     *,
     actor: str | None = None,
     units: Collection[str] | None = None,
+    new_unit_ok: Callable[[str, str], bool] | None = None,
 ) -> ImportResult:
-    """Validate and write a bundle in one transaction; ``units`` as in :func:`validate`."""
-    typed, errors = validate(con, frames, units=units)
+    """Validate and write a bundle in one transaction; ``units`` and ``new_unit_ok`` as in :func:`validate`."""
+    typed, errors = validate(con, frames, units=units, new_unit_ok=new_unit_ok)
     if errors:
         raise ImportRejected(errors)
     result = ImportResult()
     audit = _Audit()
     bundle_trainees = sorted(set(typed["trainees.csv"]["trainee_id"]))
     with transaction(con) as cur:
+        org = db_organisation(cur)
+        if "units.csv" in typed:
+            _write_units(cur, typed["units.csv"], org, audit)
+            result.counts["enheter"] = len(typed["units.csv"])
+        ids = _person_ids(cur)
+        if "people.csv" in typed:
+            _write_people(cur, typed["people.csv"], org, ids, audit)
+            result.counts["personer"] = len(typed["people.csv"])
         _write_trainees(cur, typed["trainees.csv"], audit, result)
+        _link_trainees(cur, typed["trainees.csv"], ids, audit)
         for spec in _RECORD_TABLES:
             if spec.file not in typed:
                 continue
@@ -342,7 +531,10 @@ def import_frames(
             touched = sorted(set(df["trainee_id"]) | set(bundle_trainees))
             _replace_records(cur, spec, df, touched, audit, result)
         if "certificates.csv" in typed:
-            _write_certificates(cur, typed["certificates.csv"], audit, result)
+            _write_certificates(cur, typed["certificates.csv"], ids, audit, result)
+        if "supervision.csv" in typed:
+            _write_supervision(cur, typed["supervision.csv"], ids, audit)
+            result.counts["handledarskap"] = len(typed["supervision.csv"])
         audit.add(
             "import",
             "bundle",
@@ -356,6 +548,11 @@ def import_frames(
 
 
 def import_bundle(
-    con: Connection, path: str | Path, *, actor: str | None = None, units: Collection[str] | None = None
+    con: Connection,
+    path: str | Path,
+    *,
+    actor: str | None = None,
+    units: Collection[str] | None = None,
+    new_unit_ok: Callable[[str, str], bool] | None = None,
 ) -> ImportResult:
-    return import_frames(con, read_bundle_dir(path), actor=actor, units=units)
+    return import_frames(con, read_bundle_dir(path), actor=actor, units=units, new_unit_ok=new_unit_ok)

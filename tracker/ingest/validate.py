@@ -10,7 +10,7 @@ entered in the app may only be repeated unchanged, and a signed (or voided) cert
 from __future__ import annotations
 
 import json
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -21,7 +21,13 @@ import pandera.pandas as pa
 
 from tracker.domain import REG_2021, Credit, Trainee
 from tracker.errors import RowError
-from tracker.ingest.checks import control_character_errors, errors_from, raw_schema, typed_schema
+from tracker.ingest.checks import (
+    OPTIONAL_COLUMNS,
+    control_character_errors,
+    errors_from,
+    raw_schema,
+    typed_schema,
+)
 from tracker.rules.credits import credit_error
 from tracker.rules.reference import resolve_regulation
 from tracker.store import Connection, catalogue
@@ -31,7 +37,7 @@ OUTSIDE_SCOPE = "ST-läkaren tillhör en enhet utanför ditt område"
 UNIT_REQUIRED = "ange unit_id: en enhet i ditt område"
 NO_UNIT = "ST-läkaren har ingen enhet ännu; en administratör kopplar den till en enhet först"
 UNIT_OUTSIDE_SCOPE = "enheten ligger utanför ditt område"
-UNKNOWN_UNIT = "okänd enhet: finns inte i databasen"
+UNKNOWN_UNIT = "okänd enhet: finns varken i units.csv eller i databasen"
 APP_TRAINEE = "ST-läkaren är registrerad i appen och ändras där, inte genom import"
 APP_CERTIFICATE = "intyget är registrerat i appen och ändras där, inte genom import"
 LOCKED_CERTIFICATE = "intyget är redan signerat (eller makulerat) i databasen och kan inte ändras"
@@ -67,6 +73,9 @@ def _to_date(s: pd.Series) -> pd.Series:
 
 def _typed(file: str, df: pd.DataFrame) -> pd.DataFrame:
     out = df.copy()
+    for col in OPTIONAL_COLUMNS.get(file, ()):
+        if col not in out:
+            out[col] = ""
     for col in out.columns:
         if col.endswith("_date"):
             out[col] = _to_date(out[col]).astype(object).where(out[col] != "", None)
@@ -77,14 +86,16 @@ def _typed(file: str, df: pd.DataFrame) -> pd.DataFrame:
     for col in ("swedish_at", "doktorsexamen"):
         if col in out:
             out[col] = out[col].str.lower() == "true"
-    if "delmal" in out:
-        out["delmal"] = out["delmal"].map(lambda v: tuple(c.strip() for c in v.split(";") if c.strip()))
+    for col in ("delmal", "roles"):
+        if col in out:
+            out[col] = out[col].map(lambda v: tuple(c.strip() for c in v.split(";") if c.strip()))
+    for col in ("email", "signer_email"):
+        if col in out:
+            out[col] = out[col].str.strip()
     if file == "placements.csv":
-        given = out["bt_part"] if "bt_part" in out else pd.Series("", index=out.index)
-        out["bt_part"] = pd.Series([v or None for v in given], index=out.index, dtype=object)
+        out["bt_part"] = pd.Series([v or None for v in out["bt_part"]], index=out.index, dtype=object)
     if file == "credits.csv":
-        given = out["applies_to"] if "applies_to" in out else pd.Series("", index=out.index)
-        out["applies_to"] = given.where(given != "", "ST")
+        out["applies_to"] = out["applies_to"].where(out["applies_to"] != "", "ST")
     return out
 
 
@@ -176,6 +187,132 @@ def _trainee_errors(
     return errors
 
 
+@dataclass(frozen=True)
+class Organisation:
+    """Units, regions and people in the database, as a bundle's rows are matched against them."""
+
+    units: dict[str, tuple[str, str]]  # unit_id -> (region_id, area)
+    regions: dict[str, str]  # region id or name, casefolded -> region_id
+    people: dict[str, tuple[str, str]]  # e-mail, lower case -> (person_id, name)
+    trainee_emails: dict[str, str]  # trainee_id -> the linked person's e-mail, lower case
+    email_trainee: dict[str, str]  # e-mail, lower case -> trainee_id of that person
+
+    def region_id(self, value: str) -> str:
+        """The region a bundle's ``region`` names (its id or name); an unknown one becomes a new id."""
+        return self.regions.get(value.strip().casefold(), value.strip())
+
+
+def db_organisation(cur: duckdb.DuckDBPyConnection) -> Organisation:
+    regions: dict[str, str] = {}
+    for rid, name in cur.execute("SELECT region_id, name FROM region").fetchall():
+        regions[str(name).casefold()] = str(rid)
+        regions[str(rid).casefold()] = str(rid)
+    linked = cur.execute(
+        "SELECT t.trainee_id, lower(p.email) FROM trainee t JOIN person p USING (person_id) WHERE p.email IS NOT NULL"
+    ).fetchall()
+    return Organisation(
+        units={str(u): (str(r), str(a)) for u, r, a in cur.execute("SELECT unit_id, region_id, area FROM unit").fetchall()},
+        regions=regions,
+        people={
+            str(e).lower(): (str(p), str(n))
+            for p, n, e in cur.execute("SELECT person_id, name, email FROM person WHERE email IS NOT NULL").fetchall()
+        },
+        trainee_emails={str(t): str(e) for t, e in linked},
+        email_trainee={str(e): str(t) for t, e in linked},
+    )
+
+
+OUTSIDE_AREA = "enheten ligger utanför ditt område"
+ADMIN_ROLES = "bara en administratör ger rollerna studierektor och admin"
+UNKNOWN_PERSON = "okänd person: e-postadressen finns varken i people.csv, i trainees.csv eller i databasen"
+NAME_DIFFERS = "samma e-postadress har ett annat namn på en tidigare rad"
+RENAME_IN_APP = "personen finns redan med ett annat namn; en administratör ändrar namnet"
+EMAIL_OF_OTHER_TRAINEE = "e-postadressen tillhör en annan ST-läkare"
+EMAIL_TWICE = "e-postadressen förekommer för mer än en ST-läkare"
+OTHER_ACCOUNT = "ST-läkaren har redan ett konto med en annan e-postadress; den ändras i appen"
+
+
+def _organisation_errors(
+    typed: Mapping[str, pd.DataFrame],
+    org: Organisation,
+    scope: frozenset[str] | None,
+    new_unit_ok: Callable[[str, str], bool] | None,
+) -> tuple[list[RowError], set[str], set[str]]:
+    """units.csv, people.csv, supervision.csv and the e-mail addresses of trainees.csv and certificates.csv
+    against the database and each other.
+
+    Returns the errors, the unit ids the bundle adds and those of them inside a limited importer's area.
+    """
+    errors: list[RowError] = []
+    bundle_units: set[str] = set()
+    in_area: set[str] = set()
+
+    def area_ok(region_id: str, area: str) -> bool:
+        return new_unit_ok is not None and new_unit_ok(region_id, area)
+
+    for idx, r in _rows(typed, "units.csv"):
+        bundle_units.add(r["unit_id"])
+        region_id = org.region_id(r["region"])
+        if scope is None:
+            continue
+        old = org.units.get(r["unit_id"])
+        if (old is not None and r["unit_id"] not in scope) or not area_ok(region_id, r["area"]):
+            errors.append(RowError("units.csv", idx + 2, "unit_id", OUTSIDE_AREA))
+        else:
+            in_area.add(r["unit_id"])
+    known_units = set(org.units) | bundle_units
+    own_units = (scope | in_area) if scope is not None else None
+
+    emails: set[str] = set(org.people)
+    names: dict[str, str] = {}
+    for idx, r in _rows(typed, "people.csv"):
+        email = r["email"].lower()
+        emails.add(email)
+        line = idx + 2
+        if names.setdefault(email, r["name"]) != r["name"]:
+            errors.append(RowError("people.csv", line, "name", NAME_DIFFERS))
+        known = org.people.get(email)
+        if scope is not None and known is not None and known[1] != r["name"]:
+            errors.append(RowError("people.csv", line, "name", RENAME_IN_APP))
+        if r["unit_id"] and r["unit_id"] not in known_units:
+            errors.append(RowError("people.csv", line, "unit_id", UNKNOWN_UNIT))
+        if own_units is not None:
+            if {"studierektor", "admin"} & set(r["roles"]):
+                errors.append(RowError("people.csv", line, "roles", ADMIN_ROLES))
+            if r["unit_id"] and r["unit_id"] in known_units and r["unit_id"] not in own_units:
+                errors.append(RowError("people.csv", line, "unit_id", OUTSIDE_AREA))
+
+    seen_emails: dict[str, str] = {}
+    for idx, r in _rows(typed, "trainees.csv"):
+        email = r["email"].lower()
+        if not email:
+            continue
+        emails.add(email)
+        line = idx + 2
+        if seen_emails.setdefault(email, r["trainee_id"]) != r["trainee_id"]:
+            errors.append(RowError("trainees.csv", line, "email", EMAIL_TWICE))
+        owner = org.email_trainee.get(email)
+        if owner is not None and owner != r["trainee_id"]:
+            errors.append(RowError("trainees.csv", line, "email", EMAIL_OF_OTHER_TRAINEE))
+        linked = org.trainee_emails.get(r["trainee_id"])
+        if linked is not None and linked != email:
+            errors.append(RowError("trainees.csv", line, "email", OTHER_ACCOUNT))
+
+    for file, column in (("supervision.csv", "email"), ("certificates.csv", "signer_email")):
+        for idx, r in _rows(typed, file):
+            if r[column] and r[column].lower() not in emails:
+                errors.append(RowError(file, idx + 2, column, UNKNOWN_PERSON))
+    return errors, bundle_units, in_area
+
+
+def _rows(typed: Mapping[str, pd.DataFrame], file: str) -> list[tuple[int, dict[str, Any]]]:
+    """(index, row) of a typed file, or none when the bundle has no such file."""
+    df = typed.get(file)
+    if df is None:
+        return []
+    return [(int(i), r) for i, r in zip(df.index, records_of(df), strict=True)]
+
+
 def _scope_errors(
     typed: Mapping[str, pd.DataFrame], db: Mapping[str, _DbTrainee], scope: frozenset[str] | None
 ) -> list[RowError]:
@@ -194,11 +331,16 @@ def _scope_errors(
 
 
 def validate(
-    con: Connection, frames: dict[str, pd.DataFrame], *, units: Collection[str] | None = None
+    con: Connection,
+    frames: dict[str, pd.DataFrame],
+    *,
+    units: Collection[str] | None = None,
+    new_unit_ok: Callable[[str, str], bool] | None = None,
 ) -> tuple[dict[str, pd.DataFrame], list[RowError]]:
     """Both stages over every file. Returns the typed frames (rows that passed) and every error.
 
     ``units`` limits the import to trainees of those units (a studierektor's area); None is unrestricted.
+    A limited import may add units (units.csv) where ``new_unit_ok(region_id, area)`` says so.
     """
     scope = frozenset(units) if units is not None else None
     errors: list[RowError] = []
@@ -236,7 +378,7 @@ def validate(
     with reading(con) as cur:
         db = db_trainees(cur)
         existing_certificates = db_certificates(cur)
-        units_in_db = {str(r[0]) for r in cur.execute("SELECT unit_id FROM unit").fetchall()}
+        org = db_organisation(cur)
         kept_credits = _kept_credits(cur)
     bundle_trainees: dict[str, Trainee] = {}
     if "trainees.csv" in typed:
@@ -285,7 +427,11 @@ def validate(
             schema.validate(df, lazy=True)
         except pa.errors.SchemaErrors as exc:
             errors.extend(errors_from(file, exc, lines))
-    errors.extend(_trainee_errors(typed.get("trainees.csv"), db, units_in_db, scope))
+    org_errors, bundle_units, in_area = _organisation_errors(typed, org, scope, new_unit_ok)
+    errors.extend(org_errors)
+    errors.extend(
+        _trainee_errors(typed.get("trainees.csv"), db, set(org.units) | bundle_units, scope | in_area if scope is not None else None)
+    )
     errors.extend(_scope_errors(typed, db, scope))
     errors.extend(_certificate_errors(existing_certificates, typed.get("certificates.csv")))
     errors.extend(_credit_errors(typed.get("credits.csv"), all_trainees, kept_credits))
@@ -359,7 +505,7 @@ def certificate_values(r: Mapping[str, Any]) -> dict[str, Any]:
         "signed_by": r["signed_by"] or None,
         "signed_date": r["signed_date"],
         "delmal": sorted(set(r["delmal"])),
-        "status": "signerat" if r["signed_date"] else "utkast",
+        "status": r.get("status") or ("signerat" if r["signed_date"] else "utkast"),
     }
 
 

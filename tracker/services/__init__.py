@@ -15,12 +15,13 @@ Each write runs in one transaction and records an ``audit_log`` row (before/afte
 
 Modules: ``access`` (scope and checks), ``trainees`` (reads for one trainee), ``aggregates`` (cohort
 pages), ``records`` (writes, sign-off and voiding), ``audit`` (the read-only audit trail), ``intressenter`` (the ST-intressent queue), ``imports``
-(file import), ``reliability`` (what the delmål catalogue marks as not to be trusted) and ``validation``
+(file import), ``roles`` and ``people`` (the office's registers: units, people and their roles,
+supervision, one-time codes), ``reliability`` (what the delmål catalogue marks as not to be trusted) and ``validation``
 (input of writes). Callers use the names re-exported here.
 """
 
 from tracker.accounts import Actor
-from tracker.errors import AccessDenied, InputError, StateConflict
+from tracker.errors import AccessDenied, InputError, OverlapConflict, StateConflict
 from tracker.rules.facts import RISK_LATE_SHARE, RISK_LEAVE_DAYS, RISK_PACE, RISK_PACE_MIN_ELAPSED
 from tracker.rules.planning import PlannedLeave
 from tracker.services.access import can_read
@@ -50,6 +51,7 @@ from tracker.services.audit import ACTION_LABELS, ENTITY_LABELS, audit_csv, audi
 from tracker.services.certificates import (
     VERKSAMHETSCHEF_TYPES,
     add_certificate,
+    delete_certificate,
     pending_signatures,
     reissue_certificate,
     request_signature,
@@ -59,18 +61,58 @@ from tracker.services.certificates import (
     stale_requests,
     update_certificate,
     void_certificate,
+    withdraw_certificate,
+)
+from tracker.services.corrections import (
+    TraineeEntries,
+    delete_credit,
+    delete_leave,
+    delete_placement,
+    set_bt_approval,
+    trainee_entries,
+    update_credit,
+    update_leave,
+    update_placement,
 )
 from tracker.services.entries import add_credit, add_leave, add_placement, bas_choices, record_bevis_bas
+from tracker.services.exports import export_bundle, export_zip
 from tracker.services.imports import BUNDLE_COLUMNS, check_import, run_import
 from tracker.services.intressenter import (
     DOCUMENTS,
+    ENROL_STEPS,
     STEP_LABELS,
+    Enrolment,
+    bt_comes_first,
+    bt_first_notice,
     enrol_intressent,
+    huvudhandledare_choices,
     intressent_history,
     intressent_queue,
+    intressent_specialties,
     intressent_stats,
     move_intressent,
+    register_intressent,
     update_intressent_documents,
+)
+from tracker.services.people import (
+    RoleSpec,
+    assign_supervisor,
+    change_own_password,
+    create_person,
+    create_region,
+    create_unit,
+    end_supervision,
+    has_local_password,
+    issue_password_code,
+    move_trainee,
+    office_people,
+    office_regions,
+    office_trainees,
+    office_units,
+    supervisions,
+    supervisor_choices,
+    update_person,
+    update_unit,
 )
 from tracker.services.reliability import CatalogueDoubts, catalogue_doubts
 from tracker.services.roles import add_role, link_identity, remove_role, replace_catalogue, role_assignments
@@ -100,6 +142,7 @@ __all__ = [
     "BUNDLE_COLUMNS",
     "CERTIFICATE_INPUT",
     "DOCUMENTS",
+    "ENROL_STEPS",
     "ENTITY_LABELS",
     "LEAVE_INPUT",
     "PLACEMENT_INPUT",
@@ -115,9 +158,12 @@ __all__ = [
     "CatalogueDoubts",
     "Connection",
     "CohortFilter",
+    "Enrolment",
     "InputError",
+    "OverlapConflict",
     "PlannedLeave",
     "StateConflict",
+    "TraineeEntries",
     "TraineeView",
     "add_certificate",
     "add_credit",
@@ -128,6 +174,8 @@ __all__ = [
     "at_risk",
     "bins_of",
     "breakdown_of",
+    "bt_comes_first",
+    "bt_first_notice",
     "audit_csv",
     "audit_trail",
     "bt_overview",
@@ -143,13 +191,21 @@ __all__ = [
     "delmal_bottlenecks",
     "delmal_catalogue",
     "delmal_detail",
+    "delete_certificate",
+    "delete_credit",
+    "delete_leave",
+    "delete_placement",
     "delmal_long",
     "enrol_intressent",
     "export_audit_csv",
+    "export_bundle",
+    "export_zip",
     "expected_specialists",
     "handledare_for",
+    "huvudhandledare_choices",
     "intressent_history",
     "intressent_queue",
+    "intressent_specialties",
     "intressent_stats",
     "link_identity",
     "move_intressent",
@@ -159,18 +215,39 @@ __all__ = [
     "risks_of",
     "readiness",
     "record_bevis_bas",
+    "register_intressent",
     "reissue_certificate",
     "remove_role",
+    "RoleSpec",
+    "assign_supervisor",
+    "change_own_password",
+    "create_person",
+    "create_region",
+    "create_unit",
+    "end_supervision",
+    "has_local_password",
+    "issue_password_code",
+    "move_trainee",
+    "office_people",
+    "office_regions",
+    "office_trainees",
+    "office_units",
+    "supervisions",
+    "supervisor_choices",
+    "update_person",
+    "update_unit",
     "replace_catalogue",
     "request_signature",
     "return_certificate",
     "role_assignments",
     "run_import",
+    "set_bt_approval",
     "sign_certificate",
     "signers_for",
     "stale_requests",
     "supervisor_table",
     "timeline",
+    "trainee_entries",
     "trainee_name",
     "trainee_overview",
     "trainee_record",
@@ -179,9 +256,13 @@ __all__ = [
     "trainee_view",
     "units",
     "update_certificate",
+    "update_credit",
     "update_intressent_documents",
+    "update_leave",
+    "update_placement",
     "visible_trainees",
     "void_certificate",
+    "withdraw_certificate",
     "warm_up",
     "what_if",
 ]

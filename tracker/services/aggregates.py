@@ -71,7 +71,8 @@ def _over(con: Connection, frame: pd.DataFrame, sql: str, params: Mapping[str, A
 
 
 def trainee_table(con: Connection, actor: Actor, as_of: date, *, supervised_only: bool = False) -> pd.DataFrame:
-    """The cohort rows of the actor's trainees plus certificates waiting for the actor's signature.
+    """The cohort rows of the actor's trainees plus certificates waiting for the actor's signature and the
+    trainee's current handledare (``handledare``: names, the huvudhandledare marked, ', '-separated).
 
     With ``supervised_only`` only trainees with a current supervision row for the actor are listed
     (the handledare's own list), whatever other roles the actor has. ``waiting_for_me`` counts, per
@@ -83,13 +84,22 @@ def trainee_table(con: Connection, actor: Actor, as_of: date, *, supervised_only
         actor,
         as_of,
         ALL,
-        f"""SELECT c.*, s.supervision_kind, coalesce(w.waiting, 0) AS waiting_for_me
+        f"""SELECT c.*, s.supervision_kind, coalesce(w.waiting, 0) AS waiting_for_me,
+                   coalesce(h.handledare, '') AS handledare
             FROM _cohort c
             {"JOIN" if supervised_only else "LEFT JOIN"} ({sup_sql}) s USING (trainee_id)
             LEFT JOIN (SELECT c.trainee_id, count(*) AS waiting FROM certificate c
                        WHERE c.status = 'skickat' AND c.signer_person_id = $s_pid
                          AND {signer_valid_sql("s_day")}
                        GROUP BY c.trainee_id) w
+              USING (trainee_id)
+            LEFT JOIN (SELECT su.trainee_id,
+                              string_agg(p.name || CASE WHEN su.kind = 'huvudhandledare' THEN ' (huvudhandledare)'
+                                                        ELSE '' END, ', '
+                                         ORDER BY su.kind DESC, p.name) AS handledare
+                       FROM supervision su JOIN person p USING (person_id)
+                       WHERE su.start_date <= $s_day AND (su.end_date IS NULL OR su.end_date >= $s_day)
+                       GROUP BY su.trainee_id) h
               USING (trainee_id)
             ORDER BY c.name, c.trainee_id""",
         sup_params,

@@ -27,6 +27,8 @@ LOCAL_TIMEZONE = "Europe/Stockholm"
 ACTION_LABELS: dict[str, str] = {
     "add": "Lade till",
     "update": "Ändrade",
+    "delete": "Tog bort",
+    "withdraw": "Drog tillbaka",
     "request_signature": "Skickade för signering",
     "sign": "Signerade",
     "return": "Returnerade",
@@ -47,6 +49,10 @@ ACTION_LABELS: dict[str, str] = {
     "import_add": "Importerade ny",
     "import_update": "Ändrade genom import",
     "import_delete": "Tog bort genom import",
+    "export": "Exporterade",
+    "register": "Registrerade",
+    "issue_code": "Skapade engångskod",
+    "set_password": "Satte lösenord",
 }
 
 ENTITY_LABELS: dict[str, str] = {
@@ -58,7 +64,14 @@ ENTITY_LABELS: dict[str, str] = {
     "role_assignment": "Roll",
     "credit": "Tillgodoräknande",
     "person": "Person",
-    "bundle": "Import",
+    "bundle": "Paket (import eller export)",
+    "unit": "Enhet",
+    "region": "Region",
+    "role": "Roll",
+    "supervision": "Handledarskap",
+    "trainee_personal": "Personuppgifter",
+    "st_contract": "ST-kontrakt",
+    "catalogue": "Delmålskatalog",
 }
 
 # Column headings of the exported file, in order.

@@ -33,8 +33,17 @@ import pandas as pd
 
 from tracker.accounts import Actor
 from tracker.domain import BEVIS_BAS, DOCUMENT_TYPES
-from tracker.errors import AccessDenied, ConflictError, FieldError, InputError, NotFoundError, StateConflict
+from tracker.errors import (
+    AccessDenied,
+    ConflictError,
+    FieldError,
+    InputError,
+    NotFoundError,
+    StateConflict,
+    StorageError,
+)
 from tracker.services.access import office_units_sql, require_own_write, require_read
+from tracker.services.corrections import require_correction
 from tracker.services.shared import (
     certificate_lists,
     date_columns,
@@ -616,3 +625,101 @@ def reissue_certificate(con: Connection, actor: Actor, certificate_id: str) -> s
         }
         record_audit(cur, actor, "reissue", "certificate", cid, trainee_id, None, values)
     return cid
+
+
+# --- deleting a draft, withdrawing a request -----------------------------------------------------
+
+_DELETED = "Utkastet togs bort."
+_IMPORTED_CERTIFICATE = "Intyget kom med en import och tas bort i importfilen, inte här."
+_WITHDRAWN_SIGNED = "Intyget har redan signerats; ett signerat intyg dras inte tillbaka utan makuleras."
+_NOT_SENT = "Intyget är inte skickat för signering."
+
+
+def _delete_refusal(status: str) -> str | None:
+    """Why a certificate in this status cannot be deleted, or None if it can."""
+    if status in ("utkast", "returnerat"):
+        return None
+    if status == "skickat":
+        return "Intyget väntar på signering; dra tillbaka det först om du vill ta bort det."
+    if status == "signerat":
+        return "Ett signerat intyg tas inte bort; det makuleras med ett skäl och finns kvar i historiken."
+    return "Intyget är makulerat och finns kvar i historiken; det tas inte bort."
+
+
+def delete_certificate(con: Connection, actor: Actor, certificate_id: str) -> None:
+    """Delete an unsigned draft ('utkast' or 'returnerat') with its delmål: the trainee, a studierektor of
+    the trainee's area or an administrator. A signed certificate is voided instead.
+
+    DuckDB refuses to delete a referenced row in the transaction that deletes the rows referencing it
+    (its foreign-key check still sees them), so the certificate row cannot go in the transaction that
+    deletes its ``certificate_delmal`` rows. The first
+    transaction decides (only a draft, conflicting with any concurrent write on the certificate): it
+    voids the draft, with the note that it was deleted, removes its delmål and writes the audit row; the
+    second removes the voided row. Should the second fail, what remains is a voided draft that counts for
+    nothing and says it was deleted."""
+    current = _read_certificate(con, certificate_id)
+    trainee_id = str(current["trainee_id"])
+    require_correction(con, actor, trainee_id)
+    source = query(con, "SELECT source FROM certificate WHERE certificate_id = $c", {"c": certificate_id})
+    if source["source"].eq("import").any():
+        raise StateConflict(_IMPORTED_CERTIFICATE)
+    refusal = _delete_refusal(str(current["status"]))
+    if refusal:
+        raise StateConflict(refusal)
+    with _certificate_transaction(con) as cur:
+        before = _certificate(cur, certificate_id)
+        if not _write_if(
+            cur,
+            before,
+            "c.status IN ('utkast', 'returnerat') AND c.source <> 'import'",
+            {"comment": _DELETED},
+            status="makulerat",
+            assignments="comment = $comment, signer_person_id = NULL",
+        ):
+            raise StateConflict(_delete_refusal(str(before["status"])) or _CONFLICT)
+        cur.execute("DELETE FROM certificate_delmal WHERE certificate_id = ?", [certificate_id])
+        record_audit(cur, actor, "delete", "certificate", certificate_id, trainee_id, before, None)
+    try:
+        with transaction(con) as cur:
+            cur.execute(
+                "DELETE FROM certificate WHERE certificate_id = ? AND status = 'makulerat' AND signed_date IS NULL "
+                "AND comment = ?",
+                [certificate_id, _DELETED],
+            )
+    except StorageError:
+        pass  # the voided draft stays (see above); the deletion itself is done and audited
+
+
+def withdraw_certificate(con: Connection, actor: Actor, certificate_id: str) -> None:
+    """Take back a certificate sent for signature ('skickat' -> 'utkast', the addressee cleared), e.g. to
+    correct it or to send it to someone else: the trainee, a studierektor of the trainee's area or an
+    administrator. A signed certificate cannot be withdrawn (it is voided instead)."""
+    current = _read_certificate(con, certificate_id)
+    trainee_id = str(current["trainee_id"])
+    require_correction(con, actor, trainee_id)
+
+    def refusal(status: str) -> str:
+        if status == "signerat":
+            return _WITHDRAWN_SIGNED
+        if status == "makulerat":
+            return _ALREADY_VOID
+        return _NOT_SENT
+
+    if current["status"] != "skickat":
+        raise StateConflict(refusal(str(current["status"])))
+    with _certificate_transaction(con) as cur:
+        before = _certificate(cur, certificate_id)
+        if not _write_if(
+            cur, before, "c.status = 'skickat'", {}, status="utkast", assignments="signer_person_id = NULL"
+        ):
+            raise StateConflict(refusal(str(before["status"])))
+        record_audit(
+            cur,
+            actor,
+            "withdraw",
+            "certificate",
+            certificate_id,
+            trainee_id,
+            before,
+            {**before, "status": "utkast", "signer_person_id": None},
+        )

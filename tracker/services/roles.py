@@ -1,18 +1,30 @@
-"""People and their role assignments: listing, adding and removing roles (administrators only, audited)."""
+"""People and their role assignments: the full list (administrators), adding and removing roles (audited).
+
+An administrator gives and removes any role; a studierektor gives and removes the roles handledare and
+verksamhetschef at the units of their area, for the people they may edit (``tracker.services.people``).
+"""
 
 from __future__ import annotations
 
 import os
 import tempfile
-from typing import Any
 
 import pandas as pd
 
 from tracker.accounts import Actor, link_oidc_subject
 from tracker.catalogue_file import Catalogue
-from tracker.domain import ROLES
 from tracker.errors import AccessDenied, CatalogueError, FieldError, InputError, NotFoundError
+from tracker.services.people import (
+    UNIT_ROLES,
+    RoleSpec,
+    covers,
+    insert_role,
+    require_editable,
+    require_manager,
+    require_may_grant,
+)
 from tracker.services.shared import one_row, query, record_audit
+from tracker.services.validation import ROLE_INPUT, validate_input
 from tracker.store import Connection, catalogue, transaction
 
 _ADMIN_ONLY = "Användare och roller hanteras av administratörer."
@@ -55,55 +67,39 @@ def add_role(
     area: str | None = None,
     unit_id: str | None = None,
 ) -> int:
-    """Give a person a role (studierektor: a region and/or area; verksamhetschef: a unit). Returns its id."""
-    _require_admin(actor)
-    errors: list[FieldError] = []
-    if role not in ROLES:
-        errors.append(FieldError("role", "okänd roll"))
-    if role == "studierektor" and not (region_id or area):
-        errors.append(FieldError("region_id", "en studierektor behöver en region eller ett område"))
-    if role == "verksamhetschef" and not unit_id:
-        errors.append(FieldError("unit_id", "en verksamhetschef behöver en enhet"))
-    if errors:
-        raise InputError(errors)
-    values: dict[str, Any] = {
-        "person_id": person_id,
-        "role": role,
-        "region_id": region_id or None,
-        "area": area or None,
-        "unit_id": unit_id or None,
-    }
+    """Give a person a role (studierektor: a region and/or area; verksamhetschef: a unit). Returns its id.
+
+    An administrator gives any role; a studierektor handledare and verksamhetschef at a unit of their area.
+    """
+    require_manager(actor)
+    spec = RoleSpec(role, region_id, area, unit_id).cleaned()
+    validate_input(ROLE_INPUT, "roll", spec.values())
     with transaction(con) as cur:
-        if one_row(cur, "SELECT person_id FROM person WHERE person_id = ?", [person_id]) is None:
-            raise NotFoundError(f"Personen {person_id} finns inte.")
-        same = one_row(
-            cur,
-            """SELECT count(*) AS n FROM role_assignment WHERE person_id = ? AND role = ?
-               AND region_id IS NOT DISTINCT FROM ? AND area IS NOT DISTINCT FROM ? AND unit_id IS NOT DISTINCT FROM ?""",
-            [person_id, role, values["region_id"], values["area"], values["unit_id"]],
-        )
-        if same and same["n"]:
-            raise InputError([FieldError("role", "personen har redan den rollen")])
-        row = cur.execute(
-            """INSERT INTO role_assignment (person_id, role, region_id, area, unit_id) VALUES (?, ?, ?, ?, ?)
-               RETURNING role_assignment_id""",
-            [person_id, role, values["region_id"], values["area"], values["unit_id"]],
-        ).fetchone()
-        assert row is not None
-        rid = int(row[0])
-        record_audit(cur, actor, "add_role", "role_assignment", str(rid), None, None, values)
-    return rid
+        if not actor.is_admin and spec.role not in UNIT_ROLES:
+            raise AccessDenied("Bara en administratör ger andra roller än handledare och verksamhetschef.")
+        require_editable(cur, actor, person_id)
+        return insert_role(cur, actor, person_id, require_may_grant(cur, actor, spec))
 
 
 def remove_role(con: Connection, actor: Actor, role_assignment_id: int) -> None:
-    """Remove a role assignment; an administrator cannot remove their own admin role."""
-    _require_admin(actor)
+    """Remove a role assignment; an administrator cannot remove their own admin role, a studierektor only
+    handledare and verksamhetschef at the units of their area."""
+    require_manager(actor)
     with transaction(con) as cur:
         before = one_row(cur, "SELECT * FROM role_assignment WHERE role_assignment_id = ?", [role_assignment_id])
         if before is None:
             raise NotFoundError(f"Rolltilldelningen {role_assignment_id} finns inte.")
         if before["role"] == "admin" and before["person_id"] == actor.person_id:
             raise AccessDenied("Du kan inte ta bort din egen administratörsroll.")
+        if not actor.is_admin:
+            unit = (
+                one_row(cur, "SELECT region_id, area FROM unit WHERE unit_id = ?", [before["unit_id"]])
+                if before["unit_id"]
+                else None
+            )
+            if before["role"] not in UNIT_ROLES or unit is None or not covers(actor, unit["region_id"], unit["area"]):
+                raise AccessDenied("Du kan ta bort rollerna handledare och verksamhetschef vid enheter i ditt område.")
+            require_editable(cur, actor, str(before["person_id"]))
         cur.execute("DELETE FROM role_assignment WHERE role_assignment_id = ?", [role_assignment_id])
         record_audit(cur, actor, "remove_role", "role_assignment", str(role_assignment_id), None, before, None)
 

@@ -102,7 +102,7 @@ def trainee_record(con: Connection, actor: Actor, trainee_id: str) -> TraineeRec
 
 
 def trainee_unit(con: Connection, actor: Actor, trainee_id: str) -> dict[str, Any]:
-    """The trainee's unit, region and ST start (for headers)."""
+    """The trainee's unit, region, ST start and ST-kontrakt date (for headers)."""
     require_read(con, actor, trainee_id)
     return _unit_info(con, trainee_id)
 
@@ -111,12 +111,13 @@ def _unit_info(con: Connection, trainee_id: str) -> dict[str, Any]:
     df = query(
         con,
         f"""SELECT t.trainee_id, t.name, t.specialty, {_REGULATION_SQL} AS regulation, t.st_start_date,
-                   u.name AS unit_name, r.name AS region_name
+                   u.name AS unit_name, r.name AS region_name, c.contract_date AS st_contract_date
             FROM trainee t LEFT JOIN unit u USING (unit_id) LEFT JOIN region r ON r.region_id = u.region_id
+            LEFT JOIN st_contract c ON c.trainee_id = t.trainee_id
             WHERE t.trainee_id = $t""",
         {"t": trainee_id},
     )
-    row = date_columns(df, ["st_start_date"]).iloc[0].to_dict()
+    row = date_columns(df, ["st_start_date", "st_contract_date"]).iloc[0].to_dict()
     return {str(k): (v if isinstance(v, str | date) else None) for k, v in row.items()}
 
 
@@ -254,7 +255,7 @@ def _delmal_detail(con: Connection, rec: TraineeRecord, progress: Progress, cert
 class TraineeView:
     """Everything the pages show about one trainee, read once per request with one scope check."""
 
-    info: dict[str, Any]  # name, specialty, regulation, unit, region, ST start (as trainee_unit)
+    info: dict[str, Any]  # name, specialty, regulation, unit, region, ST start, ST-kontrakt (as trainee_unit)
     record: TraineeRecord
     progress: Progress
     certificates: pd.DataFrame  # as certificates()

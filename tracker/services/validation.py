@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -17,10 +17,22 @@ from tracker.domain import (
     CREDIT_TARGETS,
     LEAVE_KINDS,
     PLACEMENT_KINDS,
+    ROLES,
     SETTINGS,
+    SUPERVISION_KINDS,
+    UNIT_KINDS,
 )
 from tracker.errors import FieldError, InputError
-from tracker.ingest.checks import CONTROL_MSG, CONTROL_RE, DATE_RANGE_MSG, MAX_TEXT, date_in_range, errors_from
+from tracker.ingest.checks import (
+    CONTROL_MSG,
+    CONTROL_RE,
+    DATE_RANGE_MSG,
+    EMAIL_RE,
+    ID_RE,
+    MAX_TEXT,
+    date_in_range,
+    errors_from,
+)
 from tracker.rules.facts import MAX_CREDIT_MONTHS
 from tracker.rules.numbers import sv_number
 
@@ -153,3 +165,225 @@ def validate_input(schema: pa.DataFrameSchema, label: str, values: Mapping[str, 
         schema.validate(frame, lazy=True)
     except pa.errors.SchemaErrors as exc:
         raise InputError([FieldError(e.column, e.message) for e in errors_from(label, exc)]) from None
+
+
+# --- ST-intressenter: registration and inskrivning ---------------------------------------------
+
+
+def _email_ok(v: object) -> bool:
+    return isinstance(v, str) and len(v) <= MAX_TEXT["email"] and re.fullmatch(EMAIL_RE, v) is not None
+
+
+def _bool_ok(v: object) -> bool:
+    return isinstance(v, bool)
+
+
+def _past_date(column: str, message: str, *, optional: bool, today: date) -> pa.Column:
+    """A date that is not after ``today`` (None allowed when ``optional``)."""
+
+    def ok(v: object) -> bool:
+        if v is None:
+            return optional
+        day = v.date() if isinstance(v, datetime) else v
+        return isinstance(day, date) and day <= today
+
+    return _date_col(column, message, ok)
+
+
+def _st_start_not_before_legitimation(today: date) -> pa.Check:
+    """ST begins after legitimation (judged only for a valid legitimation date, which has its own check)."""
+
+    def ok(df: pd.DataFrame) -> pd.Series:
+        legitimation = df["legitimation_date"].map(lambda v: v if _is_date(v) and v <= today else None)
+        both = df["st_start_date"].map(_is_date) & legitimation.notna()
+        return ~both | (df["st_start_date"] >= legitimation)
+
+    return pa.Check(ok, error="st_start_date|ST kan inte börja före legitimationen")
+
+
+def intressent_input(
+    *,
+    specialties: Collection[str],
+    units: Collection[str],
+    open_emails: Collection[str],
+    trainee_emails: Collection[str],
+    today: date,
+) -> pa.DataFrameSchema:
+    """A new ST-intressent: ``specialties`` of the catalogue, ``units`` in the actor's scope, and the
+    (lower-case) addresses already used by an open intressent or by an ST-läkare."""
+    known, scoped = set(specialties), set(units)
+    taken, enrolled = {e.lower() for e in open_emails}, {e.lower() for e in trainee_emails}
+    return pa.DataFrameSchema(
+        {
+            "name": _text_col(
+                "name",
+                f"ange namnet (högst {MAX_TEXT['name']} tecken)",
+                lambda v: isinstance(v, str) and 0 < len(v.strip()) <= MAX_TEXT["name"],
+            ),
+            "email": _col(
+                "email",
+                "ange en e-postadress av formen namn@exempel.se",
+                _email_ok,
+                _check("email", CONTROL_MSG, _no_control_characters),
+                _check(
+                    "email",
+                    "en ST-intressent med den e-postadressen finns redan i kön",
+                    lambda v: not _email_ok(v) or v.lower() not in taken,
+                ),
+                _check(
+                    "email",
+                    "personen med den e-postadressen är redan registrerad som ST-läkare",
+                    lambda v: not _email_ok(v) or v.lower() not in enrolled,
+                ),
+            ),
+            "specialty": _col("specialty", "välj en specialitet ur målbeskrivningarna", lambda v: v in known),
+            "unit_id": _col("unit_id", "välj en enhet inom ditt ansvarsområde", lambda v: v in scoped),
+            "legitimation_date": _past_date(
+                "legitimation_date", "legitimationsdatumet kan inte ligga i framtiden", optional=True, today=today
+            ),
+            "swedish_at": _col("swedish_at", "ange ja eller nej", _bool_ok),
+            "language_ok": _col("language_ok", "ange ja eller nej", _bool_ok),
+            "note": _text_col(
+                "note", f"högst {MAX_TEXT['note']} tecken", lambda v: isinstance(v, str) and len(v) <= MAX_TEXT["note"]
+            ),
+            "reported_date": _past_date(
+                "reported_date", "anmälningsdatumet kan inte ligga i framtiden", optional=False, today=today
+            ),
+        },
+        coerce=False,
+    )
+
+
+def enrolment_input(
+    *, units: Collection[str], handledare: Collection[str] | None, today: date
+) -> pa.DataFrameSchema:
+    """Inskrivning of an ST-intressent: ``units`` in the actor's scope, ``handledare`` the person ids who
+    may become huvudhandledare at the chosen unit (None when the unit is not valid: not judged then)."""
+    scoped, eligible = set(units), None if handledare is None else set(handledare)
+    return pa.DataFrameSchema(
+        {
+            "st_start_date": _date_col("st_start_date", "ange datum för ST-start", _is_date),
+            "contract_date": _past_date(
+                "contract_date",
+                "ange datum då ST-kontraktet skrevs under (inte i framtiden)",
+                optional=False,
+                today=today,
+            ),
+            "document": _text_col(
+                "document", "högst 200 tecken", lambda v: isinstance(v, str) and len(v) <= 200
+            ),
+            "unit_id": _col("unit_id", "välj en enhet inom ditt ansvarsområde", lambda v: v in scoped),
+            "huvudhandledare_id": _col(
+                "huvudhandledare_id",
+                "välj en huvudhandledare med rollen handledare inom enhetens område",
+                lambda v: eligible is None or v in eligible,
+            ),
+            "legitimation_date": _past_date(
+                "legitimation_date",
+                "ange legitimationsdatum (ST förutsätter legitimation; inte i framtiden)",
+                optional=False,
+                today=today,
+            ),
+        },
+        checks=[_st_start_not_before_legitimation(today)],
+        coerce=False,
+    )
+
+
+# --- units, people, roles and supervision (tracker.services.people) ------------------------------
+
+REGION_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,39}$"
+# Roles a form may give; an ST-läkare is a trainee record (inskrivning or import), not a role to hand out.
+FORM_ROLES: tuple[str, ...] = ("handledare", "studierektor", "verksamhetschef", "admin")
+
+
+def _text_of(longest: int) -> Any:
+    """A required text (not only spaces) of at most ``longest`` characters."""
+    return lambda v: isinstance(v, str) and 0 < len(v.strip()) <= longest
+
+
+def _matches(pattern: str) -> Any:
+    return lambda v: isinstance(v, str) and re.match(pattern, v) is not None
+
+
+REGION_INPUT = pa.DataFrameSchema(
+    {
+        "region_id": _col(
+            "region_id", "id:t ska vara 1–40 tecken: bokstäver a–z, siffror, punkt, bindestreck eller understreck",
+            _matches(REGION_ID_PATTERN),
+        ),
+        "name": _text_col("name", "ange ett namn (högst 100 tecken)", _text_of(100)),
+    },
+    coerce=False,
+)
+UNIT_INPUT = pa.DataFrameSchema(
+    {
+        "unit_id": _col(
+            "unit_id", "id:t ska vara 1–60 tecken: bokstäver a–z, siffror, punkt, bindestreck eller understreck",
+            _matches(ID_RE),
+        ),
+        "name": _text_col("name", f"ange ett namn (högst {MAX_TEXT['name']} tecken)", _text_of(MAX_TEXT["name"])),
+        "region_id": _col("region_id", "välj en region", _text_of(40)),
+        "area": _text_col("area", f"ange ett område (högst {MAX_TEXT['area']} tecken)", _text_of(MAX_TEXT["area"])),
+        "kind": _col("kind", "okänd enhetstyp (vårdcentral, klinik eller annan)", lambda v: v in UNIT_KINDS),
+    },
+    coerce=False,
+)
+PERSON_INPUT = pa.DataFrameSchema(
+    {
+        "name": _text_col("name", f"ange ett namn (högst {MAX_TEXT['name']} tecken)", _text_of(MAX_TEXT["name"])),
+        "email": _col(
+            "email",
+            f"ange en giltig e-postadress (t.ex. namn@region.se, högst {MAX_TEXT['email']} tecken)",
+            lambda v: _matches(EMAIL_RE)(v) and len(v) <= MAX_TEXT["email"],
+            _check("email", CONTROL_MSG, _no_control_characters),
+        ),
+    },
+    coerce=False,
+)
+
+
+def _studierektor_has_scope(df: pd.DataFrame) -> pd.Series:
+    return (df["role"] != "studierektor") | df["region_id"].notna() | df["area"].notna()
+
+
+def _verksamhetschef_has_unit(df: pd.DataFrame) -> pd.Series:
+    return (df["role"] != "verksamhetschef") | df["unit_id"].notna()
+
+
+def _optional_text(longest: int) -> Any:
+    return lambda v: v is None or _text_of(longest)(v)
+
+
+ROLE_INPUT = pa.DataFrameSchema(
+    {
+        "role": _col("role", "okänd roll", lambda v: v in ROLES),
+        "region_id": _col("region_id", "okänd region", _optional_text(40)),
+        "area": _text_col("area", f"högst {MAX_TEXT['area']} tecken", _optional_text(MAX_TEXT["area"])),
+        "unit_id": _col("unit_id", "okänd enhet", _optional_text(60)),
+    },
+    checks=[
+        pa.Check(_studierektor_has_scope, error="region_id|en studierektor behöver en region eller ett område"),
+        pa.Check(_verksamhetschef_has_unit, error="unit_id|en verksamhetschef behöver en enhet"),
+    ],
+    coerce=False,
+)
+SUPERVISION_INPUT = pa.DataFrameSchema(
+    {
+        "kind": _col(
+            "kind", "okänd typ av handledarskap (huvudhandledare eller handledare)", lambda v: v in SUPERVISION_KINDS
+        ),
+        "start_date": _date_col("start_date", "ange ett startdatum", _is_date),
+        "end_date": _date_col("end_date", "ogiltigt datum", lambda v: v is None or _is_date(v)),
+    },
+    checks=[_end_not_before_start_check()],
+    coerce=False,
+)
+SUPERVISION_END_INPUT = pa.DataFrameSchema(
+    {
+        "start_date": _date_col("start_date", "ange ett startdatum", _is_date),
+        "end_date": _date_col("end_date", "ange ett slutdatum", _is_date),
+    },
+    checks=[_end_not_before_start_check()],
+    coerce=False,
+)

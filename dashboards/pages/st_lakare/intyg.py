@@ -1,5 +1,7 @@
-"""Min ST: intyg och aktiviteter; lägg till placering, ledighet eller intyg och skicka för signering."""
+"""Min ST: intyg och aktiviteter; lägg till placering, ledighet eller intyg och skicka för signering, rätta
+eller ta bort det som blev fel, och registrera godkänd BT."""
 
+from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
@@ -7,26 +9,11 @@ import streamlit as st
 
 from dashboards import cache
 from dashboards import format as fmt
-from dashboards.components import certificates, feedback, trainee
+from dashboards.components import certificates, entries, feedback, trainee
 from dashboards.signin import page_context
 from tracker import services
 from tracker.accounts import Actor
-from tracker.domain import (
-    ACTIVITY_TYPES,
-    BEVIS_BAS,
-    BT_PART_LABELS,
-    BT_PARTS,
-    CREDIT_KINDS,
-    CREDIT_LABELS,
-    CREDIT_TARGETS,
-    LEAVE_KINDS,
-    LEAVE_LABELS,
-    PLACEMENT_KINDS,
-    SETTING_LABELS,
-    SETTINGS,
-    TYPE_LABELS,
-)
-from tracker.rules.facts import MAX_CREDIT_MONTHS
+from tracker.domain import ACTIVITY_TYPES, BEVIS_BAS, REG_2021, TYPE_LABELS
 from tracker.services import Connection
 
 
@@ -86,8 +73,8 @@ def _certificate_form(con: Connection, actor: Actor, trainee_id: str) -> None:
         ctype = st.selectbox("Typ", types, format_func=lambda t: TYPE_LABELS.get(t, t))
         title = st.text_input("Rubrik", placeholder="t.ex. Kurs i försäkringsmedicin")
         a, b = st.columns(2)
-        start = a.date_input("Startdatum", value=None, format="YYYY-MM-DD")
-        end = b.date_input("Slutdatum", value=None, format="YYYY-MM-DD")
+        start = entries.date_field(a, "Startdatum", None)
+        end = entries.date_field(b, "Slutdatum", None)
         codes = st.multiselect(
             "Delmål som intyget avser", list(options), format_func=lambda c: options[c], placeholder="Välj delmål"
         )
@@ -104,66 +91,32 @@ def _certificate_form(con: Connection, actor: Actor, trainee_id: str) -> None:
 
 def _placement_form(con: Connection, actor: Actor, trainee_id: str) -> None:
     with st.form("add_placement"):
-        a, b = st.columns(2)
-        kind = a.selectbox("Tjänstgöring", list(PLACEMENT_KINDS), index=2)
-        setting = b.selectbox("Verksamhet", list(SETTINGS), format_func=lambda s: SETTING_LABELS.get(s, s))
-        workplace = st.text_input("Arbetsplats", placeholder="t.ex. Medicinkliniken, Sahlgrenska")
-        a, b, c = st.columns(3)
-        start = a.date_input("Startdatum", value=None, format="YYYY-MM-DD")
-        end = b.date_input("Slutdatum", value=None, format="YYYY-MM-DD")
-        percent = c.number_input("Omfattning (% av heltid)", min_value=1, max_value=100, value=100, step=5)
-        part = st.selectbox(
-            "BT-del (bara för BT)",
-            [None, *BT_PARTS],
-            format_func=lambda p: "Enligt verksamheten" if p is None else BT_PART_LABELS[p],
-            help="Akut sjukvård är ett slags arbete, inte en klinik: en BT-placering på en medicinavdelning kan "
-            "vara akut sjukvård. Lämnas den tom gäller verksamheten (primärvård eller akut sjukvård, annars annan).",
-        )
+        values = entries.placement_fields()
         submitted = st.form_submit_button("Spara placering", type="primary", icon=":material/save:")
-    if submitted:
-        feedback.write(
-            lambda: services.add_placement(
-                con,
-                actor,
-                trainee_id,
-                kind=kind,
-                setting=setting,
-                workplace=workplace,
-                start_date=start,
-                end_date=end,
-                percent=float(percent),
-                bt_part=part,
-            ),
-            "Placeringen är sparad.",
-        )
+
+    def add(v: Mapping[str, Any], confirm: bool) -> object:
+        return services.add_placement(con, actor, trainee_id, **v, confirm_overlap=confirm)
+
+    entries.overlap_checked_write("add_placement", values if submitted else None, add, "Placeringen är sparad.")
 
 
 def _credit_form(con: Connection, actor: Actor, trainee_id: str) -> None:
     with st.form("add_credit"):
-        a, b, c = st.columns(3)
-        kind = a.selectbox("Typ av merit", list(CREDIT_KINDS), format_func=lambda k: CREDIT_LABELS.get(k, k))
-        months = b.number_input("Månader (heltid)", min_value=0.01, max_value=float(MAX_CREDIT_MONTHS), value=6.0, step=0.25)
-        applies_to = c.selectbox("Räknas mot", list(CREDIT_TARGETS))
-        note = st.text_input("Anteckning", placeholder="t.ex. ST i internmedicin, Region Skåne 2019–2021")
+        values = entries.credit_fields()
         submitted = st.form_submit_button("Spara tillgodoräknande", type="primary", icon=":material/save:")
     st.caption(
         "Ett tillgodoräknande bedöms av Socialstyrelsen. Tidigare ST räknas med högst 30 månader sammanlagt; "
         "mot BT bara under HSLF-FS 2021:8."
     )
     if submitted:
-        feedback.write(
-            lambda: services.add_credit(
-                con, actor, trainee_id, kind=kind, months=float(months), note=note, applies_to=applies_to
-            ),
-            "Tillgodoräknandet är sparat.",
-        )
+        feedback.write(lambda: services.add_credit(con, actor, trainee_id, **values), "Tillgodoräknandet är sparat.")
 
 
 def _bevis_form(con: Connection, actor: Actor, trainee_id: str, choices: tuple[str, ...]) -> None:
     with st.form("add_bevis_bas"):
         a, b = st.columns(2)
         specialty = a.selectbox("Basspecialitet", list(choices))
-        when = b.date_input("Bevisets datum", value=None, format="YYYY-MM-DD")
+        when = entries.date_field(b, "Bevisets datum", None, latest=cache.as_of())
         submitted = st.form_submit_button("Registrera bevis", type="primary", icon=":material/save:")
     st.caption("Beviset om specialistkompetens i basspecialiteten behövs för att ansöka i din specialitet.")
     if submitted:
@@ -175,20 +128,11 @@ def _bevis_form(con: Connection, actor: Actor, trainee_id: str, choices: tuple[s
 
 def _leave_form(con: Connection, actor: Actor, trainee_id: str) -> None:
     with st.form("add_leave"):
-        kind = st.selectbox("Typ av ledighet", list(LEAVE_KINDS), format_func=lambda k: LEAVE_LABELS.get(k, k))
-        a, b, c = st.columns(3)
-        start = a.date_input("Startdatum", value=None, format="YYYY-MM-DD")
-        end = b.date_input("Slutdatum", value=None, format="YYYY-MM-DD")
-        percent = c.number_input("Omfattning (% av heltid)", min_value=1, max_value=100, value=100, step=5)
+        values = entries.leave_fields()
         submitted = st.form_submit_button("Spara ledighet", type="primary", icon=":material/save:")
     st.caption("Semester och jourkompensation räknas som tjänstgöring och registreras inte här.")
     if submitted:
-        feedback.write(
-            lambda: services.add_leave(
-                con, actor, trainee_id, kind=kind, start_date=start, end_date=end, percent=float(percent)
-            ),
-            "Ledigheten är sparad.",
-        )
+        feedback.write(lambda: services.add_leave(con, actor, trainee_id, **values), "Ledigheten är sparad.")
 
 
 def _edit_form(con: Connection, actor: Actor, trainee_id: str, certs: pd.DataFrame) -> None:
@@ -204,8 +148,8 @@ def _edit_form(con: Connection, actor: Actor, trainee_id: str, certs: pd.DataFra
     with st.form(f"edit_{cid}"):
         title = st.text_input("Rubrik", value=r["title"])
         a, b = st.columns(2)
-        start = a.date_input("Startdatum", value=r["start_date"], format="YYYY-MM-DD")
-        end = b.date_input("Slutdatum", value=r["end_date"], format="YYYY-MM-DD")
+        start = entries.date_field(a, "Startdatum", r["start_date"])
+        end = entries.date_field(b, "Slutdatum", r["end_date"])
         codes = st.multiselect(
             "Delmål", list(options), default=[c for c in r["delmal"] if c in options], format_func=lambda c: options[c]
         )
@@ -219,28 +163,44 @@ def _edit_form(con: Connection, actor: Actor, trainee_id: str, certs: pd.DataFra
         )
 
 
+def _certificate_corrections(con: Connection, actor: Actor, trainee_id: str, certs: pd.DataFrame) -> None:
+    _edit_form(con, actor, trainee_id, certs)
+    certificates.draft_actions(con, actor, trainee_id, certs, key="own_certs")
+
+
 con, actor = page_context("st_lakare")
 st.title("Intyg")
-feedback.show_flash()
+# The flash and the intyg table (with its notices) sit in containers of their own, so that what they show
+# after a write does not move the tabs below: the selected tab stays selected.
+with st.container():
+    feedback.show_flash()
 trainee_id = trainee.own_id(actor)
-trainee.header(trainee.view(con, actor, trainee_id))
-certs = certificates.table(con, actor, trainee_id)
+tv = trainee.view(con, actor, trainee_id)
+trainee.header(tv)
+with st.container():
+    certs = certificates.table(con, actor, trainee_id)
 st.subheader("Registrera och skicka")
 bas_choices: tuple[str, ...] = cache.read("bas_choices", con, actor, trainee_id)
-names = ["Skicka för signering", "Ny aktivitet eller intyg", "Ny placering", "Ny ledighet", "Tillgodoräknande"]
-tabs = st.tabs([*names, *(["Bevis i basspecialitet"] if bas_choices else []), "Ändra intyg"])
-with tabs[0]:
-    _send_form(con, actor, trainee_id, certs)
-with tabs[1]:
-    _certificate_form(con, actor, trainee_id)
-with tabs[2]:
-    _placement_form(con, actor, trainee_id)
-with tabs[3]:
-    _leave_form(con, actor, trainee_id)
-with tabs[4]:
-    _credit_form(con, actor, trainee_id)
-if bas_choices:
-    with tabs[5]:
-        _bevis_form(con, actor, trainee_id, bas_choices)
-with tabs[-1]:
-    _edit_form(con, actor, trainee_id, certs)
+in_bt = tv.progress.regulation == REG_2021
+forms = {
+    "Skicka för signering": lambda: _send_form(con, actor, trainee_id, certs),
+    "Ny aktivitet eller intyg": lambda: _certificate_form(con, actor, trainee_id),
+    "Ny placering": lambda: _placement_form(con, actor, trainee_id),
+    "Ny ledighet": lambda: _leave_form(con, actor, trainee_id),
+    "Tillgodoräknande": lambda: _credit_form(con, actor, trainee_id),
+    **({"Bevis i basspecialitet": lambda: _bevis_form(con, actor, trainee_id, bas_choices)} if bas_choices else {}),
+    **(
+        {
+            "Godkänd BT": lambda: entries.bt_approval(
+                con, actor, trainee_id, tv.record.trainee.bt_approved_date, key="own"
+            )
+        }
+        if in_bt
+        else {}
+    ),
+    "Ändra intyg": lambda: _certificate_corrections(con, actor, trainee_id, certs),
+    "Ändra eller ta bort": lambda: entries.corrections(con, actor, trainee_id, key="own"),
+}
+for tab, show in zip(st.tabs(list(forms)), forms.values(), strict=True):
+    with tab:
+        show()

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from dashboards.components import feedback, trainee
+from dashboards.components.export import record_download
 from dashboards.signin import page_context
 
 con, actor = page_context("st_lakare")
@@ -12,3 +13,10 @@ trainee_id = trainee.own_id(actor)
 tv = trainee.view(con, actor, trainee_id)
 trainee.header(tv)
 trainee.overview(tv, key="own")
+
+st.divider()
+st.caption(
+    "Hela din utbildning som filer i tracker-formatet (ST-läkare, placeringar, ledigheter, tillgodoräknanden, intyg, "
+    "handledare och enheter): att spara själv eller ta med till en ny region, som kan importera den."
+)
+record_download(con, actor, trainee_id, label="Ladda ner min utbildning (zip)", name=f"utbildning-{trainee_id}", key="own_zip")

@@ -6,6 +6,7 @@ import streamlit as st
 from dashboards import cache, charts
 from dashboards import format as fmt
 from dashboards.components import feedback
+from dashboards.components.export import shown_table
 from dashboards.components.plot import plot
 from dashboards.signin import page_context
 from tracker.rules.facts import BT_MIN_ACUTE, BT_MIN_MONTHS, BT_MIN_PRIMARY
@@ -35,7 +36,7 @@ if df.empty:
     )
 else:
     plot(charts.bt_trainees_chart(df), key="bt_chart")
-    st.dataframe(
+    shown_table(
         pd.DataFrame(
             {
                 "Namn": df["name"],
@@ -50,15 +51,15 @@ else:
                 "Klar att ansöka": df["ready_for_application"].map(fmt.yes_no),
             }
         ),
-        hide_index=True,
-        width="stretch",
+        "bt-st-lakare",
+        key="bt_table",
     )
 
 st.subheader("BT-intyg som väntar på signering")
 if waiting.empty:
     st.info("Inga BT-intyg väntar på signering.")
 else:
-    st.dataframe(
+    shown_table(
         pd.DataFrame(
             {
                 "ST-läkare": waiting["trainee_name"],
@@ -68,6 +69,6 @@ else:
                 "Skickat till": waiting["signer_name"].fillna(fmt.DASH),
             }
         ),
-        hide_index=True,
-        width="stretch",
+        "bt-intyg-vantar",
+        key="bt_waiting_table",
     )

@@ -6,6 +6,7 @@ import streamlit as st
 from dashboards import cache, charts
 from dashboards import format as fmt
 from dashboards.components import feedback
+from dashboards.components.export import shown_table
 from dashboards.components.plot import plot
 from dashboards.signin import page_context
 from tracker.services import CohortFilter
@@ -51,7 +52,7 @@ left, right = st.columns([3, 2], gap="large")
 with left:
     per_code = df.sort_values(["share_uppfyllt", "n_ej"], ascending=[True, False])
     st.markdown("**Lägst andel uppfyllt**")
-    st.dataframe(
+    shown_table(
         pd.DataFrame(
             {
                 group: per_code["grp"],
@@ -61,8 +62,8 @@ with left:
                 "ST-läkare": per_code["n"].astype(int),
             }
         ).head(12),
-        hide_index=True,
-        width="stretch",
+        "delmal-lagst-andel",
+        key="bn_table",
     )
 with right:
     st.markdown("**Så läses diagrammet**")
@@ -81,7 +82,7 @@ else:
         "Delmål där en kurs krävs och ST-läkaren ännu saknar ett signerat kursintyg. En kurs som täcker "
         "delmålen överst når flest ST-läkare; gemensamma delmål räknas över alla specialiteter."
     )
-    st.dataframe(
+    shown_table(
         pd.DataFrame(
             {
                 "Delmål": gaps["code"],
@@ -90,6 +91,6 @@ else:
                 "ST-läkare som saknar kursintyg": gaps["trainees"].astype(int),
             }
         ),
-        hide_index=True,
-        width="stretch",
+        "kurser-som-stanger-luckor",
+        key="gaps_table",
     )

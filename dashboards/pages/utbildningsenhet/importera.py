@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboards.components import feedback
+from dashboards.components.export import record_download
 from dashboards.connection import after_write
 from dashboards.signin import page_context
 from tracker import services
@@ -21,9 +22,17 @@ st.markdown(
 if not actor.is_admin:
     st.markdown(
         "Du kan importera ST-läkare vid enheterna i ditt område. En ny ST-läkare behöver kolumnen `unit_id` i "
-        "`trainees.csv` med en enhet i ditt område. ST-läkare och intyg som har registrerats i appen ändras i appen, "
-        "inte genom import."
+        "`trainees.csv` med en enhet i ditt område (eller en ny enhet i `units.csv` inom ditt område). "
+        "`people.csv` kan ge rollerna handledare och verksamhetschef, `supervision.csv` knyter handledare till "
+        "ST-läkare. ST-läkare och intyg som har registrerats i appen ändras i appen, inte genom import."
     )
+with st.expander("Export: hela området som filer"):
+    st.markdown(
+        "Alla ST-läkare " + ("i databasen" if actor.is_admin else "vid enheterna i ditt område")
+        + " med placeringar, ledigheter, tillgodoräknanden, intyg, handledarskap, personer och enheter, i samma "
+        "format som importen läser."
+    )
+    record_download(con, actor, None, label="Ladda ner paketet (zip)", name="st-tracker-export", key="area_zip")
 with st.expander("Filer och kolumner"):
     st.dataframe(
         pd.DataFrame({"Fil": list(services.BUNDLE_COLUMNS), "Kolumner": [", ".join(c) for c in services.BUNDLE_COLUMNS.values()]}),
@@ -82,6 +91,9 @@ if st.button("Importera", type="primary", icon=":material/upload:"):
     else:
         after_write()
         counts = ", ".join(f"{n} {label}" for label, n in result.counts.items())
-        feedback.flash(f"Importen är klar: {counts}.")
+        feedback.flash(
+            f"Importen är klar: {counts}. ST-läkarna finns under ST-läkare och Kohort, handledarna ser sina "
+            "ST-läkare under Mina ST-läkare."
+        )
         st.session_state["import_round"] = round_no + 1
         st.rerun()

@@ -6,7 +6,7 @@ import streamlit as st
 from dashboards import cache, charts
 from dashboards import format as fmt
 from dashboards.components import feedback
-from dashboards.components.export import download
+from dashboards.components.export import shown_table
 from dashboards.components.plot import plot
 from dashboards.signin import page_context
 from tracker import services
@@ -57,7 +57,7 @@ left, right = st.columns([3, 2], gap="large")
 with left:
     plot(charts.breakdown_chart(breakdown, "grp", group), key="cohort_breakdown")
 with right:
-    st.dataframe(
+    shown_table(
         pd.DataFrame(
             {
                 group: breakdown["grp"],
@@ -66,8 +66,8 @@ with right:
                 "I BT": breakdown["in_bt"].astype(int),
             }
         ),
-        hide_index=True,
-        width="stretch",
+        "kohort-fordelning",
+        key="breakdown_table",
     )
 
 st.subheader("Hur långt har de kommit?")
@@ -76,15 +76,15 @@ left, right = st.columns([3, 2], gap="large")
 with left:
     plot(charts.progress_histogram(bins), key="cohort_hist")
 with right:
-    st.dataframe(
+    shown_table(
         pd.DataFrame(
             {
                 "Andel av minimitiden": [f"{lo}–{hi} %" for lo, hi in zip(bins["lo"], bins["hi"], strict=True)],
                 "ST-läkare": bins["n"].astype(int),
             }
         ),
-        hide_index=True,
-        width="stretch",
+        "kohort-andel-av-minimitiden",
+        key="bins_table",
     )
     st.caption(
         "Tillgodoräknad tid (tjänstgöring och tillgodoräknanden) delad med minimitiden, i dag. "
@@ -100,10 +100,10 @@ with left:
     else:
         plot(charts.completions_chart(years), key="cohort_years")
 with right:
-    st.dataframe(
+    shown_table(
         pd.DataFrame({"År": years["year"].astype(int).astype(str), "ST-läkare": years["n"].astype(int)}),
-        hide_index=True,
-        width="stretch",
+        "kohort-nya-specialister",
+        key="years_table",
     )
     st.caption("Året då minimitiden beräknas nås, med planerade placeringar. Delmål och intyg kan ta längre tid.")
 
@@ -127,10 +127,10 @@ else:
             "Skäl": risk["reasons"],
         }
     )
-    st.dataframe(
+    shown_table(
         risk_table,
-        hide_index=True,
-        width="stretch",
+        "behover-uppmarksamhet",
+        key="risk_csv",
         column_config={
             "Namn": st.column_config.TextColumn(width="medium"),
             "Specialitet": st.column_config.TextColumn(width="medium"),
@@ -138,4 +138,3 @@ else:
             "Skäl": st.column_config.TextColumn(width="large"),
         },
     )
-    download(risk_table, "behover-uppmarksamhet", key="risk_csv")

@@ -1,4 +1,4 @@
-"""Utbildningsenhet: alla ST-läkare inom ansvarsområdet, med möjlighet att öppna en (endast läsning)."""
+"""Utbildningsenhet: alla ST-läkare inom ansvarsområdet; en öppnas nedanför, och studierektorn kan rätta den."""
 
 import streamlit as st
 
@@ -8,5 +8,6 @@ from dashboards.signin import page_context
 
 con, actor = page_context("studierektor", "verksamhetschef", "admin")
 st.title("ST-läkare")
-show_flash()
+with st.container():  # a message of its own: the tabs below keep their place after a write
+    show_flash()
 trainee_list(con, actor, supervised_only=False)
