@@ -177,9 +177,11 @@ def test_an_email_already_in_the_queue_or_of_an_st_lakare_is_a_field_error(con: 
     assert [(e.column, e.message) for e in exc.value.errors] == [
         ("email", "en ST-intressent med den e-postadressen finns redan i kön")
     ]
-    # pa@example.se is Anna, an ST-läkare already.
-    with pytest.raises(InputError, match="redan registrerad som ST-läkare"):
-        services.register_intressent(con, sara, **registration(email="pa@example.se"))  # type: ignore[arg-type]
+    # pa@example.se is Anna, an ST-läkare already; pv@example.se the verksamhetschef of U3 in R2, outside
+    # Sara's region (inskrivning would join the new trainee to that account), in any letter case.
+    for taken in ("pa@example.se", "PV@example.se"):
+        with pytest.raises(InputError, match="tillhör redan en ST-läkare eller en person med en roll utanför"):
+            services.register_intressent(con, sara, **registration(email=taken))  # type: ignore[arg-type]
     # A closed case no longer holds the address.
     services.move_intressent(con, sara, "I1", "avslutad", "Drog tillbaka sitt intresse.")
     iid = services.register_intressent(con, sara, **registration(email="ines@example.se"))  # type: ignore[arg-type]
@@ -460,8 +462,9 @@ def test_an_intressent_without_email_gets_no_code(staffed: Connection) -> None:
 def test_a_person_with_a_password_or_an_organisation_account_gets_no_code(staffed: Connection) -> None:
     con = staffed
     sara = actor(con, "pS")
-    # Hugo, a handledare with a password, starts a second ST.
-    hugo = services.register_intressent(con, sara, **registration(email="ph2@example.se"))  # type: ignore[arg-type]
+    # Harald, a handledare for the whole of Sara's region R1, with a password, starts a second ST.
+    con.execute("UPDATE person SET password_hash = (SELECT password_hash FROM person WHERE person_id = 'pH') WHERE person_id = 'pH5'")
+    hugo = services.register_intressent(con, sara, **registration(email="ph5@example.se"))  # type: ignore[arg-type]
     insert_rows(con, "person", [{"person_id": "pO", "name": "Olle Org", "email": "olle@example.se"}])
     insert_rows(
         con,
@@ -473,7 +476,7 @@ def test_a_person_with_a_password_or_an_organisation_account_gets_no_code(staffe
         services.move_intressent(con, sara, iid, "vantelista")
     first = services.enrol_intressent(con, sara, hugo, **enrolment())  # type: ignore[arg-type]
     second = services.enrol_intressent(con, sara, olle, **enrolment())  # type: ignore[arg-type]
-    assert (first.person_id, first.account, first.code) == ("pH2", "password", None)
+    assert (first.person_id, first.account, first.code) == ("pH5", "password", None)
     assert (second.person_id, second.account, second.code) == ("pO", "organisation", None)
     assert count(con, "SELECT count(*) FROM one_time_code") == 0
     assert count(con, "SELECT count(*) FROM person WHERE person_id LIKE 'P-%'") == 0
@@ -484,6 +487,19 @@ def test_a_person_already_in_training_is_not_enrolled_twice(staffed: Connection)
     con.execute("UPDATE intressent SET email = 'pa@example.se' WHERE intressent_id = 'I1'")
     with pytest.raises(StateConflict, match="redan en ST-utbildning"):
         services.enrol_intressent(con, actor(con, "pS"), "I1", **enrolment())  # type: ignore[arg-type]
+
+
+def test_inskrivning_never_joins_a_trainee_to_someone_elses_account(staffed: Connection) -> None:
+    con = staffed
+    # An intressent given the address of a verksamhetschef of another region (here pH4's, a handledare in R2):
+    # the studierektor would otherwise receive a one-time code for that person's account.
+    email = con.execute("SELECT email FROM person WHERE person_id = 'pH4'").fetchall()[0][0]
+    con.execute("UPDATE intressent SET email = ? WHERE intressent_id = 'I1'", [str(email).upper()])
+    codes = count(con, "SELECT count(*) FROM one_time_code")
+    with pytest.raises(StateConflict, match="tillhör redan en person med en roll eller ett handledarskap utanför"):
+        services.enrol_intressent(con, actor(con, "pS"), "I1", **enrolment())  # type: ignore[arg-type]
+    assert count(con, "SELECT count(*) FROM one_time_code") == codes
+    assert count(con, "SELECT count(*) FROM trainee WHERE person_id = 'pH4'") == 0
 
 
 def test_huvudhandledare_choices_are_the_handledare_of_the_units_area(staffed: Connection) -> None:

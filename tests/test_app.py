@@ -234,7 +234,12 @@ def test_trainee_pages_render_with_content(con: Connection) -> None:
     assert not at.exception
     n_certs = con.execute("SELECT count(*) FROM certificate WHERE trainee_id = ?", [tid]).fetchone()[0]
     assert len(at.dataframe[0].value) == n_certs
-    assert {b.label for b in at.button} >= {"Skicka för signering", "Spara som utkast", "Spara placering"}
+    assert {b.label for b in at.button} >= {"Spara som utkast", "Spara placering"}
+    # The intyg to send is chosen first (the picker starts empty), then the send button is there.
+    send = at.selectbox(key="send_pick")
+    assert send.value is None
+    send.select_index(0).run()
+    assert "Skicka för signering" in {b.label for b in at.button}
 
     at.switch_page(f"{PAGES}/st_lakare/planering.py").run()
     assert not at.exception

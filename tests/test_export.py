@@ -89,7 +89,8 @@ def test_one_trainees_export_holds_their_rows_and_the_people_they_name(demo: Pat
     # Every person the supervision or a certificate names is in people.csv, and every unit people or the
     # trainee name is in units.csv: the bundle imports into an empty database on its own.
     emails = {r.split(",")[0] for r in rows["people.csv"]}
-    assert {r.split(",")[1] for r in rows["supervision.csv"]} <= emails
+    named = {r.split(",")[1] for r in rows["supervision.csv"]} | {r.split(",")[-1] for r in rows["certificates.csv"]}
+    assert emails == named - {""}  # the trainee's own people, not every colleague at the unit
     target = tmp_path / "one"
     target.mkdir()
     for name, text in one.items():
@@ -141,3 +142,25 @@ def test_cli_export_one_trainee_and_refusals(con: Connection, db_path: Path, tmp
     assert main(["export", "--all", str(tmp_path / "s"), "--as", "ps@example.se", "--db", str(db_path)]) == 0
     lines = (tmp_path / "s" / "trainees.csv").read_text("utf-8").splitlines()
     assert [r.split(",")[0] for r in lines[1:]] == ["TA", "TC"]
+
+
+def test_importing_a_trainees_own_export_again_adds_nothing(demo: Path, tmp_path: Path) -> None:
+    copy_path = tmp_path / "copy.duckdb"
+    copy_path.write_bytes(demo.read_bytes())
+    c = connect(copy_path)
+    try:
+        tid = c.execute(
+            """SELECT trainee_id FROM credit WHERE source <> 'import'
+               INTERSECT SELECT trainee_id FROM leave ORDER BY 1 LIMIT 1"""
+        ).fetchall()[0][0]
+        before = bundle_files(c, Selection(frozenset({tid})))
+        counts = {t: c.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0] for t in ("placement", "leave", "credit")}
+        folder = tmp_path / "own"
+        folder.mkdir()
+        for name, text in before.items():
+            (folder / name).write_text(text, encoding="utf-8")
+        import_bundle(c, folder)  # the demo's records stand for what was entered in the app
+        assert {t: c.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0] for t in counts} == counts
+        assert bundle_files(c, Selection(frozenset({tid}))) == before
+    finally:
+        c.close()

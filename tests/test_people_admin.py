@@ -82,6 +82,9 @@ def allowed_or_refused(allowed: bool, act: Callable[[], Any]) -> Any:
     return None
 
 
+D = date.fromisoformat
+
+
 def new_handledare(con: Connection, by: str = "pS", unit: str = "U1", email: str = "hedda@example.se") -> str:
     return services.create_person(
         con, actor(con, by), name="Hedda Handledare", email=email, roles=[RoleSpec("handledare", unit_id=unit)]
@@ -560,6 +563,26 @@ def test_codes_are_for_the_right_people_and_resets_for_the_administrator(con: Co
     assert verify_password(con, "ph@example.se", "hemligt") is None
     assert redeem_code(con, "ph@example.se", code, NEW_PASSWORD).person_id == "pH"
     assert verify_password(con, "ph@example.se", NEW_PASSWORD) == actor(con, "pH")
+
+
+def test_someone_who_also_works_in_another_area_gets_no_code_from_a_studierektor(con: Connection) -> None:
+    sara, adam = actor(con, "pS"), actor(con, "pAdm")
+    # Hedda is a handledare at U1 (Sara's region R1) and also verksamhetschef at U3 in R2: her account would
+    # open U3's trainees, so only an administrator hands her a code or edits her.
+    hedda = new_handledare(con, by="pAdm")
+    insert_rows(con, "role_assignment", [{"person_id": hedda, "role": "verksamhetschef", "unit_id": "U3"}])
+    with pytest.raises(AccessDenied, match="ändras av en administratör"):
+        services.issue_password_code(con, sara, hedda)
+    with pytest.raises(AccessDenied):
+        services.update_person(con, sara, hedda, name="Hedda Ny", email="hedda@example.se")
+    assert CODE_RE.match(services.issue_password_code(con, adam, hedda))
+    # Likewise a handledare of U1 who still supervises a trainee of U3.
+    hugo = new_handledare(con, by="pAdm", email="hugo@example.se")
+    insert_rows(con, "supervision", [{"trainee_id": "TB", "person_id": hugo, "kind": "handledare", "start_date": D("2024-01-01")}])
+    with pytest.raises(AccessDenied):
+        services.issue_password_code(con, sara, hugo)
+    con.execute("UPDATE supervision SET end_date = DATE '2024-06-30' WHERE person_id = ?", [hugo])
+    assert CODE_RE.match(services.issue_password_code(con, sara, hugo))  # the supervision there has ended
 
 
 def test_a_code_is_used_once(con: Connection) -> None:

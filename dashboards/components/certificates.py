@@ -13,6 +13,7 @@ from dashboards import cache
 from dashboards import format as fmt
 from dashboards.components.export import download
 from dashboards.components.feedback import shown_errors, write
+from dashboards.components.pickers import choose
 from tracker import services
 from tracker.accounts import Actor
 from tracker.services import Connection
@@ -123,12 +124,11 @@ def void_form(con: Connection, actor: Actor, trainee_id: str, certs: pd.DataFram
             "och ST-läkaren kan utfärda ett nytt intyg som går igenom signeringen på nytt."
         )
         with st.form(f"void_{trainee_id}"):
-            cid = st.selectbox(
+            cid = choose(
                 "Intyg",
-                list(rows),
-                format_func=lambda c: (
-                    f"{rows[c]['title'] or rows[c]['type_label']} (signerat {fmt.iso_date(rows[c]['signed_date'])})"
-                ),
+                {c: f"{r['title'] or r['type_label']} (signerat {fmt.iso_date(r['signed_date'])})" for c, r in rows.items()},
+                key=f"void_pick_{trainee_id}",
+                placeholder="Välj ett intyg",
             )
             reason = st.text_area("Skäl till makulering", height=80)
             submitted = st.form_submit_button("Makulera", type="primary", icon=":material/block:")
@@ -148,11 +148,11 @@ def draft_actions(con: Connection, actor: Actor, trainee_id: str, certs: pd.Data
     if not drafts.empty:
         st.markdown("##### Ta bort ett utkast")
         rows = {r["certificate_id"]: r for r in drafts.to_dict("records")}
-        cid = st.selectbox(
+        cid = choose(
             "Utkast att ta bort",
-            list(rows),
-            format_func=lambda c: f"{rows[c]['title'] or rows[c]['type_label']} ({rows[c]['status_label'].lower()})",
+            {c: f"{r['title'] or r['type_label']} ({r['status_label'].lower()})" for c, r in rows.items()},
             key=f"{key}_delete_pick",
+            placeholder="Välj ett utkast",
         )
         ask = f"{key}_delete_{cid}"
         if cid and st.button("Ta bort utkastet", key=f"{ask}_ask", icon=":material/delete:"):
@@ -170,14 +170,11 @@ def draft_actions(con: Connection, actor: Actor, trainee_id: str, certs: pd.Data
     if not sent.empty:
         st.markdown("##### Dra tillbaka ett intyg som väntar på signering")
         rows_sent = {r["certificate_id"]: r for r in sent.to_dict("records")}
-        picked = st.selectbox(
+        picked = choose(
             "Skickat intyg",
-            list(rows_sent),
-            format_func=lambda c: (
-                f"{rows_sent[c]['title'] or rows_sent[c]['type_label']} "
-                f"(hos {rows_sent[c]['signer_name'] or 'handledaren'})"
-            ),
+            {c: f"{r['title'] or r['type_label']} (hos {r['signer_name'] or 'handledaren'})" for c, r in rows_sent.items()},
             key=f"{key}_withdraw_pick",
+            placeholder="Välj ett intyg",
         )
         st.caption("Intyget blir ett utkast igen: du kan ändra det och skicka det på nytt, till samma eller en annan.")
         if picked and st.button("Dra tillbaka", key=f"{key}_withdraw_{picked}", icon=":material/undo:"):

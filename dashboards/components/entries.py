@@ -253,6 +253,8 @@ _KINDS: dict[str, dict[str, Any]] = {
     "placement": {
         "tab": "Placeringar",
         "name": "placeringen",
+        "changed": "ändrad",
+        "deleted": "borttagen",
         "id": "placement_id",
         "frame": "placements",
         "label": _placement_label,
@@ -266,6 +268,8 @@ _KINDS: dict[str, dict[str, Any]] = {
     "leave": {
         "tab": "Ledigheter",
         "name": "ledigheten",
+        "changed": "ändrad",
+        "deleted": "borttagen",
         "id": "leave_id",
         "frame": "leave",
         "label": _leave_label,
@@ -279,6 +283,8 @@ _KINDS: dict[str, dict[str, Any]] = {
     "credit": {
         "tab": "Tillgodoräknanden",
         "name": "tillgodoräknandet",
+        "changed": "ändrat",  # ett tillgodoräknande
+        "deleted": "borttaget",
         "id": "credit_id",
         "frame": "credits",
         "label": _credit_label,
@@ -326,9 +332,10 @@ def pick(label: str, options: Mapping[int, str], *, key: str) -> int | None:
     picked = st.selectbox(
         label,
         ids,
-        index=ids.index(before) if before in ids else 0,
+        index=ids.index(before) if before in ids else None,  # never another record than the one chosen
         format_func=lambda i: options[i],
         key=f"{key}_pick_{version:08x}",
+        placeholder="Välj …",
     )
     st.session_state[chosen] = picked
     return None if picked is None else int(picked)
@@ -369,7 +376,7 @@ def _correct_one_kind(
         extra = {"confirm_overlap": confirm} if kind == "placement" else {}
         return spec["update"](con, actor, int(rid), **v, **extra)
 
-    overlap_checked_write(f"{key}_edit_{rid}", values if submitted else None, update, f"{name} är ändrad.")
+    overlap_checked_write(f"{key}_edit_{rid}", values if submitted else None, update, f"{name} är {spec['changed']}.")
     _delete_button(con, actor, spec, int(rid), spec["label"](r), key=f"{key}_delete_{rid}")
 
 
@@ -384,7 +391,7 @@ def _delete_button(con: Connection, actor: Actor, spec: Mapping[str, Any], rid: 
     a, b, _ = st.columns([1, 1, 4])
     if a.button("Ja, ta bort", key=f"{key}_yes", type="primary"):
         st.session_state.pop(key, None)
-        feedback.write(lambda: spec["delete"](con, actor, rid), f"{name.capitalize()} är borttagen.")
+        feedback.write(lambda: spec["delete"](con, actor, rid), f"{name.capitalize()} är {spec['deleted']}.")
     if b.button("Avbryt", key=f"{key}_no"):
         st.session_state.pop(key, None)
         st.rerun()
@@ -402,7 +409,8 @@ def bt_approval(con: Connection, actor: Actor, trainee_id: str, approved: date |
     if approved is not None:
         st.info(f"Registrerat: BT godkänd {fmt.sv_date(approved)}.", icon=":material/verified:")
     with st.form(f"{key}_bt_approval"):
-        when = date_field(st, "Godkänd BT (Socialstyrelsens beslut)", approved, latest=cache.as_of())
+        # No upper bound in the widget: a future date would be dropped without a word; the service refuses it.
+        when = date_field(st, "Godkänd BT (Socialstyrelsens beslut)", approved)
         submitted = st.form_submit_button("Spara datum", type="primary", icon=":material/save:")
     if submitted:
         if when is None:

@@ -15,6 +15,7 @@ import streamlit as st
 from dashboards import cache
 from dashboards import format as fmt
 from dashboards.components import feedback
+from dashboards.components.export import shown_table
 from tracker import services
 from tracker.accounts import ROLE_LABELS, Actor
 from tracker.services import Connection
@@ -67,7 +68,7 @@ def _people_table(df: pd.DataFrame) -> None:
         text = shown["name"] + " " + shown["email"].fillna("")
         shown = shown[text.str.contains(query, case=False, regex=False)]
     records = shown.to_dict("records")
-    st.dataframe(
+    shown_table(
         pd.DataFrame(
             {
                 "Namn": [r["name"] for r in records],
@@ -77,8 +78,8 @@ def _people_table(df: pd.DataFrame) -> None:
                 "Lösenord": [fmt.yes_no(r["has_password"]) for r in records],
             }
         ),
-        hide_index=True,
-        width="stretch",
+        "personer",
+        key="people_table",
     )
     st.caption(
         f"{shown['person_id'].nunique()} personer. ST-läkare läggs upp genom inskrivning av en ST-intressent "

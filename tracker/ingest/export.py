@@ -2,8 +2,8 @@
 importing an export into an empty database and exporting it again gives byte-identical files.
 
 What goes in: the chosen trainees with their placements, leave, credits, certificates (with status and
-the addressee's e-mail) and supervision; the people those name (handledare, signers) and the people
-with a role on one of the chosen units; those units. An export of everything (``trainees=None``) has
+the addressee's e-mail) and supervision; the people those name (handledare, signers); for an office's
+export also everyone with a role on one of its units; those units. An export of everything (``trainees=None``) has
 every unit and everyone with a role. A trainee's account is their ``email`` in trainees.csv, so the
 ST-läkare role itself is not repeated in people.csv.
 
@@ -104,8 +104,11 @@ def _chosen(sel: Selection) -> tuple[str, dict[str, Any]]:
 def _people_and_units(
     cur: duckdb.DuckDBPyConnection, sel: Selection, named: set[str], trainee_units: set[str]
 ) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
-    """people.csv and units.csv rows: the named people and those with a role on a chosen unit."""
-    units = None if sel.everything else set(trainee_units) | set(sel.units or ())
+    """people.csv and units.csv rows: the named people (their roles on the trainees' and the chosen units),
+    and everyone with a role on a chosen unit (``sel.units``: an office's export; a trainee's own names only
+    the people of their supervision and certificates)."""
+    staff_units = None if sel.everything else set(sel.units or ())
+    units = None if staff_units is None else staff_units | set(trainee_units)
     roles = cur.execute(
         """SELECT p.person_id, p.email, p.name, r.role, r.region_id, r.area, r.unit_id
            FROM role_assignment r JOIN person p USING (person_id)
@@ -114,8 +117,9 @@ def _people_and_units(
     grouped: dict[tuple[str, str, str, str, str], set[str]] = {}
     people: dict[str, tuple[str, str]] = {}
     for pid, email, name, role, region_id, area, unit_id in roles:
-        keep = units is None or (unit_id is not None and unit_id in units) or (unit_id is None and role == "handledare")
-        if not keep:
+        on_units = units is None or (unit_id is not None and unit_id in units) or (unit_id is None and role == "handledare")
+        staff = staff_units is None or (unit_id is not None and unit_id in staff_units)
+        if not (staff or (pid in named and on_units)):
             continue
         people[pid] = (email, name)
         grouped.setdefault((email, name, region_id or "", area or "", unit_id or ""), set()).add(role)

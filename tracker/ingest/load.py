@@ -376,26 +376,36 @@ def _replace_records(
 ) -> None:
     """Make the import records of the touched trainees equal the bundle's rows.
 
-    Rows already imported identically are kept; the others are deleted and the new ones inserted.
+    Rows already imported identically are kept; the others are deleted and the new ones inserted. A row
+    identical to a record entered in the app stands for that record (an export of the trainee imported
+    again adds nothing); app records are never deleted.
     """
     cols = spec.columns
     pool: dict[tuple[Any, ...], list[int]] = defaultdict(list)
+    in_app: dict[tuple[Any, ...], int] = defaultdict(int)
     old_rows: dict[int, dict[str, Any]] = {}
     for row in cur.execute(
-        f"""SELECT {spec.id_column}, trainee_id, {', '.join(cols)} FROM {spec.table}
-            WHERE source = 'import' AND list_contains($t, trainee_id) ORDER BY {spec.id_column}""",
+        f"""SELECT {spec.id_column}, source = 'import', trainee_id, {', '.join(cols)} FROM {spec.table}
+            WHERE list_contains($t, trainee_id) ORDER BY {spec.id_column}""",
         {"t": touched},
     ).fetchall():
-        rid = int(row[0])
-        old_rows[rid] = dict(zip(("trainee_id", *cols), row[1:], strict=True))
-        pool[tuple(row[1:])].append(rid)
+        rid, imported, key = int(row[0]), bool(row[1]), tuple(row[2:])
+        if not imported:
+            in_app[key] += 1
+            continue
+        old_rows[rid] = dict(zip(("trainee_id", *cols), key, strict=True))
+        pool[key].append(rid)
     new_rows: list[dict[str, Any]] = []
     for r in records_of(df):
         values = {"trainee_id": r["trainee_id"], **{c: r[c] for c in cols}}
         for c in ("percent", "months"):
             if c in values:
                 values[c] = float(values[c])
-        kept = pool.get(tuple(values.values()))
+        key = tuple(values.values())
+        if in_app[key]:
+            in_app[key] -= 1
+            continue
+        kept = pool.get(key)
         if kept:
             kept.pop(0)
         else:

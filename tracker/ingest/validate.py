@@ -441,10 +441,10 @@ def validate(
 def _kept_credits(cur: duckdb.DuckDBPyConnection) -> dict[str, list[Credit]]:
     """The credits an import leaves in place (entered in the app), by trainee, in their order."""
     out: dict[str, list[Credit]] = {}
-    for tid, kind, months, applies_to in cur.execute(
-        "SELECT trainee_id, kind, months, applies_to FROM credit WHERE source <> 'import' ORDER BY credit_id"
+    for tid, kind, months, note, applies_to in cur.execute(
+        "SELECT trainee_id, kind, months, note, applies_to FROM credit WHERE source <> 'import' ORDER BY credit_id"
     ).fetchall():
-        out.setdefault(str(tid), []).append(Credit(kind, float(months), applies_to=applies_to))
+        out.setdefault(str(tid), []).append(Credit(kind, float(months), str(note), applies_to=applies_to))
     return out
 
 
@@ -457,11 +457,16 @@ def _credit_errors(
         return []
     errors = []
     seen: dict[str, list[Credit]] = {}
+    # A row identical to a credit entered in the app stands for it (the import adds nothing for it).
+    in_app = {tid: list(rows) for tid, rows in kept.items()}
     for idx, r in zip(df.index, records_of(df), strict=True):
         trainee = trainees.get(r["trainee_id"])
         if trainee is None:
             continue  # an unknown trainee has its own error
         credit = Credit(r["kind"], float(r["months"]), r["note"], r["applies_to"])
+        if credit in in_app.get(r["trainee_id"], []):
+            in_app[r["trainee_id"]].remove(credit)
+            continue
         earlier = seen.setdefault(r["trainee_id"], list(kept.get(r["trainee_id"], [])))
         refused = credit_error(resolve_regulation(trainee), r["trainee_id"], earlier, credit)
         if refused is not None:

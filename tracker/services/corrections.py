@@ -36,9 +36,10 @@ from tracker.rules.credits import credit_error
 from tracker.rules.reference import resolve_regulation
 from tracker.services.access import office_units_sql, require_read
 from tracker.services.entries import placement_values, refuse_overlap
-from tracker.services.shared import date_columns, one_row, query, record_audit, records_of, todays_date
+from tracker.services.shared import date_columns, one_row, query, record_audit, todays_date
 from tracker.services.validation import CREDIT_INPUT, LEAVE_INPUT, validate_input
 from tracker.store import Connection, transaction
+from tracker.store.connection import reading
 from tracker.store.records import load_record
 
 _NOT_CORRECTOR = (
@@ -96,18 +97,19 @@ def require_correction(con: Connection, actor: Actor, trainee_id: str) -> None:
 # --- reading the records to correct ---------------------------------------------------------------
 
 
-def _signed_with_period(con: Connection, trainee_id: str) -> pd.DataFrame:
-    """The trainee's signed (not voided) certificates that have a period."""
-    df = query(
-        con,
-        """SELECT certificate_id, type, title, coalesce(start_date, end_date) AS start_date,
-                  coalesce(end_date, start_date) AS end_date, signed_date
+def _service_certificates(cur: duckdb.DuckDBPyConnection, trainee_id: str) -> list[dict[str, Any]]:
+    """The trainee's signed (not voided) intyg of service (``SERVICE_TYPES``) that have a period: what locks
+    the placements and leave within it."""
+    rows = cur.execute(
+        """SELECT type, title, coalesce(start_date, end_date) AS start_date, coalesce(end_date, start_date) AS end_date,
+                  signed_date
            FROM certificate
-           WHERE trainee_id = $t AND status = 'signerat' AND coalesce(start_date, end_date) IS NOT NULL
+           WHERE trainee_id = ? AND status = 'signerat' AND list_contains(?, type)
+             AND coalesce(start_date, end_date) IS NOT NULL
            ORDER BY signed_date, certificate_id""",
-        {"t": trainee_id},
-    )
-    return date_columns(df, ["start_date", "end_date", "signed_date"])
+        [trainee_id, list(SERVICE_TYPES)],
+    ).fetchall()
+    return [dict(zip(("type", "title", "start_date", "end_date", "signed_date"), r, strict=True)) for r in rows]
 
 
 def _intyg_text(cert: Mapping[str, Any]) -> str:
@@ -117,8 +119,9 @@ def _intyg_text(cert: Mapping[str, Any]) -> str:
     return f"”{title}” (signerat {signed.isoformat() if isinstance(signed, date) else signed})"
 
 
-def _covering(certs: pd.DataFrame, start: date, end: date) -> list[str]:
-    return [_intyg_text(c) for c in records_of(certs) if c["start_date"] <= end and c["end_date"] >= start]
+def _covering(certs: list[dict[str, Any]], start: date, end: date) -> list[str]:
+    """The intyg of ``certs`` whose period overlaps start..end, as text."""
+    return [_intyg_text(c) for c in certs if c["start_date"] <= end and c["end_date"] >= start]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -134,7 +137,8 @@ class TraineeEntries:
 def trainee_entries(con: Connection, actor: Actor, trainee_id: str) -> TraineeEntries:
     """The trainee's placements, leave and credits, in date (credits: entry) order."""
     require_read(con, actor, trainee_id)
-    certs = _signed_with_period(con, trainee_id)
+    with reading(con) as cur:
+        certs = _service_certificates(cur, trainee_id)
     frames: dict[str, pd.DataFrame] = {}
     for table, order in (("placement", "start_date, placement_id"), ("leave", "start_date, leave_id"), ("credit", "credit_id")):
         df = query(
@@ -180,16 +184,7 @@ def _current(cur: duckdb.DuckDBPyConnection, table: str, row_id: int) -> dict[st
 
 
 def _refuse_covered(cur: duckdb.DuckDBPyConnection, table: str, row: Mapping[str, Any]) -> None:
-    names = [
-        _intyg_text({"title": r[0], "type": r[1], "signed_date": r[2]})
-        for r in cur.execute(
-            """SELECT title, type, signed_date FROM certificate
-               WHERE trainee_id = ? AND status = 'signerat' AND list_contains(?, type)
-                 AND coalesce(start_date, end_date) <= ? AND coalesce(end_date, start_date) >= ?
-               ORDER BY signed_date, certificate_id""",
-            [row["trainee_id"], list(SERVICE_TYPES), row["end_date"], row["start_date"]],
-        ).fetchall()
-    ]
+    names = _covering(_service_certificates(cur, row["trainee_id"]), row["start_date"], row["end_date"])
     if names:
         period = f"{row['start_date'].isoformat()} – {row['end_date'].isoformat()}"
         which = "ett signerat intyg" if len(names) == 1 else f"{len(names)} signerade intyg"

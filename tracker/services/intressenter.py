@@ -28,10 +28,16 @@ from tracker.rules.facts import BT_MIN_ACUTE, BT_MIN_MONTHS, BT_MIN_PRIMARY
 from tracker.rules.numbers import sv_number
 from tracker.rules.reference import resolve_regulation
 from tracker.services.access import office_units_sql, require_office
+from tracker.services.people import may_edit
 from tracker.services.shared import date_columns, one_row, query, record_audit, todays_date
 from tracker.services.validation import enrolment_input, intressent_input, validate_input
 from tracker.store import Connection, catalogue, transaction
 from tracker.store.connection import reading
+
+# The people who already have a place in the system: a training, a role or a supervision.
+_HAS_PLACE_SQL = """SELECT person_id FROM trainee WHERE person_id IS NOT NULL
+                    UNION SELECT person_id FROM role_assignment WHERE role <> 'st_lakare'
+                    UNION SELECT person_id FROM supervision"""
 
 _ALREADY_ENROLLED = "ST-intressenten är redan inskriven som ST-läkare."
 
@@ -324,12 +330,15 @@ def register_intressent(
                 {"e": lower},
             ).fetchall()
         }
+        # An address of an ST-läkare, or of someone with a place the actor does not administer, is taken.
         trainee_emails = {
-            str(r[0])
-            for r in cur.execute(
-                "SELECT lower(p.email) FROM person p JOIN trainee t USING (person_id) WHERE lower(p.email) = $e",
+            str(email)
+            for pid, email, trainee in cur.execute(
+                f"""SELECT p.person_id, lower(p.email), p.person_id IN (SELECT person_id FROM trainee) FROM person p
+                    WHERE lower(p.email) = $e AND p.person_id IN ({_HAS_PLACE_SQL})""",
                 {"e": lower},
             ).fetchall()
+            if trainee or not may_edit(cur, actor, str(pid))
         }
         schema = intressent_input(
             specialties=canonical.values(),
@@ -480,14 +489,22 @@ def enrol_intressent(
         if i["email"]:
             existing = one_row(
                 cur,
-                """SELECT p.person_id, p.password_hash IS NOT NULL AS has_password,
-                          o.subject IS NOT NULL AS has_organisation, t.trainee_id
+                f"""SELECT p.person_id, p.password_hash IS NOT NULL AS has_password,
+                          o.subject IS NOT NULL AS has_organisation, t.trainee_id,
+                          p.person_id IN ({_HAS_PLACE_SQL}) AS has_place
                    FROM person p LEFT JOIN oidc_identity o USING (person_id) LEFT JOIN trainee t USING (person_id)
                    WHERE lower(p.email) = lower(?)""",
                 [i["email"]],
             )
             if existing is not None and existing["trainee_id"]:
                 raise StateConflict("Personen med den e-postadressen har redan en ST-utbildning registrerad.")
+            if existing is not None and existing["has_place"] and not may_edit(cur, actor, str(existing["person_id"])):
+                # Never join the new trainee to (or hand out a code for) the account of someone with a role
+                # the actor does not administer: that account would open another area's data.
+                raise StateConflict(
+                    "E-postadressen tillhör redan en person med en roll eller ett handledarskap utanför ditt område. "
+                    "Ändra intressentens e-postadress till hens egen, eller be en administratör skriva in."
+                )
         person_id = str(existing["person_id"]) if existing else f"P-{intressent_id}"
         target = unit_id or i["unit_id"]
         in_scope = {str(r[0]) for r in cur.execute(units_sql, params).fetchall()}

@@ -161,14 +161,27 @@ def _eligible_handledare_sql(actor: Actor) -> tuple[str, dict[str, Any]]:
 
 
 def _editable_sql(actor: Actor) -> tuple[str, dict[str, Any]]:
-    """The people the actor may edit: a studierektor's people, except studierektorer and administrators."""
+    """The people the actor may edit (and give a first password): a studierektor's people whose every place
+    lies inside the area: no role outside its units (nor studierektor or administrator), no trainee record
+    and no current supervision outside them. Someone also working elsewhere is edited by an administrator,
+    so that no studierektor can reach another area's data through that person's account."""
     sql, params = _people_sql(actor)
     if actor.is_admin:
         return sql, params
+    units, unit_params = managed_units_sql(actor)
+    place, place_params = _covers_sql(actor, "region_id", "area")
     return (
-        f"""SELECT person_id FROM ({sql}) AS connected WHERE person_id NOT IN
-            (SELECT person_id FROM role_assignment WHERE role IN ('studierektor', 'admin'))""",
-        params,
+        f"""SELECT person_id FROM ({sql}) AS connected WHERE person_id NOT IN (
+                SELECT person_id FROM role_assignment
+                WHERE role IN ('studierektor', 'admin')
+                   OR (unit_id IS NOT NULL AND unit_id NOT IN ({units}))
+                   OR (unit_id IS NULL AND (region_id IS NOT NULL OR area IS NOT NULL) AND NOT ({place}))
+                UNION SELECT person_id FROM trainee WHERE person_id IS NOT NULL
+                      AND (unit_id IS NULL OR unit_id NOT IN ({units}))
+                UNION SELECT s.person_id FROM supervision s JOIN trainee t USING (trainee_id)
+                      WHERE (s.end_date IS NULL OR s.end_date >= current_date)
+                        AND (t.unit_id IS NULL OR t.unit_id NOT IN ({units})))""",
+        {**params, **unit_params, **place_params},
     )
 
 
@@ -199,14 +212,20 @@ def _is_referenced(cur: duckdb.DuckDBPyConnection, table: str, key: str) -> bool
     return bool(_count(cur, f"SELECT count(*) FROM ({sql}) AS r WHERE r.key = $key", {"key": key}))
 
 
+def may_edit(cur: duckdb.DuckDBPyConnection, actor: Actor, person_id: str) -> bool:
+    """Whether the actor may edit the person (and hand them a first-password code): ``_editable_sql``."""
+    return _in(cur, _editable_sql(actor), "person_id", person_id)
+
+
 def require_editable(cur: duckdb.DuckDBPyConnection, actor: Actor, person_id: str) -> dict[str, Any]:
     """The person's row, if the actor may edit the person (NotFoundError / AccessDenied otherwise)."""
     person = one_row(cur, "SELECT person_id, name, email, password_hash FROM person WHERE person_id = ?", [person_id])
     if person is None and actor.is_admin:
         raise NotFoundError(f"Personen {person_id} finns inte.")
-    if person is None or not _in(cur, _editable_sql(actor), "person_id", person_id):
+    if person is None or not may_edit(cur, actor, person_id):
         raise AccessDenied(
-            "Du kan ändra personer med roller vid enheterna i ditt område, utom studierektorer och administratörer."
+            "Du kan ändra personer som bara har roller och handledarskap i ditt område, utom studierektorer och "
+            "administratörer; den som också finns i ett annat område ändras av en administratör."
         )
     return person
 

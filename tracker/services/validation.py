@@ -210,7 +210,9 @@ def intressent_input(
     today: date,
 ) -> pa.DataFrameSchema:
     """A new ST-intressent: ``specialties`` of the catalogue, ``units`` in the actor's scope, and the
-    (lower-case) addresses already used by an open intressent or by an ST-läkare."""
+    (lower-case) addresses already used by an open intressent, or by an ST-läkare or a person with a role or
+    a supervision outside the actor's area (inskrivning would otherwise join the new trainee to the account
+    of someone the actor does not administer)."""
     known, scoped = set(specialties), set(units)
     taken, enrolled = {e.lower() for e in open_emails}, {e.lower() for e in trainee_emails}
     return pa.DataFrameSchema(
@@ -232,7 +234,8 @@ def intressent_input(
                 ),
                 _check(
                     "email",
-                    "personen med den e-postadressen är redan registrerad som ST-läkare",
+                    "e-postadressen tillhör redan en ST-läkare eller en person med en roll utanför ditt område; "
+                    "ange ST-intressentens egen adress",
                     lambda v: not _email_ok(v) or v.lower() not in enrolled,
                 ),
             ),

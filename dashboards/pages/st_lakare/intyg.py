@@ -10,6 +10,7 @@ import streamlit as st
 from dashboards import cache
 from dashboards import format as fmt
 from dashboards.components import certificates, entries, feedback, trainee
+from dashboards.components.pickers import choose
 from dashboards.signin import page_context
 from tracker import services
 from tracker.accounts import Actor
@@ -27,11 +28,11 @@ def _cert_label(r: dict[str, Any]) -> str:
     return f"{title} ({services.STATUS_LABELS.get(r['status'], r['status']).lower()})"
 
 
-def _pick(label: str, certs: pd.DataFrame, *, key: str) -> dict[str, Any]:
-    """One of the given intyg, shown by title and status."""
+def _pick(label: str, certs: pd.DataFrame, *, key: str) -> dict[str, Any] | None:
+    """One of the given intyg, shown by title and status (None until chosen: ``pickers.choose``)."""
     rows = {r["certificate_id"]: r for r in certs.to_dict("records")}
-    cid = st.selectbox(label, list(rows), format_func=lambda c: _cert_label(rows[c]), key=key)
-    return rows[cid]
+    cid = choose(label, {c: _cert_label(r) for c, r in rows.items()}, key=key, placeholder="Välj ett intyg")
+    return None if cid is None else rows[cid]
 
 
 def _send_form(con: Connection, actor: Actor, trainee_id: str, certs: pd.DataFrame) -> None:
@@ -47,6 +48,8 @@ def _send_form(con: Connection, actor: Actor, trainee_id: str, certs: pd.DataFra
         st.info("Du har inga osignerade intyg att skicka. Lägg först till en aktivitet eller ett intyg.")
         return
     picked = _pick("Intyg", sendable, key="send_pick")
+    if picked is None:
+        return
     cid, ctype = picked["certificate_id"], str(picked["type"])
     with feedback.shown_errors():
         signers: pd.DataFrame = cache.read("signers_for", con, actor, trainee_id, ctype)
@@ -62,7 +65,7 @@ def _send_form(con: Connection, actor: Actor, trainee_id: str, certs: pd.DataFra
     if submitted and cid and signer:
         feedback.write(
             lambda: services.request_signature(con, actor, cid, signer),
-            f"Intyget är skickat till {names[signer].split(' (')[0]} för signering.",
+            f"Intyget ”{picked['title'] or picked['type_label']}” är skickat till {names[signer].split(' (')[0]} för signering.",
         )
 
 
@@ -141,6 +144,8 @@ def _edit_form(con: Connection, actor: Actor, trainee_id: str, certs: pd.DataFra
         st.info("Bara utkast och returnerade intyg kan ändras; signerade intyg är låsta.")
         return
     r = _pick("Intyg att ändra", editable, key="edit_pick")
+    if r is None:
+        return
     cid = r["certificate_id"]
     if r["comment"]:
         st.info(f"Handledarens kommentar: {fmt.plain(r['comment'])}")

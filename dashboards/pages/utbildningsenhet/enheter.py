@@ -9,6 +9,7 @@ import streamlit as st
 from dashboards import cache
 from dashboards import format as fmt
 from dashboards.components import feedback
+from dashboards.components.export import shown_table
 from dashboards.signin import page_context
 from tracker import services
 
@@ -48,7 +49,7 @@ with tab_supervision:
         if sup.empty:
             st.caption("ST-läkaren har inga handledare registrerade.")
         else:
-            st.dataframe(
+            shown_table(
                 pd.DataFrame(
                     {
                         "Handledare": sup["name"],
@@ -59,8 +60,8 @@ with tab_supervision:
                         "Status": sup["status"].map(STATUS_LABELS),
                     }
                 ),
-                hide_index=True,
-                width="stretch",
+                "handledare",
+                key=f"sup_table_{tid}",
             )
         people = {
             r["person_id"]: f"{r['name']} ({r['email'] or 'utan e-post'})" + (f" – {r['units']}" if r["units"] else "")
@@ -127,7 +128,7 @@ with tab_move:
             )
 
 with tab_units:
-    st.dataframe(
+    shown_table(
         pd.DataFrame(
             {
                 "Enhet": unit_df["name"],
@@ -138,8 +139,8 @@ with tab_units:
                 "ST-läkare": unit_df["trainees"].astype(int),
             }
         ),
-        hide_index=True,
-        width="stretch",
+        "enheter",
+        key="units_table",
     )
     own_areas = sorted({area for _, area in actor.areas})
     left, right = st.columns(2, gap="large")

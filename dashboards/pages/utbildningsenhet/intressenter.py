@@ -9,7 +9,7 @@ import streamlit as st
 from dashboards import cache, charts
 from dashboards import format as fmt
 from dashboards.components import feedback
-from dashboards.components.export import download
+from dashboards.components.export import shown_table
 from dashboards.components.plot import plot
 from dashboards.signin import page_context
 from tracker import services
@@ -135,18 +135,18 @@ left, right = st.columns([3, 2], gap="large")
 with left:
     plot(charts.intressent_chart(stats, services.STEP_LABELS), key="intressent_chart")
 with right:
-    st.dataframe(
+    shown_table(
         pd.DataFrame(
             {
                 "Steg": [services.STEP_LABELS[s] for s in INTRESSENT_STEPS],
                 **{area: [int(stats.loc[i, s]) for s in INTRESSENT_STEPS] for i, area in enumerate(stats["area"])},
             }
         ),
-        hide_index=True,
-        width="stretch",
+        "intressenter-per-steg",
+        key="steps_table",
     )
 st.markdown("**Väntetider (median antal dagar från anmälan)**")
-st.dataframe(
+shown_table(
     pd.DataFrame(
         {
             "Område": stats["area"],
@@ -156,8 +156,8 @@ st.dataframe(
             "Förväntat intag": stats["expected_intake"].map(lambda v: fmt.num(v, 1)),
         }
     ),
-    hide_index=True,
-    width="stretch",
+    "intressenter-vantetider",
+    key="waits_table",
 )
 
 st.subheader("Intressenter")
@@ -184,16 +184,15 @@ queue_table = pd.DataFrame(
         "Dokument": [f"{int(sum(bool(r[d]) for d in docs))} av {len(docs)}" for r in shown.to_dict("records")],
     }
 )
-st.dataframe(
+shown_table(
     queue_table,
-    hide_index=True,
-    width="stretch",
+    "st-intressenter",
+    key="queue_csv",
 )
 st.caption(
     "BT först: utan svensk AT gäller HSLF-FS 2021:8 för den som börjar ST nu, och ST inleds då med "
     "bastjänstgöring (BT)."
 )
-download(queue_table, "st-intressenter", key="queue_csv")
 
 # Sorted by name, so the choice stays put when a move changes the queue's order.
 names = dict(sorted(zip(shown["intressent_id"], shown["name"], strict=True), key=lambda kv: (kv[1], kv[0])))
@@ -216,7 +215,7 @@ with st.container(border=True):
         st.info(fmt.plain(row["bt_notice"]), icon=":material/info:")
     history: pd.DataFrame = cache.read("intressent_history", con, actor, pick)
     st.markdown("**Steg och datum**")
-    st.dataframe(
+    shown_table(
         pd.DataFrame(
             {
                 "Steg": history["step_label"],
@@ -225,8 +224,8 @@ with st.container(border=True):
                 "Anteckning": history["note"],
             }
         ),
-        hide_index=True,
-        width="stretch",
+        "intressent-steg",
+        key="history_table",
     )
     if isinstance(row["trainee_id"], str) and row["trainee_id"]:
         st.success(f"Inskriven som ST-läkare ({row['trainee_id']}).")
