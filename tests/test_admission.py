@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
@@ -13,8 +12,8 @@ from typing import Any
 
 import pandas as pd
 import pytest
-import streamlit as st
 import test_services
+from appdb import app_copy
 from rows import insert_rows
 from streamlit.testing.v1 import AppTest
 from test_app import button
@@ -530,12 +529,7 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def app_con(demo_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Connection]:
     """A writable copy of the demo database, opened by the app under test."""
-    copy = tmp_path / "app.duckdb"
-    shutil.copy(demo_db, copy)
-    monkeypatch.setenv("TRACKER_DB", str(copy))
-    monkeypatch.setenv("TRACKER_AUTH", "dev")
-    st.cache_data.clear()
-    c = connect(copy)
+    c = app_copy(demo_db, tmp_path / "app.duckdb", monkeypatch, dev_auth=True)
     yield c
     c.close()
 

@@ -4,7 +4,6 @@ withdrawing a sent one, overlapping placements, the BT approval date; who may do
 from __future__ import annotations
 
 import json
-import shutil
 from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 from fractions import Fraction
@@ -12,8 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import streamlit as st
 import test_services
+from appdb import app_copy
 from test_app import PAGES, button, signed_in
 from test_services import actor
 
@@ -502,12 +501,7 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def wdb(demo_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Connection]:
     """A writable copy of the demo database that the app under test opens."""
-    copy = tmp_path / "write.duckdb"
-    shutil.copy(demo_db, copy)
-    monkeypatch.setenv("TRACKER_DB", str(copy))
-    monkeypatch.setenv("TRACKER_AUTH", "dev")
-    st.cache_data.clear()
-    c = connect(copy)
+    c = app_copy(demo_db, tmp_path / "write.duckdb", monkeypatch, dev_auth=True)
     yield c
     c.close()
 

@@ -11,15 +11,14 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from collections.abc import Callable, Iterator
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-import streamlit as st
 import test_services
+from appdb import app_copy
 from rows import insert_rows
 from streamlit.testing.v1 import AppTest
 from test_services import actor, audit_rows
@@ -715,13 +714,7 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def app_db(demo_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Connection]:
     """A writable copy of the demo database, which the app opens."""
-    copy = tmp_path / "app.duckdb"
-    shutil.copy(demo_db, copy)
-    monkeypatch.setenv("TRACKER_DB", str(copy))
-    monkeypatch.delenv("TRACKER_AUTH", raising=False)
-    monkeypatch.delenv("TRACKER_DEMO", raising=False)
-    st.cache_data.clear()
-    c = connect(copy)
+    c = app_copy(demo_db, tmp_path / "app.duckdb", monkeypatch, dev_auth=False)
     yield c
     c.close()
 
