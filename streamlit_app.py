@@ -37,6 +37,7 @@ def _sections(actor: signin.Actor) -> dict[str, list[st.Page]]:
             _page("st_lakare/delmal.py", "Delmål", ":material/checklist:"),
             _page("st_lakare/intyg.py", "Intyg", ":material/description:"),
             _page("st_lakare/planering.py", "Tänk om", ":material/lightbulb:"),
+            _page("st_lakare/uppgifter.py", "Mina uppgifter", ":material/badge:"),
         ]
         if not office_log:
             sections["Min ST"].append(_page("gemensamt/logg.py", "Logg", ":material/history:"))
@@ -65,6 +66,7 @@ def _sections(actor: signin.Actor) -> dict[str, list[st.Page]]:
             office.append(_page("gemensamt/logg.py", "Logg", ":material/history:"))
         if actor.is_admin:
             office.append(_page("utbildningsenhet/anvandare.py", "Användare och roller", ":material/manage_accounts:"))
+            office.append(_page("utbildningsenhet/sakerhetskopia.py", "Säkerhetskopia", ":material/backup:"))
         elif actor.has("studierektor"):
             office.append(_page("utbildningsenhet/personer.py", "Personer och konton", ":material/manage_accounts:"))
         sections["Utbildningsenhet"] = office

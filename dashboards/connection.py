@@ -57,6 +57,8 @@ def database() -> Connection:
     if settings.demo:
         _seed_if_empty(path, settings.demo_trainees)
     _warm_up(path)
+    if settings.backup_every_hours:
+        _backup_schedule(path)
     return con
 
 
@@ -73,6 +75,18 @@ def _warm_up(path: str) -> None:
             logging.getLogger("st_tracker").info("warm-up skipped: %s", exc)
 
     threading.Thread(target=run, name="db-warm-up", daemon=True).start()
+
+
+@st.cache_resource
+def _backup_schedule(path: str) -> None:
+    """Once per database file: a backup every ``TRACKER_BACKUP_EVERY_HOURS`` into ``TRACKER_BACKUP_DIR``,
+    written by this process, which holds the file's lock (``services.backup_schedule``; failures are logged)."""
+    settings = Settings.from_env()
+    if not settings.backup_every_hours:
+        return
+    args = (_open(path), settings.backup_dir, settings.backup_every_hours, settings.backup_keep)
+    threading.Thread(target=services.backup_schedule, args=args, name="db-backup", daemon=True).start()
+    logging.getLogger("st_tracker").info("scheduled backups every %s h into %s (keeping %d)", *args[1:])
 
 
 def after_write() -> None:

@@ -1,4 +1,4 @@
-"""The command line of INTERFACE.md: init, demo, import, progress (and catalogue)."""
+"""The command line of INTERFACE.md: init, demo, import, progress, export, backup and restore (and catalogue)."""
 
 from __future__ import annotations
 
@@ -89,6 +89,35 @@ def _parser() -> argparse.ArgumentParser:
     )
     li.add_argument("email")
     li.add_argument("subject", help="as shown on the person's sign-in page: tid:…|oid:… or iss:…|sub:…")
+    b = sub.add_parser(
+        "backup", parents=[common], help="write every table as Parquet, the schema version and checksums into DIR"
+    )
+    b.add_argument("dir", type=Path, help="a new or empty folder")
+    r = sub.add_parser("restore", parents=[common], help="restore a backup folder into a new database file (--db NEW)")
+    r.add_argument("dir", type=Path, help="the backup folder")
+    ap = sub.add_parser(
+        "application", parents=[common], help="fill Socialstyrelsen's forms of one trainee: the PDFs, ansokan.pdf/.zip, manifest.json"
+    )
+    ap.add_argument("trainee_id")
+    ap.add_argument("--out", type=Path, required=True, help="the folder the package is written to")
+    ap.add_argument("--forms", type=Path, default=None, help="the blank forms (default: $TRACKER_FORMS or data/forms)")
+    ap.add_argument("--as-of", type=_date, default=None, help="intyg signed on or before this date (default: today)")
+    fo = sub.add_parser("forms", help="Socialstyrelsen's blank forms")
+    fo_sub = fo.add_subparsers(dest="forms_command", required=True)
+    ff = fo_sub.add_parser("fetch", help="download the blank forms into the forms folder")
+    ff.add_argument("--dir", type=Path, default=None, help="the forms folder (default: $TRACKER_FORMS or data/forms)")
+    ff.add_argument("--source", default=None, help="a base address holding the same file names (default: Socialstyrelsen's site)")
+    rp = sub.add_parser("report", parents=[common], help="write one trainee's IUP report (progress on A4) as PDF")
+    rp.add_argument("trainee_id")
+    rp.add_argument("--out", type=Path, required=True, metavar="FILE", help="the PDF file to write")
+    rp.add_argument("--as-of", type=_date, default=None, help="the report's date (default: today)")
+    rp.add_argument(
+        "--as",
+        dest="as_email",
+        metavar="EMAIL",
+        default=None,
+        help="the report this person may make in the app (default: no limit)",
+    )
     return p
 
 
@@ -158,8 +187,88 @@ def _export(con: Connection, args: argparse.Namespace) -> int:
     return 0
 
 
+def _backup_or_restore(args: argparse.Namespace) -> int:
+    """``backup`` reads the database read-only, as it is (no migrations); ``restore`` writes a new file."""
+    from tracker.errors import DatabaseLockedError
+    from tracker.store.backup import backup, restore
+
+    db = Path(args.db or default_db_path())
+    if args.command == "restore":
+        done = restore(args.dir, db)
+        upgraded = f"; uppgraderad med {', '.join(done.migrated)}" if done.migrated else ""
+        print(
+            f"Databasen {db} är återställd från {args.dir}: {len(done.tables)} tabeller, {done.rows} rader "
+            f"(schema {done.backup.schema_version}{upgraded}). Peka TRACKER_DB på filen och starta appen."
+        )
+        return 0
+    try:
+        con = connect(db, migrate=False, read_only=True)
+    except DatabaseLockedError as exc:
+        raise DatabaseLockedError(
+            f"Databasen {db} används av ett annat program, t.ex. appen. Gör säkerhetskopian i appen (sidan "
+            "Säkerhetskopia) eller stoppa programmet först."
+        ) from exc
+    try:
+        info = backup(con, args.dir)
+    finally:
+        con.close()
+    print(
+        f"Säkerhetskopian är skriven till {args.dir}: {len(info.tables)} tabeller, {info.rows} rader "
+        f"(schema {info.schema_version})."
+    )
+    return 0
+
+
+def _fetch_forms(args: argparse.Namespace) -> int:
+    from tracker.application import fetch
+    from tracker.config import Settings
+
+    settings = Settings.from_env()
+    folder = args.dir or settings.forms_dir
+    fetched = fetch(folder, args.source or settings.forms_source, progress=lambda f: print(f"Hämtar {f.name} …", flush=True))
+    print(f"{len(fetched)} blanketter i {folder} (kontrollsummor i {folder / 'forms.json'}).")
+    return 0
+
+
+def _application(con: Connection, args: argparse.Namespace) -> int:
+    from tracker.application import build, read_application
+    from tracker.config import Settings
+
+    if not catalogue.catalogue_loaded(con):
+        catalogue.ensure_catalogue(con)
+    package = build(read_application(con, args.trainee_id, args.as_of or date.today()), args.forms or Settings.from_env().forms_dir)
+    package.write(args.out)
+    print(f"{len(package.forms)} ifyllda blanketter, ansokan.pdf, ansokan.zip och manifest.json i {args.out}.")
+    for f in package.forms:
+        for problem in f.content.problems:
+            print(f"{f.file}: {problem}", file=sys.stderr)
+    for problem in package.problems:
+        print(f"ansökan: {problem}", file=sys.stderr)
+    return 0
+
+
+def _report(con: Connection, args: argparse.Namespace) -> int:
+    from tracker.services.reports import iup_report, operator_report
+
+    as_of = args.as_of or date.today()
+    if args.as_email is not None:
+        pdf = iup_report(con, _actor(con, args.as_email), args.trainee_id, as_of)
+    else:  # the operator of the database file reads without limits
+        pdf = operator_report(con, args.trainee_id, as_of)
+    try:
+        args.out.write_bytes(pdf)
+    except OSError as exc:
+        raise TrackerError(f"Filen {args.out} kunde inte skrivas: {exc.strerror}.") from exc
+    print(f"IUP-rapporten för {args.trainee_id} per {as_of.isoformat()} är skriven till {args.out}.")
+    return 0
+
+
 def _run(args: argparse.Namespace) -> int:
+    if args.command == "forms":
+        return _fetch_forms(args)
     db = args.db or default_db_path()
+    if args.command in ("backup", "restore"):
+        return _backup_or_restore(args)
     con = _open(args)
     try:
         if args.command == "init":
@@ -182,6 +291,10 @@ def _run(args: argparse.Namespace) -> int:
             print(result.summary())
         elif args.command == "export":
             return _export(con, args)
+        elif args.command == "report":
+            return _report(con, args)
+        elif args.command == "application":
+            return _application(con, args)
         elif args.command == "progress":
             from tracker.rules.engines import progress
 

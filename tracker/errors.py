@@ -10,6 +10,7 @@ the command line prints it as one line and the pages show it, never a traceback.
     │   ├── InputError         a form's fields (``FieldError``: field and message)
     │   └── ImportRejected     a bundle's rows (``RowError``: file, line, column and message)
     ├── CatalogueError         a delmål catalogue file that cannot be used
+    ├── FormsError             a blank form of Socialstyrelsen's missing, unreadable or not the one the filler knows
     ├── SignInError
     │   ├── LoginError         a local sign-in refused for a reason the log records (e.g. a locked account)
     │   ├── PasswordError      a new password that is too short or too long
@@ -18,7 +19,9 @@ the command line prints it as one line and the pages show it, never a traceback.
         ├── DatabaseLockedError   another program holds the file
         ├── ConstraintError       a write broke a database rule (the last line of defence after validation)
         ├── ConflictError         someone else changed the same record at the same time
-        └── QueryFailed           any other failure of a query (every ``duckdb.Error`` is wrapped)
+        ├── QueryFailed           any other failure of a query (every ``duckdb.Error`` is wrapped)
+        └── BackupError           a backup that cannot be written, or one that cannot be restored (a changed
+                                  or missing file, a newer schema, a target database that is not empty)
 """
 
 from __future__ import annotations
@@ -112,6 +115,16 @@ FIELD_LABELS: Mapping[str, str] = {
     "contract_date": "ST-kontrakt",
     "document": "Dokumentreferens",
     "huvudhandledare_id": "Huvudhandledare",
+    "personnummer": "Personnummer",
+    "street_address": "Gatuadress",
+    "postal_code": "Postnummer",
+    "postal_town": "Postort",
+    "phone_home": "Telefon bostad",
+    "phone_mobile": "Mobiltelefon",
+    "phone_work": "Telefon arbete",
+    "lakarexamen_country": "Läkarexamen, land",
+    "lakarexamen_date": "Läkarexamen, datum",
+    "legitimation_country": "Legitimation, land",
 }
 
 
@@ -133,6 +146,11 @@ class ImportRejected(InvalidInput):
     def __init__(self, errors: Sequence[RowError]) -> None:
         self.errors = list(errors)
         super().__init__(f"{len(self.errors)} fel i importen; inget skrevs till databasen.")
+
+
+class FormsError(TrackerError):
+    """A blank form of Socialstyrelsen's is missing, cannot be read or downloaded, or its fields are not the
+    ones the filler knows (the message names the form)."""
 
 
 class CatalogueError(TrackerError):
@@ -177,3 +195,7 @@ class ConflictError(StorageError):
 
 class QueryFailed(StorageError):
     """A query failed for a reason that is not the input's fault."""
+
+
+class BackupError(StorageError):
+    """A backup cannot be written or restored; the message names the folder or file and nothing was written."""

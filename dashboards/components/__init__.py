@@ -10,8 +10,19 @@
 - ``trainee_list``: the list of trainees with one opened read-only, for handledare and the utbildningsenhet.
 - ``entries``: the forms for placements, leave and credits, correcting them, and the BT approval date.
 - ``people``: people, roles and one-time codes, for the administrator's and the studierektor's pages.
+- ``documents``: documents about one trainee to download (the IUP report as PDF), made when asked for.
 """
 
-from dashboards.components import certificates, entries, export, feedback, people, plot, trainee, trainee_list
+from dashboards.components import (
+    certificates,
+    documents,
+    entries,
+    export,
+    feedback,
+    people,
+    plot,
+    trainee,
+    trainee_list,
+)
 
-__all__ = ["certificates", "entries", "export", "feedback", "people", "plot", "trainee", "trainee_list"]
+__all__ = ["certificates", "documents", "entries", "export", "feedback", "people", "plot", "trainee", "trainee_list"]

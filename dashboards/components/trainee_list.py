@@ -7,7 +7,7 @@ import streamlit as st
 
 from dashboards import cache
 from dashboards import format as fmt
-from dashboards.components import certificates, entries, trainee
+from dashboards.components import certificates, entries, personal, trainee
 from dashboards.components.export import download
 from dashboards.components.feedback import shown_errors
 from tracker import services
@@ -16,8 +16,9 @@ from tracker.domain import REG_2021
 from tracker.services import Connection
 
 
-def trainee_list(con: Connection, actor: Actor, *, supervised_only: bool) -> None:
-    """A sortable, filterable table of trainees with one trainee opened below it (read-only)."""
+def trainee_list(con: Connection, actor: Actor, *, supervised_only: bool) -> str | None:
+    """A sortable, filterable table of trainees with one trainee opened below it (read-only); the opened
+    trainee's id, for the page to add to the view."""
     as_of = cache.as_of()
     with shown_errors():
         df: pd.DataFrame = cache.read("supervisor_table" if supervised_only else "trainee_table", con, actor, as_of)
@@ -32,7 +33,7 @@ def trainee_list(con: Connection, actor: Actor, *, supervised_only: bool) -> Non
                 "Det finns inga ST-läkare inom ditt ansvarsområde ännu. Importera dem under Import "
                 "eller skriv in en ST-intressent."
             )
-        return
+        return None
     a, b, c = st.columns([2, 2, 2])
     query = a.text_input("Sök namn", key=f"tl_q_{supervised_only}", placeholder="Skriv en del av namnet")
     specialties = b.multiselect(
@@ -102,7 +103,7 @@ def trainee_list(con: Connection, actor: Actor, *, supervised_only: bool) -> Non
     st.divider()
     names = dict(zip(shown["trainee_id"], shown["name"], strict=True))
     if not names:
-        return
+        return None
     pick = st.selectbox(
         "Öppna ST-läkare",
         list(names),
@@ -111,8 +112,10 @@ def trainee_list(con: Connection, actor: Actor, *, supervised_only: bool) -> Non
         placeholder="Välj en ST-läkare i listan",
         key=f"tl_open_{supervised_only}",
     )
-    if pick:
-        trainee_view(con, actor, str(pick), key=f"tv_{supervised_only}")
+    if not pick:
+        return None
+    trainee_view(con, actor, str(pick), key=f"tv_{supervised_only}")
+    return str(pick)
 
 
 def trainee_view(con: Connection, actor: Actor, trainee_id: str, *, key: str) -> None:
@@ -126,7 +129,20 @@ def trainee_view(con: Connection, actor: Actor, trainee_id: str, *, key: str) ->
         if corrects
         else "Endast läsbehörighet",
     )
-    tabs = st.tabs(["Översikt", "Tidslinje", "Delmål", "Intyg", *(["Rätta"] if corrects else [])])
+    with shown_errors():
+        full_personal = services.sees_personal_details(con, actor, trainee_id)
+    if not full_personal:  # a handledare: the personnummer masked, no address
+        personal.masked_personnummer(con, actor, trainee_id)
+    tabs = st.tabs(
+        [
+            "Översikt",
+            "Tidslinje",
+            "Delmål",
+            "Intyg",
+            *(["Rätta"] if corrects else []),
+            *(["Personuppgifter"] if full_personal else []),
+        ]
+    )
     with tabs[0]:
         trainee.overview(tv, key=f"{key}_ov")
     with tabs[1]:
@@ -139,6 +155,9 @@ def trainee_view(con: Connection, actor: Actor, trainee_id: str, *, key: str) ->
     if corrects:
         with tabs[4]:
             _corrections(con, actor, tv, certs, key=f"{key}_fix_{trainee_id}")
+    if full_personal:
+        with tabs[-1]:
+            personal.office_section(con, actor, trainee_id, key=key)
 
 
 def _corrections(

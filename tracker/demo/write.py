@@ -18,6 +18,8 @@ import pandas as pd
 
 from tracker.config import DEMO_TRAINEES
 from tracker.demo.generate import Generator
+from tracker.demo.personal import COLUMNS as PERSONAL_COLUMNS
+from tracker.demo.personal import personal_rows
 from tracker.demo.reference import AREAS, DEMO_ACCOUNTS, DEMO_EMAIL_DOMAIN, REGIONS, UNITS
 from tracker.domain import REG_2015, REG_2021
 from tracker.errors import TrackerError
@@ -110,6 +112,15 @@ def _insert(cur: duckdb.DuckDBPyConnection, table: str, columns: list[str], rows
         cur.unregister(view)
 
 
+def _personal_rows(gen: Generator, seed: int, as_of: date) -> list[tuple[object, ...]]:
+    """The trainees' generated personal details (``tracker.demo.personal``), from the trainee rows
+    (trainee_id, person_id, name, specialty, legitimation_date, swedish_at, ..., unit_id)."""
+    trainees = [
+        (str(r[0]), r[4] if isinstance(r[4], date) else None, bool(r[5]), str(r[10])) for r in gen.trainee_rows
+    ]
+    return personal_rows(seed, trainees, {u.unit_id: (u.region_id, u.area) for u in UNITS}, as_of)
+
+
 def _sv_int(n: int) -> str:
     return f"{n:,}".replace(",", " ")
 
@@ -146,6 +157,7 @@ def load_demo(con: Connection, *, trainees: int = DEMO_TRAINEES, seed: int = 202
     gen.build_intressenter()
     with transaction(con) as cur:
         _write_rows(cur, gen)
+        _insert(cur, "trainee_personal", list(PERSONAL_COLUMNS), _personal_rows(gen, seed, as_of))
     s = gen.stats
     return (
         f"Demodata: {_sv_int(trainees)} ST-läkare ({_sv_int(s.reg_2021)} enligt {REG_2021}, "

@@ -104,7 +104,7 @@ def to_months(units: int) -> Fraction:
     return Fraction(units, MONTH)
 
 
-def _days(start: date, end: date) -> Iterable[date]:
+def days(start: date, end: date) -> Iterable[date]:
     d = start
     while d <= end:
         yield d
@@ -120,13 +120,13 @@ class DayTable:
 
     def add_placement(self, start: date, end: date, percent: float) -> None:
         p = hundredths(percent)
-        for d in _days(start, end):
+        for d in days(start, end):
             self.placement[d] = self.placement.get(d, 0) + p
 
     def add_leave(self, leaves: Iterable[Leave]) -> None:
         for lv in leaves:
             p = hundredths(lv.percent)
-            for d in _days(lv.start_date, lv.end_date):
+            for d in days(lv.start_date, lv.end_date):
                 self.leave[d] = self.leave.get(d, 0) + p
 
     def counted(self, d: date) -> int:
@@ -175,11 +175,11 @@ def days_before_legitimation(rec: TraineeRecord) -> int:
     legit = rec.trainee.legitimation_date
     if legit is None:
         return 0
-    days: set[date] = set()
+    seen: set[date] = set()
     for p in rec.placements:
         if p.kind == "ST" and p.start_date < legit:
-            days.update(_days(p.start_date, min(p.end_date, legit - ONE_DAY)))
-    return len(days)
+            seen.update(days(p.start_date, min(p.end_date, legit - ONE_DAY)))
+    return len(seen)
 
 
 # --- section 8: projected completion ----------------------------------------------------------

@@ -14,10 +14,12 @@ shared component can never read more than the person may see:
 Each write runs in one transaction and records an ``audit_log`` row (before/after as JSON).
 
 Modules: ``access`` (scope and checks), ``trainees`` (reads for one trainee), ``aggregates`` (cohort
-pages), ``records`` (writes, sign-off and voiding), ``audit`` (the read-only audit trail), ``intressenter`` (the ST-intressent queue), ``imports``
+pages), ``records`` (writes, sign-off and voiding), ``audit`` (the read-only audit trail), ``intressenter`` (the ST-intressent queue), ``applications`` (the filled forms for Socialstyrelsen), ``imports``
 (file import), ``roles`` and ``people`` (the office's registers: units, people and their roles,
-supervision, one-time codes), ``reliability`` (what the delmål catalogue marks as not to be trusted) and ``validation``
-(input of writes). Callers use the names re-exported here.
+supervision, one-time codes), ``reliability`` (what the delmål catalogue marks as not to be trusted), ``reports``
+(the IUP report as PDF) and ``validation``
+(input of writes); ``backups`` makes and lists the backups the app's process writes. Callers use the names
+re-exported here.
 """
 
 from tracker.accounts import Actor
@@ -47,7 +49,17 @@ from tracker.services.aggregates import (
     trainee_table,
     warm_up,
 )
+from tracker.services.applications import (
+    FORMS,
+    ApplicationStatus,
+    Form,
+    FormStatus,
+    application_package,
+    application_status,
+    fetch_forms,
+)
 from tracker.services.audit import ACTION_LABELS, ENTITY_LABELS, audit_csv, audit_trail, export_audit_csv
+from tracker.services.backups import backup_now, backup_schedule, backup_zip, backups, make_backup
 from tracker.services.certificates import (
     VERKSAMHETSCHEF_TYPES,
     add_certificate,
@@ -114,7 +126,15 @@ from tracker.services.people import (
     update_person,
     update_unit,
 )
+from tracker.services.personal import (
+    PERSONAL_FIELDS,
+    PersonalDetails,
+    personal_details,
+    sees_personal_details,
+    update_personal_details,
+)
 from tracker.services.reliability import CatalogueDoubts, catalogue_doubts
+from tracker.services.reports import iup_report
 from tracker.services.roles import add_role, link_identity, remove_role, replace_catalogue, role_assignments
 from tracker.services.trainees import (
     STATUS_LABELS,
@@ -146,6 +166,7 @@ __all__ = [
     "ENTITY_LABELS",
     "LEAVE_INPUT",
     "PLACEMENT_INPUT",
+    "PERSONAL_FIELDS",
     "RISK_LATE_SHARE",
     "RISK_LEAVE_DAYS",
     "RISK_PACE",
@@ -154,6 +175,13 @@ __all__ = [
     "STEP_LABELS",
     "VERKSAMHETSCHEF_TYPES",
     "AccessDenied",
+    "ApplicationStatus",
+    "FORMS",
+    "Form",
+    "FormStatus",
+    "application_package",
+    "application_status",
+    "fetch_forms",
     "Actor",
     "CatalogueDoubts",
     "Connection",
@@ -161,6 +189,7 @@ __all__ = [
     "Enrolment",
     "InputError",
     "OverlapConflict",
+    "PersonalDetails",
     "PlannedLeave",
     "StateConflict",
     "TraineeEntries",
@@ -178,6 +207,10 @@ __all__ = [
     "bt_first_notice",
     "audit_csv",
     "audit_trail",
+    "backup_now",
+    "backup_schedule",
+    "backup_zip",
+    "backups",
     "bt_overview",
     "bt_waiting",
     "can_read",
@@ -207,10 +240,13 @@ __all__ = [
     "intressent_queue",
     "intressent_specialties",
     "intressent_stats",
+    "iup_report",
     "link_identity",
+    "make_backup",
     "move_intressent",
     "next_steps",
     "pending_signatures",
+    "personal_details",
     "progress_bins",
     "risks_of",
     "readiness",
@@ -240,6 +276,7 @@ __all__ = [
     "request_signature",
     "return_certificate",
     "role_assignments",
+    "sees_personal_details",
     "run_import",
     "set_bt_approval",
     "sign_certificate",
@@ -259,6 +296,7 @@ __all__ = [
     "update_credit",
     "update_intressent_documents",
     "update_leave",
+    "update_personal_details",
     "update_placement",
     "visible_trainees",
     "void_certificate",

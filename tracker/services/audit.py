@@ -50,9 +50,14 @@ ACTION_LABELS: dict[str, str] = {
     "import_update": "Ändrade genom import",
     "import_delete": "Tog bort genom import",
     "export": "Exporterade",
+    "application": "Skapade ansökan till Socialstyrelsen",
+    "fetch_forms": "Hämtade Socialstyrelsens blanketter",
     "register": "Registrerade",
     "issue_code": "Skapade engångskod",
     "set_password": "Satte lösenord",
+    "report": "Skapade rapport",
+    "read_personal": "Läste personuppgifter",
+    "backup": "Gjorde säkerhetskopia",
 }
 
 ENTITY_LABELS: dict[str, str] = {
@@ -65,6 +70,8 @@ ENTITY_LABELS: dict[str, str] = {
     "credit": "Tillgodoräknande",
     "person": "Person",
     "bundle": "Paket (import eller export)",
+    "application": "Ansökan (ifyllda blanketter)",
+    "forms": "Blanketter",
     "unit": "Enhet",
     "region": "Region",
     "role": "Roll",
@@ -72,6 +79,8 @@ ENTITY_LABELS: dict[str, str] = {
     "trainee_personal": "Personuppgifter",
     "st_contract": "ST-kontrakt",
     "catalogue": "Delmålskatalog",
+    "iup_report": "IUP-rapport",
+    "backup": "Säkerhetskopia",
 }
 
 # Column headings of the exported file, in order.

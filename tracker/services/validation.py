@@ -33,6 +33,16 @@ from tracker.ingest.checks import (
     date_in_range,
     errors_from,
 )
+from tracker.personal import (
+    PERSONNUMMER_CONTROL_MSG,
+    PERSONNUMMER_DATE_MSG,
+    PERSONNUMMER_FORMAT_MSG,
+    PHONE_MSG,
+    POSTAL_CODE_MSG,
+    personnummer_error,
+    phone_error,
+    postal_code_error,
+)
 from tracker.rules.facts import MAX_CREDIT_MONTHS
 from tracker.rules.numbers import sv_number
 
@@ -390,3 +400,68 @@ SUPERVISION_END_INPUT = pa.DataFrameSchema(
     checks=[_end_not_before_start_check()],
     coerce=False,
 )
+
+
+# --- personal details for Socialstyrelsen's forms (tracker.services.personal) ---------------------
+
+# The longest text of each free-text personal field (as the CHECKs of migration m007).
+PERSONAL_TEXT: dict[str, int] = {
+    "street_address": 200,
+    "postal_town": 100,
+    "lakarexamen_country": 100,
+    "legitimation_country": 100,
+}
+
+
+def _optional(error: Any) -> Any:
+    """None, or a text ``error`` (a function giving the problem or None) has nothing against."""
+    return lambda v: v is None or (isinstance(v, str) and error(v) is None)
+
+
+def _personnummer_check(message: str) -> pa.Check:
+    """One of personnummer_error's problems (each has its own message)."""
+    return _check(
+        "personnummer", message, lambda v: not isinstance(v, str) or personnummer_error(v) != message
+    )
+
+
+def personal_input(*, today: date, legitimation_date: date | None) -> pa.DataFrameSchema:
+    """A trainee's personal details (every field may be empty, None): the personnummer with a valid date of
+    birth and control digit, the postal code as 'NNN NN' (normalised first), telephones of digits, spaces,
+    hyphens and a leading +, and a läkarexamen not in the future nor after the legitimation."""
+    cols: dict[str, pa.Column] = {
+        "personnummer": _col(
+            "personnummer",
+            PERSONNUMMER_FORMAT_MSG,
+            lambda v: v is None or (isinstance(v, str) and personnummer_error(v) != PERSONNUMMER_FORMAT_MSG),
+            _personnummer_check(PERSONNUMMER_DATE_MSG),
+            _personnummer_check(PERSONNUMMER_CONTROL_MSG),
+        ),
+        "postal_code": _col("postal_code", POSTAL_CODE_MSG, _optional(postal_code_error)),
+        "lakarexamen_date": _past_date(
+            "lakarexamen_date", "datumet för läkarexamen kan inte ligga i framtiden", optional=True, today=today
+        ),
+    }
+    for phone in ("phone_home", "phone_mobile", "phone_work"):
+        cols[phone] = _col(phone, PHONE_MSG, _optional(phone_error))
+    for name, longest in PERSONAL_TEXT.items():
+        cols[name] = _text_col(
+            name, f"högst {longest} tecken", lambda v, n=longest: v is None or (isinstance(v, str) and 0 < len(v) <= n)
+        )
+
+    checks: list[pa.Check] = []
+    if legitimation_date is not None:
+        legitimation = legitimation_date
+
+        def examen_before_legitimation(df: pd.DataFrame) -> pd.Series:
+            # judged only for a date not in the future, which has its own message
+            return df["lakarexamen_date"].map(lambda v: not _is_date(v) or v > today or v <= legitimation)
+
+        checks.append(
+            pa.Check(
+                examen_before_legitimation,
+                error="lakarexamen_date|läkarexamen kan inte ligga efter legitimationen "
+                f"({legitimation.isoformat()})",
+            )
+        )
+    return pa.DataFrameSchema(cols, checks=checks, coerce=False)

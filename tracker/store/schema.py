@@ -454,6 +454,33 @@ def m006_region_records(cur: duckdb.DuckDBPyConnection) -> None:
     )
 
 
+def m007_personal_details(cur: duckdb.DuckDBPyConnection) -> None:
+    """The rest of what Socialstyrelsen's forms ask of the applicant, kept with the personnummer: postal
+    address (the postal code stored as 'NNN NN'), telephones, läkarexamen (country, date) and the country of
+    the legitimation (its date is the trainee's legitimation_date). Rebuilt rather than altered, so that the
+    new columns get their CHECKs (nothing references trainee_personal)."""
+    _rebuild(
+        cur,
+        "trainee_personal",
+        """
+        CREATE TABLE trainee_personal (
+            trainee_id VARCHAR PRIMARY KEY REFERENCES trainee (trainee_id),
+            personnummer VARCHAR CHECK (personnummer IS NULL OR regexp_matches(personnummer, '^[0-9]{8}-[0-9]{4}$')),
+            street_address VARCHAR CHECK (street_address IS NULL OR length(street_address) BETWEEN 1 AND 200),
+            postal_code VARCHAR CHECK (postal_code IS NULL OR regexp_matches(postal_code, '^[0-9]{3} [0-9]{2}$')),
+            postal_town VARCHAR CHECK (postal_town IS NULL OR length(postal_town) BETWEEN 1 AND 100),
+            phone_home VARCHAR CHECK (phone_home IS NULL OR regexp_matches(phone_home, '^[+]?[0-9][0-9 -]{0,28}[0-9]$')),
+            phone_mobile VARCHAR CHECK (phone_mobile IS NULL OR regexp_matches(phone_mobile, '^[+]?[0-9][0-9 -]{0,28}[0-9]$')),
+            phone_work VARCHAR CHECK (phone_work IS NULL OR regexp_matches(phone_work, '^[+]?[0-9][0-9 -]{0,28}[0-9]$')),
+            lakarexamen_country VARCHAR CHECK (lakarexamen_country IS NULL OR length(lakarexamen_country) BETWEEN 1 AND 100),
+            lakarexamen_date DATE,
+            legitimation_country VARCHAR CHECK (legitimation_country IS NULL OR length(legitimation_country) BETWEEN 1 AND 100)
+        )""",
+        "trainee_id, personnummer",
+        "trainee_id, personnummer",
+    )
+
+
 # In order; a migration's function name is its identity, recorded in _migrations.
 MIGRATIONS: tuple[Step, ...] = (
     m001_core,
@@ -462,4 +489,5 @@ MIGRATIONS: tuple[Step, ...] = (
     m004_catalogue_doubts,
     m005_rules_round_2,
     m006_region_records,
+    m007_personal_details,
 )

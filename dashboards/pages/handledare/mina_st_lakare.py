@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from dashboards.components.documents import iup_report
 from dashboards.components.feedback import show_flash
 from dashboards.components.trainee_list import trainee_list
 from dashboards.signin import page_context
@@ -9,4 +10,7 @@ from dashboards.signin import page_context
 con, actor = page_context("handledare")
 st.title("Mina ST-läkare")
 show_flash()
-trainee_list(con, actor, supervised_only=True)
+opened = trainee_list(con, actor, supervised_only=True)
+if opened:
+    st.divider()
+    iup_report(con, actor, opened, key="hl")

@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from dashboards.components import feedback, trainee
+from dashboards.components import documents, feedback, trainee
+from dashboards.components.application import application
 from dashboards.components.export import record_download
 from dashboards.signin import page_context
 
@@ -13,6 +14,12 @@ trainee_id = trainee.own_id(actor)
 tv = trainee.view(con, actor, trainee_id)
 trainee.header(tv)
 trainee.overview(tv, key="own")
+
+st.divider()
+application(con, actor, trainee_id, key="own")
+
+st.divider()
+documents.iup_report(con, actor, trainee_id, key="own")
 
 st.divider()
 st.caption(
