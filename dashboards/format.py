@@ -8,32 +8,8 @@ from fractions import Fraction
 
 import pandas as pd
 
-from tracker.domain import as_date
+from tracker.domain import DASH, as_date, sv_date  # noqa: F401  (sv_date: the pages call fmt.sv_date)
 from tracker.rules.numbers import sv_number
-
-MONTHS = (
-    "januari",
-    "februari",
-    "mars",
-    "april",
-    "maj",
-    "juni",
-    "juli",
-    "augusti",
-    "september",
-    "oktober",
-    "november",
-    "december",
-)
-DASH = "–"
-
-
-def sv_date(d: object) -> str:
-    """'30 juni 2024'; a dash for a missing date."""
-    day = as_date(d)
-    if day is None:
-        return DASH
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
 def iso_date(d: object) -> str:

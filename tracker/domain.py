@@ -131,6 +131,19 @@ def as_date(value: object) -> date | None:
     return None
 
 
+MONTH_NAMES: tuple[str, ...] = (
+    "januari", "februari", "mars", "april", "maj", "juni",
+    "juli", "augusti", "september", "oktober", "november", "december",
+)
+DASH = "–"
+
+
+def sv_date(value: object) -> str:
+    """A date as people read it in Swedish, "30 juni 2024"; a dash for a missing date."""
+    d = as_date(value)
+    return DASH if d is None else f"{d.day} {MONTH_NAMES[d.month - 1]} {d.year}"
+
+
 @dataclass(frozen=True)
 class Trainee:
     trainee_id: str

@@ -14,6 +14,19 @@ from __future__ import annotations
 import re
 from datetime import date
 
+# The applicant's details the forms ask for, as the columns of trainee_personal, in the forms' order.
+PERSONAL_FIELDS: tuple[str, ...] = (
+    "personnummer",
+    "street_address",
+    "postal_code",
+    "postal_town",
+    "phone_home",
+    "phone_mobile",
+    "phone_work",
+    "lakarexamen_country",
+    "lakarexamen_date",
+    "legitimation_country",
+)
 PERSONNUMMER_RE = re.compile(r"^([0-9]{4})([0-9]{2})([0-9]{2})-([0-9]{4})$")
 PERSONNUMMER_FORMAT_MSG = "personnummer skrivs ÅÅÅÅMMDD-NNNN (t.ex. 19900101-1234)"
 PERSONNUMMER_DATE_MSG = "personnumret har inget giltigt födelsedatum"

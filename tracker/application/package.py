@@ -22,6 +22,7 @@ from tracker.application.forms import Form
 from tracker.application.pdf import fill, merge
 from tracker.domain import REG_2021, REQUIRABLE_TYPES, TYPE_LABELS, TraineeRecord, as_date
 from tracker.errors import NotFoundError
+from tracker.personal import PERSONAL_FIELDS
 from tracker.rules.progress import progress_for_record
 from tracker.rules.reference import Progress, counting_kinds
 from tracker.rules.service_list import service_rows
@@ -33,10 +34,6 @@ MERGED = "ansokan.pdf"
 ZIPPED = "ansokan.zip"
 MANIFEST = "manifest.json"
 
-_PERSONAL_COLUMNS = (
-    "personnummer, street_address, postal_code, postal_town, phone_home, phone_mobile, phone_work, "
-    "lakarexamen_country, lakarexamen_date, legitimation_country"
-)
 
 
 def read_application(
@@ -48,7 +45,7 @@ def read_application(
     progress = progress or progress_for_record(con, rec, as_of)
     with reading(con) as cur:
         row = cur.execute(
-            f"""SELECT p.email, u.name, tp.{_PERSONAL_COLUMNS.replace(', ', ', tp.')}
+            f"""SELECT p.email, u.name, {", ".join(f"tp.{c}" for c in PERSONAL_FIELDS)}
                 FROM trainee t LEFT JOIN person p USING (person_id) LEFT JOIN unit u USING (unit_id)
                 LEFT JOIN trainee_personal tp USING (trainee_id)
                 WHERE t.trainee_id = ?""",
@@ -79,11 +76,7 @@ def read_application(
                JOIN person p ON p.person_id = r.person_id WHERE t.trainee_id = ? ORDER BY r.area NULLS LAST, p.name""",
             [trainee_id],
         ).fetchall()
-    names = (
-        "personnummer street_address postal_code postal_town phone_home phone_mobile phone_work "
-        "lakarexamen_country lakarexamen_date legitimation_country"
-    ).split()
-    values = dict(zip(names, details, strict=True))
+    values = dict(zip(PERSONAL_FIELDS, details, strict=True))
     values["lakarexamen_date"] = as_date(values["lakarexamen_date"])
     personal = Personal(**values)
     signed = tuple(

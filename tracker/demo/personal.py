@@ -16,21 +16,9 @@ import random
 from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 
-from tracker.personal import control_digit
+from tracker.personal import PERSONAL_FIELDS, control_digit
 
-COLUMNS: tuple[str, ...] = (
-    "trainee_id",
-    "personnummer",
-    "street_address",
-    "postal_code",
-    "postal_town",
-    "phone_home",
-    "phone_mobile",
-    "phone_work",
-    "lakarexamen_country",
-    "lakarexamen_date",
-    "legitimation_country",
-)
+COLUMNS: tuple[str, ...] = ("trainee_id", *PERSONAL_FIELDS)
 STREETS: tuple[str, ...] = (
     "Exempelgatan",
     "Provgatan",

@@ -46,7 +46,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import CondPageBreak, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from tracker.domain import STATUS_EJ, STATUS_PAGAR, STATUS_UPPFYLLT
+from tracker.domain import DASH, STATUS_EJ, STATUS_PAGAR, STATUS_UPPFYLLT, sv_date
 
 # --- what the report shows -------------------------------------------------------------------
 
@@ -137,27 +137,7 @@ class ReportData:
 
 # --- Swedish text ----------------------------------------------------------------------------
 
-MONTHS = (
-    "januari",
-    "februari",
-    "mars",
-    "april",
-    "maj",
-    "juni",
-    "juli",
-    "augusti",
-    "september",
-    "oktober",
-    "november",
-    "december",
-)
-DASH = "–"
 STATUS_WORDS = {STATUS_UPPFYLLT: "Uppfyllt", STATUS_PAGAR: "Pågår", STATUS_EJ: "Ej påbörjat"}
-
-
-def sv_date(d: date | None) -> str:
-    """'1 december 2026'; a dash for a missing date."""
-    return DASH if d is None else f"{d.day} {MONTHS[d.month - 1]} {d.year}"
 
 
 def sv_number(x: Fraction | float | int, decimals: int = 2) -> str:

@@ -24,6 +24,7 @@ re-exported here.
 
 from tracker.accounts import Actor
 from tracker.errors import AccessDenied, InputError, OverlapConflict, StateConflict
+from tracker.personal import PERSONAL_FIELDS
 from tracker.rules.facts import RISK_LATE_SHARE, RISK_LEAVE_DAYS, RISK_PACE, RISK_PACE_MIN_ELAPSED
 from tracker.rules.planning import PlannedLeave
 from tracker.services.access import can_read
@@ -127,7 +128,6 @@ from tracker.services.people import (
     update_unit,
 )
 from tracker.services.personal import (
-    PERSONAL_FIELDS,
     PersonalDetails,
     personal_details,
     sees_personal_details,

@@ -25,35 +25,22 @@ import duckdb
 
 from tracker.accounts import Actor
 from tracker.errors import AccessDenied
-from tracker.personal import mask_personnummer, normalise_personnummer, normalise_phone, normalise_postal_code
+from tracker.personal import (
+    PERSONAL_FIELDS,
+    mask_personnummer,
+    normalise_personnummer,
+    normalise_phone,
+    normalise_postal_code,
+)
 from tracker.services.access import office_units_sql, require_read
 from tracker.services.shared import one_row, record_audit, todays_date
 from tracker.services.validation import personal_input, validate_input
 from tracker.store import Connection, transaction
 from tracker.store.connection import reading
 
-# The columns of trainee_personal a form changes, in the order of Socialstyrelsen's forms.
-PERSONAL_FIELDS: tuple[str, ...] = (
-    "personnummer",
-    "street_address",
-    "postal_code",
-    "postal_town",
-    "phone_home",
-    "phone_mobile",
-    "phone_work",
-    "lakarexamen_country",
-    "lakarexamen_date",
-    "legitimation_country",
-)
 # What someone who may not see them in full never sees (and the audit log records only as 'ändrat').
-HIDDEN_FIELDS: tuple[str, ...] = (
-    "personnummer",
-    "street_address",
-    "postal_code",
-    "postal_town",
-    "phone_home",
-    "phone_mobile",
-    "phone_work",
+HIDDEN_FIELDS: tuple[str, ...] = tuple(
+    f for f in PERSONAL_FIELDS if f not in ("lakarexamen_country", "lakarexamen_date", "legitimation_country")
 )
 CHANGED = "ändrat"
 _NOT_EDITOR = (
