@@ -303,6 +303,15 @@ def test_a_missing_personnummer_is_a_problem_of_every_form(demo_db: Path, tmp_pa
     assert "Utdelningsadress saknas i ST-läkarens personuppgifter (Mina uppgifter)." in planned[0].problems
 
 
+def test_a_doktorsexamen_is_a_note_to_attach_not_a_blocked_form(demo_db: Path) -> None:
+    c = connect(demo_db, read_only=True)
+    tid = c.execute("SELECT min(trainee_id) FROM trainee WHERE doktorsexamen").fetchone()[0]
+    (application,) = [p for p in plan(read_application(c, tid, AS_OF)) if p.form.key in ("2015-1", "2021-5")]
+    c.close()
+    assert [n for n in application.notes if n.startswith("Doktorsexamen: bifoga")]
+    assert not [p for p in application.problems if "oktorsexamen" in p]
+
+
 # --- the blank forms' folder --------------------------------------------------------------------------
 
 @pytest.fixture

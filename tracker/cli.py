@@ -242,6 +242,8 @@ def _application(con: Connection, args: argparse.Namespace) -> int:
     for f in package.forms:
         for problem in f.content.problems:
             print(f"{f.file}: {problem}", file=sys.stderr)
+        for note in f.content.notes:
+            print(f"{f.file}: obs: {note}", file=sys.stderr)
     for problem in package.problems:
         print(f"ansökan: {problem}", file=sys.stderr)
     return 0

@@ -80,7 +80,7 @@ def application(con: Connection, actor: Actor, trainee_id: str, *, key: str) -> 
         st.warning(" och ".join(parts) + ".", icon=":material/pending_actions:")
         for problem in status.problems:
             st.markdown(f"- {fmt.plain(problem)}")
-    for notice in status.notices:
+    for notice in [*status.notices, *(n for f in status.forms for n in f.notes)]:
         st.caption(fmt.plain(notice))
     shown_table(_forms_table(status), name=f"ansokan-blanketter-{trainee_id}", key=f"{key}_forms")
     if not services.sees_personal_details(con, actor, trainee_id):

@@ -6,7 +6,8 @@ the application form with its list of attachments. Values follow the forms: date
 "ååmmdd – ååmmdd", delmål codes as the regulation writes them ("a1, b2" / "STa1, STb2"), months with a
 decimal comma. Signatures, the signers' own personnummer and the descriptions the signer writes are
 left for the signer; what the record should have filled and cannot (no personnummer, an unsigned intyg)
-is a problem of that form, never a silent blank.
+is a problem of that form, never a silent blank, and a document to attach that the tracker does not hold
+(service before the legitimation, a doktorsexamen) is a note.
 """
 
 from __future__ import annotations
@@ -79,7 +80,8 @@ class FormContent:
     form: Form
     certificate_id: str | None
     fields: dict[str, str]
-    problems: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # what the record should fill and cannot
+    notes: list[str] = field(default_factory=list)  # documents to attach that are not in the tracker
     left_blank: dict[str, str] = field(default_factory=dict)  # field -> who fills it in
     attachment: int | None = None  # its "Bilaga nr" within its application
 
@@ -454,7 +456,7 @@ def _bt_application(app: Application) -> list[FormContent]:
     ])
     bt = app.progress.bt
     if bt is not None and bt.before_legitimation_months > 0:
-        out.problems.append(
+        out.notes.append(
             f"Tjänstgöring före legitimation: {months(bt.before_legitimation_months)} månader av BT ligger före "
             "legitimationen; bifoga intyg om den tjänstgöringen och ange deras bilagenummer under "
             "Tjänstgöring före legitimation."
@@ -530,7 +532,7 @@ def _application_2015(app: Application) -> list[FormContent]:
 
 def _doktorsexamen(app: Application, out: FormContent) -> None:
     if app.trainee.doktorsexamen:
-        out.problems.append(
+        out.notes.append(
             "Doktorsexamen: bifoga bevis om den (eller Socialstyrelsens bedömning av en utländsk) och ange "
             "bilagans nummer under Förteckning över övriga handlingar."
         )

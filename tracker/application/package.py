@@ -119,6 +119,7 @@ class FilledForm:
             "attachment": c.attachment,
             "fields": dict(sorted(c.fields.items())),
             "problems": list(c.problems),
+            "notes": list(c.notes),
             "left_blank": dict(sorted(c.left_blank.items())),
         }
 

@@ -46,6 +46,7 @@ class FormStatus:
     title: str
     certificate_id: str | None
     problems: tuple[str, ...]
+    notes: tuple[str, ...] = ()
 
     @property
     def blocked(self) -> bool:
@@ -84,7 +85,7 @@ def application_status(
     planned = plan(app)
     needed: list[Form] = list(dict.fromkeys(c.form for c in planned))
     return ApplicationStatus(
-        forms=tuple(FormStatus(c.form.name, c.form.title, c.certificate_id, tuple(c.problems)) for c in planned),
+        forms=tuple(FormStatus(c.form.name, c.form.title, c.certificate_id, tuple(c.problems), tuple(c.notes)) for c in planned),
         problems=tuple(package_problems(app)),
         notices=tuple(app.progress.notices),
         missing_blanks=tuple(f.name for f in missing_forms(forms_dir(forms), needed)),
