@@ -186,6 +186,12 @@ def test_demo_accounts_have_their_roles(demo: Connection) -> None:
     assert ("handledare@demo.se", "handledare", "VGR", "Göteborg") in roles
     assert ("studierektor@demo.se", "studierektor", "VGR", "Göteborg") in roles
     assert ("admin@demo.se", "admin", None, None) in roles
+    assert ("verksamhetschef@demo.se", "verksamhetschef", "VGR", "Göteborg") in roles
+    assert _rows(
+        demo,
+        """SELECT r.unit_id, count(t.trainee_id) > 0 FROM person p JOIN role_assignment r USING (person_id)
+           LEFT JOIN trainee t ON t.unit_id = r.unit_id WHERE p.email = 'verksamhetschef@demo.se' GROUP BY ALL""",
+    ) == [("vgr-vc-majorna", True)]  # the chief of the demo ST-läkare's unit, with trainees to see
 
 
 def test_demo_st_is_mid_st_in_allmanmedicin_with_signed_and_unsigned_certificates(

@@ -39,6 +39,7 @@ from tracker.demo.reference import (
     STUDIEREKTOR_EMAIL,
     UNITS,
     VC,
+    VERKSAMHETSCHEF_EMAIL,
     UnitDef,
 )
 from tracker.demo.simulate import (
@@ -203,7 +204,8 @@ class Generator:
             self.roles.append((p.person_id, "studierektor", region_id, area, None))
         for st in self.units.values():
             u = st.unit
-            vc = self.people.add(specialist=True)
+            # The demo account is one unit's chief; its name is drawn as any other's, so the data stay the same.
+            vc = self.people.add(specialist=True, email=VERKSAMHETSCHEF_EMAIL if u.unit_id == "vgr-vc-majorna" else None)
             st.verksamhetschef = vc
             self.roles.append((vc.person_id, "verksamhetschef", u.region_id, u.area, u.unit_id))
             count = max(2, math.ceil(st.trainees / 3))

@@ -17,8 +17,9 @@ DEMO_ACCOUNTS: tuple[tuple[str, str, str], ...] = (
     ("handledare@demo.se", DEMO_PASSWORD, "Huvudhandledare på Vårdcentralen Majorna med intyg att signera"),
     ("studierektor@demo.se", DEMO_PASSWORD, "Studierektor för område Göteborg, Västra Götalandsregionen"),
     ("admin@demo.se", DEMO_PASSWORD, "Administratör"),
+    ("verksamhetschef@demo.se", DEMO_PASSWORD, "Verksamhetschef på Vårdcentralen Majorna: enhetens ST-läkare och intyg att signera"),
 )
-ST_EMAIL, HANDLEDARE_EMAIL, STUDIEREKTOR_EMAIL, ADMIN_EMAIL = (a[0] for a in DEMO_ACCOUNTS)
+ST_EMAIL, HANDLEDARE_EMAIL, STUDIEREKTOR_EMAIL, ADMIN_EMAIL, VERKSAMHETSCHEF_EMAIL = (a[0] for a in DEMO_ACCOUNTS)
 FIXED_NAMES = {
     ST_EMAIL: "Sara Lindqvist",
     HANDLEDARE_EMAIL: "Johan Bergström",
