@@ -16,6 +16,7 @@ import shutil
 import threading
 import zipfile
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date
 from fractions import Fraction
 from functools import partial
@@ -29,9 +30,10 @@ from test_services import actor, audit_rows
 
 from tracker import services
 from tracker.application import FORMS, build, fetch, read_application
-from tracker.application.content import delmal_text, numbers_text, period, plan, split_name, yymmdd
+from tracker.application.content import FormContent, delmal_text, numbers_text, period, plan, split_name, yymmdd
 from tracker.application.folder import RECORD, blank_form
 from tracker.application.forms import FORM_BY_KEY
+from tracker.application.package import FilledForm, Package
 from tracker.application.pdf import field_values
 from tracker.cli import main
 from tracker.demo import load_demo
@@ -312,6 +314,37 @@ def test_a_doktorsexamen_is_a_note_to_attach_not_a_blocked_form(demo_db: Path) -
     assert not [p for p in application.problems if "oktorsexamen" in p]
 
 
+_MONTHLY = [
+    _st(f"{2021 + i // 12}-{i % 12 + 1:02d}-01", f"{2021 + i // 12}-{i % 12 + 1:02d}-28", 100, f"Ställe {i + 1}")
+    for i in range(45)
+]
+
+
+@pytest.mark.parametrize(("regulation", "key", "place", "last_rows"), [
+    # HSLF-FS 2021:8 bilaga 6: 20 rows on page 1, then 19 more on its continuation page (Row1_2 …)
+    (REG_2021, "2021-6", "Tjänstgöringsställe sjukhus klinik enhet eller annan specificering",
+     {"Row20": "Ställe 20", "Row1_2": "Ställe 21", "Row19_2": "Ställe 39"}),
+    # bilaga 3 (the BT's list): 18 rows
+    (REG_2021, "2021-3", "Tjänstgöringsställe sjukhus klinik enhet eller annan specificering", {"Row18": "Ställe 18"}),
+    # SOSFS 2015:8 bilaga 1: 33 rows
+    (REG_2015, "2015-1", "Tjänstgöringsställe Sjukhus klinik enhet eller annan specificering", {"Row33": "Ställe 33"}),
+])
+def test_more_placements_than_the_forms_rows_fill_every_row_and_ask_for_a_sheet(
+    demo_db: Path, ready: dict[str, str], regulation: str, key: str, place: str, last_rows: dict[str, str]
+) -> None:
+    c = connect(demo_db, read_only=True)
+    app = read_application(c, ready[regulation], AS_OF)
+    c.close()
+    rows = tuple(service_rows(_rec(_MONTHLY), ("ST",), AS_OF))
+    long_list = replace(app, service_rows=rows, bt_rows=rows, trainee=replace(app.trainee, bt_approved_date=None))
+    (form,) = [p for p in plan(long_list) if p.form.key == key]
+    capacity = {"2021-6": 39, "2021-3": 18, "2015-1": 33}[key]
+    assert {row: form.fields[place + row] for row in last_rows} == last_rows
+    assert sum(1 for name in form.fields if name.startswith(place + "Row")) == capacity
+    assert f"45 tjänstgöringar men blanketten har {capacity} rader: de sista {45 - capacity} får föras på ett eget blad." in (
+        form.problems
+    )
+
 # --- the blank forms' folder --------------------------------------------------------------------------
 
 @pytest.fixture
@@ -350,9 +383,38 @@ def test_fetch_refuses_a_form_whose_fields_changed_and_writes_nothing(mirror: tu
     assert not (tmp_path / "forms").exists()
 
 
-def test_fetch_from_an_unreachable_address_is_a_clear_error(tmp_path: Path) -> None:
-    with pytest.raises(FormsError, match="Kunde inte hämta http://127.0.0.1:9/"):
-        fetch(tmp_path / "forms", "http://127.0.0.1:9/")
+@pytest.mark.parametrize(("source", "reason"), [
+    ("http://127.0.0.1:9/", "servern tog inte emot anslutningen"),
+    ("http://nowhere.invalid/", "adressen kunde inte slås upp (ingen internetanslutning, eller fel adress)"),
+    ("blanketter", "adressen är ingen webbadress (den ska börja med https://)"),  # was a traceback
+])
+def test_fetch_from_an_unreachable_address_is_a_clear_swedish_error(tmp_path: Path, source: str, reason: str) -> None:
+    with pytest.raises(FormsError) as exc:
+        fetch(tmp_path / "forms", source)
+    assert str(exc.value) == f"Kunde inte hämta {source.rstrip('/')}/{FORMS[0].file}: {reason}."
+    assert not (tmp_path / "forms").exists()
+
+
+def test_fetch_into_a_folder_that_cannot_be_made_is_a_clear_error(mirror: tuple[str, Path], tmp_path: Path) -> None:
+    url, _ = mirror
+    (tmp_path / "forms").write_text("a file where the folder should be", encoding="utf-8")
+    with pytest.raises(FormsError) as exc:
+        fetch(tmp_path / "forms", url)
+    assert str(exc.value) == (
+        f"Blanketterna kunde inte sparas i mappen {tmp_path / 'forms'}: det finns redan en fil eller mapp med det namnet."
+    )
+
+
+@pytest.mark.parametrize("content", [b"", b"<html>Sidan finns inte</html>"])
+def test_a_blank_that_is_no_pdf_names_the_file_and_what_to_do_in_swedish(tmp_path: Path, content: bytes) -> None:
+    form = FORM_BY_KEY["2021-9"]
+    (tmp_path / form.file).write_bytes(content)
+    with pytest.raises(FormsError) as exc:
+        blank_form(tmp_path, form)
+    assert str(exc.value) == (
+        "HSLF-FS 2021:8 bilaga 9 (2021-2-7212-bilaga-9.pdf) är ingen läsbar PDF-fil: den är skadad eller av fel sort. "
+        "Hämta blanketterna igen med 'tracker forms fetch' på servern."
+    )
 
 
 def test_a_missing_blank_names_the_form_and_how_to_fetch_it(tmp_path: Path) -> None:
@@ -446,6 +508,45 @@ def test_cli_application_writes_the_package(demo_db: Path, ready: dict[str, str]
     assert "finns inte i" in capsys.readouterr().err
 
 
+def _package(trainee_id: str, *certificates: str) -> Package:
+    """A package of one form per certificate id (no PDFs filled: for where it is written)."""
+    forms = tuple(
+        FilledForm(f"{i:02d}-bilaga-2021-9-{c}.pdf", FormContent(FORM_BY_KEY["2021-9"], c, {}), b"%PDF-1.7 " + c.encode())
+        for i, c in enumerate(certificates, start=1)
+    )
+    return Package(trainee_id, REG_2021, AS_OF, forms, (), b"%PDF-1.7 merged")
+
+
+def test_a_package_written_again_replaces_the_earlier_one_whole(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    _package("TA", "C1", "C2", "C3").write(out)
+    _package("TB", "C9").write(out)  # another trainee into the same folder
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["trainee_id"] == "TB"
+    # nothing of the first trainee's package is left beside the second's
+    assert sorted(p.name for p in out.iterdir()) == ["01-bilaga-2021-9-C9.pdf", "ansokan.pdf", "ansokan.zip", "manifest.json"]
+
+
+def test_cli_application_refuses_a_folder_holding_anything_else_before_building_the_package(
+    demo_db: Path, ready: dict[str, str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out, a_file, typo = tmp_path / "out", tmp_path / "a-file", tmp_path / "typo.duckdb"
+    _package("TA", "C1").write(out)
+    (out / "anteckningar.txt").write_text("mina anteckningar", encoding="utf-8")
+    a_file.write_text("x", encoding="utf-8")
+    refusals = [
+        (out, demo_db, f"Mappen {out} innehåller annat än en tidigare ansökan (anteckningar.txt); ange en ny eller tom mapp."),
+        (a_file, demo_db, f"{a_file} är en fil, inte en mapp; ange en ny eller tom mapp för ansökan."),
+        (tmp_path / "new", typo, f"Databasen {typo} finns inte; ange databasfilen med --db eller TRACKER_DB."),
+    ]
+    for folder, db, message in refusals:
+        argv = ["application", ready[REG_2015], "--out", str(folder), "--forms", str(tmp_path / "none"), "--db", str(db)]
+        assert main(argv) == 1, argv
+        assert capsys.readouterr().err.strip() == f"tracker: {message}"  # not the missing blanks: refused first
+    assert json.loads((out / "manifest.json").read_text(encoding="utf-8"))["trainee_id"] == "TA"
+    assert not typo.exists() and not (tmp_path / "new").exists()
+
+
 def test_cli_forms_fetch(mirror: tuple[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     url, _ = mirror
     assert main(["forms", "fetch", "--dir", str(tmp_path / "f"), "--source", url]) == 0
@@ -470,5 +571,25 @@ def test_the_overview_page_offers_the_filled_application(
         labels = [b.label for b in at.get("download_button")]
         assert "Ladda ner ansökan (PDF)" in labels and "Ladda ner alla blanketter (zip)" in labels
         assert [r[2] for r in audit_rows(c, "application")] == [ready[REG_2021]]  # every package made is recorded
+    finally:
+        c.close()
+
+
+def test_the_admin_fetches_the_blanks_in_the_app_and_is_offered_the_package_at_once(
+    demo_db: Path, ready: dict[str, str], mirror: tuple[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url, _ = mirror
+    c = app_copy(demo_db, tmp_path / "app.duckdb", monkeypatch, dev_auth=True)
+    monkeypatch.setenv("TRACKER_FORMS", str(tmp_path / "forms"))  # nothing fetched yet
+    monkeypatch.setenv("TRACKER_FORMS_SOURCE", url)
+    try:
+        at = signed_in(c, "admin@demo.se", "utbildningsenhet/st_lakare")
+        at.selectbox(key="tl_open_False").set_value(ready[REG_2021]).run()
+        assert not [b for b in at.button if b.label == "Skapa ansökan"]
+        button(at, "Hämta blanketterna från Socialstyrelsen").click().run()
+        assert not at.exception, [e.value for e in at.exception]
+        assert f"{len(FORMS)} blanketter är hämtade." in [s.value for s in at.success]
+        assert [b for b in at.button if b.label == "Skapa ansökan"]  # without another click first
+        assert not [b for b in at.button if b.label == "Hämta blanketterna från Socialstyrelsen"]
     finally:
         c.close()

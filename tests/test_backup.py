@@ -523,8 +523,9 @@ def test_only_an_administrator_makes_a_backup(person_id: str, small_db: Path, tm
 def test_cli_backup_and_restore_exit_codes_and_one_line_swedish_messages(
     small_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    folder, target = tmp_path / "b", tmp_path / "r.duckdb"
+    folder, target, zipped = tmp_path / "b", tmp_path / "r.duckdb", tmp_path / "b.zip"
     assert main(["backup", str(folder), "--db", str(small_db)]) == 0
+    zipped.write_bytes(backup_zip(folder))
     assert "Säkerhetskopian är skriven till" in capsys.readouterr().out
     assert main(["restore", str(folder), "--db", str(target)]) == 0
     assert "är återställd från" in capsys.readouterr().out
@@ -534,6 +535,10 @@ def test_cli_backup_and_restore_exit_codes_and_one_line_swedish_messages(
         (["restore", str(folder), "--db", str(target)], "inte tom"),
         (["restore", str(tmp_path / "nowhere"), "--db", str(tmp_path / "x.duckdb")], "finns inte"),
         (["backup", str(tmp_path / "c"), "--db", str(tmp_path / "missing.duckdb")], "finns inte"),
+        (["restore", str(zipped), "--db", str(tmp_path / "y.duckdb")], "är en zip-fil: packa upp den först"),
+        (["restore", str(small_db), "--db", str(tmp_path / "y.duckdb")], "är en fil; ange mappen"),
+        # the system's own (English) reason is said in Swedish
+        (["backup", str(small_db / "under"), "--db", str(small_db)], "en del av sökvägen är en fil, inte en mapp"),
     ]
     for argv, text in refusals:
         assert main(argv) == 1, argv
@@ -552,6 +557,49 @@ def test_the_zip_of_a_backup_unpacks_to_a_folder_that_restores(
 
 
 # --- the backup folder and the schedule ------------------------------------------------------------------
+
+
+def test_backups_started_at_once_each_get_a_folder_of_their_own(
+    small_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Three backups (two admins pressing the button, the schedule) choose their folder in the same second;
+    # all then write at the same time.
+    from tracker.store import backup as store_backup
+
+    ready = threading.Barrier(3, timeout=30)
+    write = store_backup.backup
+
+    def at_once(con: Connection, directory: str | Path) -> store_backup.BackupInfo:
+        ready.wait()
+        return write(con, directory)
+
+    monkeypatch.setattr(store_backup, "backup", at_once)
+    root, con = tmp_path / "backups", connect(small_db)
+    done: list[object] = []
+    threads = [threading.Thread(target=lambda: done.append(store_backup.backup_into(con, root))) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    con.close()
+    made = sorted(b.name for b in list_backups(root))
+    assert len(done) == 3 and len(set(made)) == 3 and sorted(p.name for p in root.iterdir()) == made
+    for b in list_backups(root):
+        assert store_backup.verify_backup(b.path).rows == b.rows
+
+
+def test_a_failed_backup_leaves_no_work_folder_behind(small_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tracker.store import backup as store_backup
+
+    def fails(con: Connection, directory: str | Path) -> store_backup.BackupInfo:
+        raise BackupError("disken är full")
+
+    monkeypatch.setattr(store_backup, "backup", fails)
+    con = connect(small_db)
+    with pytest.raises(BackupError):
+        store_backup.backup_into(con, tmp_path / "backups")
+    con.close()
+    assert list((tmp_path / "backups").iterdir()) == []
 
 
 def test_the_schedule_keeps_the_newest_backups_and_logs_them_without_an_actor(small_db: Path, tmp_path: Path) -> None:

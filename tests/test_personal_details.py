@@ -26,6 +26,7 @@ from tracker.personal import (
     PERSONNUMMER_CONTROL_MSG,
     PERSONNUMMER_DATE_MSG,
     PERSONNUMMER_FORMAT_MSG,
+    PERSONNUMMER_FUTURE_MSG,
     PHONE_MSG,
     POSTAL_CODE_MSG,
     mask_personnummer,
@@ -275,6 +276,8 @@ TOMORROW = TODAY + timedelta(days=1)
         ("personnummer", "850612-1238", PERSONNUMMER_FORMAT_MSG),
         ("personnummer", "19851312-1238", PERSONNUMMER_DATE_MSG),
         ("personnummer", "ett nummer", PERSONNUMMER_FORMAT_MSG),
+        ("personnummer", "20991231-1231", PERSONNUMMER_FUTURE_MSG),  # a valid control digit, born in 2099
+        ("personnummer", "20991291-1238", PERSONNUMMER_FUTURE_MSG),  # the samordningsnummer of that day
         ("postal_code", "4131", POSTAL_CODE_MSG),
         ("postal_code", "413 19 A", POSTAL_CODE_MSG),
         ("phone_mobile", "070-ABC 12", PHONE_MSG),
@@ -282,7 +285,7 @@ TOMORROW = TODAY + timedelta(days=1)
         ("phone_work", "031+390 06 12", PHONE_MSG),
         ("phone_work", "1234", PHONE_MSG),
         ("lakarexamen_date", TOMORROW, "datumet för läkarexamen kan inte ligga i framtiden"),
-        ("lakarexamen_date", D("2020-06-02"), "läkarexamen kan inte ligga efter legitimationen (2020-06-01)"),
+        ("lakarexamen_date", D("2020-06-02"), "läkarexamen kan inte ligga efter legitimationen (1 juni 2020)"),
         ("street_address", "x" * 201, "högst 200 tecken"),
         ("postal_town", "Göte\x00borg", "värdet innehåller otillåtna tecken (styrtecken)"),
         ("legitimation_country", "y" * 101, "högst 100 tecken"),
@@ -565,3 +568,29 @@ def test_the_studierektor_opens_the_personuppgifter_tab_with_a_button_and_the_re
     assert reads() == 1
     button(at, "Dölj personuppgifter").click().run()
     assert street[0] not in _everything_shown(at)
+
+
+def test_the_office_form_writes_only_what_it_changed_and_then_shows_the_details_as_stored(wdb: Connection) -> None:
+    tid = _own(wdb)
+    at = signed_in(wdb, "studierektor@demo.se", "utbildningsenhet/st_lakare")
+    at.selectbox(key="tl_open_False").set_value(tid).run()
+    button(at, "Visa personuppgifter").click().run()
+    # While the office has the details open, the trainee changes the mobile number on Mina uppgifter.
+    own = wdb.execute("SELECT person_id FROM trainee WHERE trainee_id = ?", [tid]).fetchone()
+    assert own is not None
+    trainee = actor_for_person(wdb, str(own[0]))
+    assert trainee is not None
+    services.update_personal_details(wdb, trainee, tid, phone_mobile="070-999 99 99")
+    at.text_input(key=f"tv_False_pd_{tid}_postal_code").set_value("41319")
+    button(at, "Spara uppgifter").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert wdb.execute(
+        "SELECT postal_code, phone_mobile FROM trainee_personal WHERE trainee_id = ?", [tid]
+    ).fetchone() == ("413 19", "070-999 99 99")  # the office's form did not write back the old number
+    # The form then shows what is stored: the postal code normalised, the trainee's new number.
+    assert at.text_input(key=f"tv_False_pd_{tid}_postal_code").value == "413 19"
+    assert at.text_input(key=f"tv_False_pd_{tid}_mobile").value == "070-999 99 99"
+    after = [a for (a,) in wdb.execute(
+        "SELECT after_json FROM audit_log WHERE entity = 'trainee_personal' AND action = 'update' ORDER BY audit_id"
+    ).fetchall()]
+    assert [json.loads(a) for a in after] == [{"phone_mobile": "ändrat"}, {"postal_code": "ändrat"}]

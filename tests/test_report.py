@@ -415,6 +415,15 @@ def test_cli_report_writes_the_pdf_and_refuses_in_swedish(
     assert main(["report", "T999", "--out", str(refused), "--db", str(db)]) == 1
     assert capsys.readouterr().err.strip().splitlines()[-1] == "tracker: ST-läkare T999 finns inte."
     assert not refused.exists()
+    nowhere = tmp_path / "nowhere" / "iup.pdf"
+    assert main(["report", own, "--out", str(nowhere), "--db", str(db)]) == 1
+    assert capsys.readouterr().err.strip() == f"tracker: Filen {nowhere} kunde inte skrivas: mappen finns inte."
+    typo = tmp_path / "typo.duckdb"  # a mistyped --db: refused, and no empty database is made in its place
+    assert main(["report", own, "--out", str(out), "--db", str(typo)]) == 1
+    assert capsys.readouterr().err.strip() == (
+        f"tracker: Databasen {typo} finns inte; ange databasfilen med --db eller TRACKER_DB."
+    )
+    assert not typo.exists()
 
 
 # --- the app ---------------------------------------------------------------------------------

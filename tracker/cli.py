@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tracker.config import DEMO_TRAINEES
-from tracker.errors import StorageError, TrackerError
+from tracker.errors import StorageError, TrackerError, os_reason
 from tracker.store import Connection, catalogue, connect, default_db_path
 from tracker.store.scope import EVERYONE, TraineeScope
 
@@ -137,6 +137,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _open(args: argparse.Namespace) -> Connection:
     """The database; opened read-only for a command that only reads from a write-protected file."""
     db = args.db or default_db_path()
+    if args.command in ("report", "application") and not Path(db).exists():  # a reader never makes a new file
+        raise StorageError(f"Databasen {db} finns inte; ange databasfilen med --db eller TRACKER_DB.")
     reads_only = args.command == "progress"
     if reads_only and Path(db).exists() and not os.access(db, os.W_OK):
         con = connect(db, read_only=True)
@@ -232,12 +234,17 @@ def _fetch_forms(args: argparse.Namespace) -> int:
 
 def _application(con: Connection, args: argparse.Namespace) -> int:
     from tracker.application import build, read_application
+    from tracker.application.package import earlier_package
     from tracker.config import Settings
 
+    earlier_package(args.out)  # a folder the package may not be written to is refused before it is built
     if not catalogue.catalogue_loaded(con):
         catalogue.ensure_catalogue(con)
     package = build(read_application(con, args.trainee_id, args.as_of or date.today()), args.forms or Settings.from_env().forms_dir)
-    package.write(args.out)
+    try:
+        package.write(args.out)
+    except OSError as exc:
+        raise TrackerError(f"Ansökan kunde inte skrivas till {args.out}: {os_reason(exc)}.") from exc
     print(f"{len(package.forms)} ifyllda blanketter, ansokan.pdf, ansokan.zip och manifest.json i {args.out}.")
     for f in package.forms:
         for problem in f.content.problems:
@@ -260,7 +267,7 @@ def _report(con: Connection, args: argparse.Namespace) -> int:
     try:
         args.out.write_bytes(pdf)
     except OSError as exc:
-        raise TrackerError(f"Filen {args.out} kunde inte skrivas: {exc.strerror}.") from exc
+        raise TrackerError(f"Filen {args.out} kunde inte skrivas: {os_reason(exc)}.") from exc
     print(f"IUP-rapporten för {args.trainee_id} per {as_of.isoformat()} är skriven till {args.out}.")
     return 0
 

@@ -26,6 +26,7 @@ the command line prints it as one line and the pages show it, never a traceback.
 
 from __future__ import annotations
 
+import errno
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -199,3 +200,24 @@ class QueryFailed(StorageError):
 
 class BackupError(StorageError):
     """A backup cannot be written or restored; the message names the folder or file and nothing was written."""
+
+
+def os_reason(exc: OSError) -> str:
+    """Why a file or folder could not be read or written, in Swedish for a message (the system's own
+    English text, ``strerror``, stays in the exception chain)."""
+    if isinstance(exc, FileExistsError):
+        return "det finns redan en fil eller mapp med det namnet"
+    if isinstance(exc, NotADirectoryError):
+        return "en del av sökvägen är en fil, inte en mapp"
+    if isinstance(exc, IsADirectoryError):
+        return "det är en mapp, inte en fil"
+    if isinstance(exc, FileNotFoundError):
+        return "mappen finns inte"
+    if isinstance(exc, PermissionError):
+        return "behörighet saknas"
+    return {
+        errno.ENOSPC: "disken är full",
+        errno.EROFS: "filsystemet är skrivskyddat",
+        errno.ENAMETOOLONG: "namnet är för långt",
+        errno.EDQUOT: "diskkvoten är slut",
+    }.get(exc.errno or 0, "filsystemet gav ett fel")

@@ -31,6 +31,7 @@ PERSONNUMMER_RE = re.compile(r"^([0-9]{4})([0-9]{2})([0-9]{2})-([0-9]{4})$")
 PERSONNUMMER_FORMAT_MSG = "personnummer skrivs ÅÅÅÅMMDD-NNNN (t.ex. 19900101-1234)"
 PERSONNUMMER_DATE_MSG = "personnumret har inget giltigt födelsedatum"
 PERSONNUMMER_CONTROL_MSG = "personnumrets kontrollsiffra stämmer inte"
+PERSONNUMMER_FUTURE_MSG = "personnumrets födelsedatum ligger i framtiden"
 PERSONNUMMER_MASK = "******-****"
 
 POSTAL_CODE_RE = re.compile(r"^[0-9]{3} [0-9]{2}$")
@@ -67,6 +68,19 @@ def personnummer_error(value: str) -> str | None:
     if control_digit(digits[:9]) != int(digits[9]):
         return PERSONNUMMER_CONTROL_MSG
     return None
+
+
+def birth_date(value: str) -> date | None:
+    """The date of birth a personnummer written ÅÅÅÅMMDD-NNNN holds (a samordningsnummer's day less 60);
+    None for a value without one."""
+    m = PERSONNUMMER_RE.fullmatch(value)
+    if m is None:
+        return None
+    day = int(m[3])
+    try:
+        return date(int(m[1]), int(m[2]), day - 60 if day > 60 else day)
+    except ValueError:
+        return None
 
 
 def normalise_personnummer(value: str) -> str:

@@ -8,6 +8,7 @@ import streamlit as st
 
 from dashboards import cache
 from dashboards import format as fmt
+from dashboards.components import feedback
 from dashboards.components.export import shown_table
 from dashboards.components.trainee import view
 from tracker import services
@@ -23,7 +24,7 @@ def _forms_table(status: services.ApplicationStatus) -> pd.DataFrame:
                 "Blankett": f.form,
                 "Avser": f.title,
                 "Intyg": f.certificate_id or "",
-                "Status": "Klar" if not f.blocked else "Saknas: " + " ".join(f.problems),
+                "Status": "Klar" if not f.blocked else "Ej klar: " + " ".join(f.problems),
             }
             for f in status.forms
         ]
@@ -49,10 +50,12 @@ def _fetch_button(con: Connection, actor: Actor, *, key: str) -> None:
         try:
             n = services.fetch_forms(con, actor, progress=step)
         except TrackerError as exc:
+            bar.empty()
             st.error(fmt.plain(exc), icon=":material/block:")
             return
         bar.empty()
-        st.success(f"{n} blanketter är hämtade.", icon=":material/check_circle:")
+        feedback.flash(f"{n} blanketter är hämtade.")
+        st.rerun()  # the next run finds the blanks and offers "Skapa ansökan"
 
 
 def application(con: Connection, actor: Actor, trainee_id: str, *, key: str) -> None:
@@ -80,7 +83,8 @@ def application(con: Connection, actor: Actor, trainee_id: str, *, key: str) -> 
         st.warning(" och ".join(parts) + ".", icon=":material/pending_actions:")
         for problem in status.problems:
             st.markdown(f"- {fmt.plain(problem)}")
-    for notice in [*status.notices, *(n for f in status.forms for n in f.notes)]:
+    # The progress notices are the overview's "Att tänka på" on the same page; here only the forms' notes.
+    for notice in dict.fromkeys(n for f in status.forms for n in f.notes):
         st.caption(fmt.plain(notice))
     shown_table(_forms_table(status), name=f"ansokan-blanketter-{trainee_id}", key=f"{key}_forms")
     if not services.sees_personal_details(con, actor, trainee_id):

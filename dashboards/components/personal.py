@@ -13,10 +13,9 @@ from datetime import date
 import streamlit as st
 
 from dashboards import format as fmt
-from dashboards.components import feedback
+from dashboards.components import dates, feedback
 from tracker import services
 from tracker.accounts import Actor
-from tracker.domain import EARLIEST_DATE
 from tracker.services import Connection
 
 PURPOSE = (
@@ -30,8 +29,38 @@ WHO_SEES = (
 SWEDEN = "Sverige"
 
 
-def _text(value: str | None) -> str:
-    return value or ""
+# Each field's widget, by the end of its key (``{key}_{trainee_id}_pnr`` …).
+_WIDGETS: dict[str, str] = {
+    "personnummer": "pnr",
+    "street_address": "street",
+    "postal_code": "postal_code",
+    "postal_town": "town",
+    "phone_home": "home",
+    "phone_mobile": "mobile",
+    "phone_work": "work",
+    "lakarexamen_country": "ex_land",
+    "lakarexamen_date": "ex_date",
+    "legitimation_country": "leg_land",
+}
+
+
+def _shown(value: object) -> object:
+    """A stored value as its widget shows it: a text field shows no value as ''."""
+    return value if isinstance(value, date) else value or ""
+
+
+def _start_from(details: services.PersonalDetails, k: str, names: dict[str, str]) -> None:
+    """Fill the form's widgets with the details as stored, when it is first shown and again after a save
+    (which drops its keys). Set through the session state, so that the browser shows them even where it
+    still holds what was typed before (a postal code typed '41319' is then shown as stored, '413 19');
+    ``{k}_shown`` keeps what was shown, to tell what the person changed."""
+    if all(n in st.session_state for n in names.values()):
+        return
+    shown = {field: _shown(getattr(details, field)) for field in names}
+    for field, name in names.items():
+        st.session_state[name] = shown[field]
+    st.session_state[f"{k}_leg_date"] = fmt.iso_date(details.legitimation_date)
+    st.session_state[f"{k}_shown"] = shown
 
 
 def details_form(
@@ -40,44 +69,32 @@ def details_form(
     """The trainee's details to fill in or change; ``keep_in`` names the session entry that holds the details
     shown (the saved details replace them there)."""
     trainee_id = details.trainee_id
+    k = f"{key}_{trainee_id}"
+    names = {field: f"{k}_{end}" for field, end in _WIDGETS.items()}
+    _start_from(details, k, names)
     with st.form(f"{key}_form_{trainee_id}"):
-        k = f"{key}_{trainee_id}"
-        personnummer = st.text_input(
+        st.text_input(
             "Personnummer",
-            value=_text(details.personnummer),
             placeholder="ÅÅÅÅMMDD-NNNN",
             help="Tolv siffror med bindestreck före de fyra sista; samordningsnummer går också bra.",
-            key=f"{k}_pnr",
+            key=names["personnummer"],
         )
-        street = st.text_input("Gatuadress", value=_text(details.street_address), key=f"{k}_street")
+        st.text_input("Gatuadress", key=names["street_address"])
         a, b = st.columns([1, 2])
-        postal_code = a.text_input(
-            "Postnummer", value=_text(details.postal_code), placeholder="NNN NN", key=f"{k}_postal_code"
-        )
-        postal_town = b.text_input("Postort", value=_text(details.postal_town), key=f"{k}_town")
+        a.text_input("Postnummer", placeholder="NNN NN", key=names["postal_code"])
+        b.text_input("Postort", key=names["postal_town"])
         a, b, c = st.columns(3)
-        phone_home = a.text_input("Telefon bostad", value=_text(details.phone_home), key=f"{k}_home")
-        phone_mobile = b.text_input("Mobiltelefon", value=_text(details.phone_mobile), key=f"{k}_mobile")
-        phone_work = c.text_input("Telefon arbete", value=_text(details.phone_work), key=f"{k}_work")
+        a.text_input("Telefon bostad", key=names["phone_home"])
+        b.text_input("Mobiltelefon", key=names["phone_mobile"])
+        c.text_input("Telefon arbete", key=names["phone_work"])
         a, b = st.columns(2)
-        examen_country = a.text_input(
-            "Läkarexamen, land", value=_text(details.lakarexamen_country), placeholder=SWEDEN, key=f"{k}_ex_land"
-        )
-        examen_date: date | None = b.date_input(
-            "Läkarexamen, datum",
-            value=details.lakarexamen_date,
-            min_value=EARLIEST_DATE,
-            max_value=date.today(),
-            format="YYYY-MM-DD",
-            key=f"{k}_ex_date",
-        )
+        a.text_input("Läkarexamen, land", placeholder=SWEDEN, key=names["lakarexamen_country"])
+        # The app's whole range: a future date is refused by the service, with a message.
+        dates.date_field(b, "Läkarexamen, datum", None, key=names["lakarexamen_date"])
         a, b = st.columns(2)
-        legitimation_country = a.text_input(
-            "Legitimation, land", value=_text(details.legitimation_country), placeholder=SWEDEN, key=f"{k}_leg_land"
-        )
+        a.text_input("Legitimation, land", placeholder=SWEDEN, key=names["legitimation_country"])
         b.text_input(
             "Legitimation, datum",
-            value=fmt.iso_date(details.legitimation_date),
             disabled=True,
             help="Legitimationsdatumet hör till ST-registreringen och rättas av studierektorn.",
             key=f"{k}_leg_date",
@@ -86,23 +103,17 @@ def details_form(
     if details.email:
         st.caption(f"E-post (kontot i ST-trackern): {fmt.plain(details.email)}")
     if saved:
-        values = {
-            "personnummer": personnummer,
-            "street_address": street,
-            "postal_code": postal_code,
-            "postal_town": postal_town,
-            "phone_home": phone_home,
-            "phone_mobile": phone_mobile,
-            "phone_work": phone_work,
-            "lakarexamen_country": examen_country,
-            "lakarexamen_date": examen_date,
-            "legitimation_country": legitimation_country,
-        }
+        shown = st.session_state.get(f"{k}_shown", {})
+        # Only the fields changed in this form: one left as shown keeps what is stored now, which someone
+        # else may have changed since the form was filled.
+        values = {f: st.session_state[n] for f, n in names.items() if st.session_state[n] != shown.get(f)}
 
         def save() -> None:
             stored = services.update_personal_details(con, actor, trainee_id, **values)
             if keep_in is not None:
                 st.session_state[keep_in] = stored
+            for name in [n for n in st.session_state if str(n).startswith(f"{k}_")]:
+                del st.session_state[name]  # the next run starts from the details as stored
 
         feedback.write(save, "Personuppgifterna är sparade.")
 

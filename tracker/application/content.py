@@ -198,8 +198,20 @@ class _Columns:
     percent: str
     months: str
 
-    def names(self, row: int) -> tuple[str, str, str, str]:
-        return (f"{self.place}Row{row}", f"{self.period}Row{row}", f"{self.percent}Row{row}", f"{self.months}Row{row}")
+    def names(self, row: str) -> tuple[str, str, str, str]:
+        """The four fields of one row ("Row3", or "Row3_2" on a continuation page)."""
+        return (f"{self.place}{row}", f"{self.period}{row}", f"{self.percent}{row}", f"{self.months}{row}")
+
+    def rows(self, fields: frozenset[str]) -> list[str]:
+        """A form's rows in order: Row1…RowN, then those of its continuation page (HSLF-FS 2021:8 bilaga 6
+        goes on on page 2 as Row1_2…Row19_2)."""
+        out: list[str] = []
+        for page in ("", "_2", "_3"):
+            n = 1
+            while all(name in fields for name in self.names(f"Row{n}{page}")):
+                out.append(f"Row{n}{page}")
+                n += 1
+        return out
 
 
 _COLUMNS_2021 = _Columns(
@@ -221,14 +233,15 @@ def _percent(x: float) -> str:
 
 
 def _service_list(out: FormContent, rows: Sequence[ServiceRow], cols: _Columns) -> None:
-    capacity = sum(1 for n in out.form.fields if n.startswith(cols.place + "Row"))
+    lines = cols.rows(out.form.fields)
+    capacity = len(lines)
     if len(rows) > capacity:
         out.problems.append(
             f"{len(rows)} tjänstgöringar men blanketten har {capacity} rader: "
             f"de sista {len(rows) - capacity} får föras på ett eget blad."
         )
-    for i, r in enumerate(rows[:capacity], start=1):
-        place, per, pct, mon = cols.names(i)
+    for line, r in zip(lines, rows, strict=False):
+        place, per, pct, mon = cols.names(line)
         out.set(place, r.placement.workplace or TYPE_LABELS.get(r.placement.kind, r.placement.kind))
         out.set(per, period(r.start, r.end))
         out.set(pct, _percent(r.placement.percent))

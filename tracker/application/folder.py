@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import socket
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterable
@@ -19,15 +20,20 @@ from pathlib import Path
 
 from tracker.application.forms import FORMS, Form
 from tracker.application.pdf import field_names
-from tracker.errors import FormsError
+from tracker.errors import FormsError, os_reason
 
 RECORD = "forms.json"
 _TIMEOUT_S = 30
+_FETCH_AGAIN = (
+    "Hämta blanketterna med 'tracker forms fetch' (en administratör kan också hämta dem i appen, under "
+    "Ansökan till Socialstyrelsen)."
+)
 
 
-def check_fields(form: Form, data: bytes) -> None:
-    """Refuses a blank whose field names are not the ones the filler knows."""
-    found = field_names(data, form.name)
+def check_fields(form: Form, data: bytes, hint: str = "") -> None:
+    """Refuses a blank whose field names are not the ones the filler knows (``hint``: what to do about a
+    file that is no PDF)."""
+    found = field_names(data, f"{form.name} ({form.file})", hint)
     if found != form.fields:
         missing, extra = sorted(form.fields - found), sorted(found - form.fields)
         detail = "; ".join(
@@ -47,19 +53,19 @@ def check_fields(form: Form, data: bytes) -> None:
 def blank_form(forms_dir: Path, form: Form) -> bytes:
     path = forms_dir / form.file
     if not path.is_file():
-        raise FormsError(
-            f"Blanketten {form.name} ({form.file}) finns inte i {forms_dir}. Hämta blanketterna med "
-            "'tracker forms fetch' (en administratör kan också hämta dem i appen, under Ansökan till Socialstyrelsen)."
-        )
-    stat = path.stat()
-    return _checked(form, str(path), stat.st_mtime_ns, stat.st_size)
+        raise FormsError(f"Blanketten {form.name} ({form.file}) finns inte i {forms_dir}. {_FETCH_AGAIN}")
+    try:
+        stat = path.stat()
+        return _checked(form, str(path), stat.st_mtime_ns, stat.st_size)
+    except OSError as exc:
+        raise FormsError(f"Blanketten {form.name} ({path}) kan inte läsas. {_FETCH_AGAIN}") from exc
 
 
 @lru_cache(maxsize=64)
 def _checked(form: Form, path: str, mtime_ns: int, size: int) -> bytes:
     """A blank read and checked once for as long as the file stays the same (its time and size)."""
     data = Path(path).read_bytes()
-    check_fields(form, data)
+    check_fields(form, data, "Hämta blanketterna igen med 'tracker forms fetch' på servern.")
     return data
 
 
@@ -75,13 +81,31 @@ class Fetched:
     size: int
 
 
+def _reason(exc: BaseException) -> str:
+    """Why a download failed, in Swedish (the library's own English reason stays in the exception chain)."""
+    if isinstance(exc, urllib.error.HTTPError):
+        return f"servern svarade {exc.code} ({'filen finns inte där' if exc.code == 404 else 'ett fel'})"
+    if isinstance(exc, ValueError):
+        return "adressen är ingen webbadress (den ska börja med https://)"
+    reason = getattr(exc, "reason", exc)
+    if isinstance(reason, socket.gaierror):
+        return "adressen kunde inte slås upp (ingen internetanslutning, eller fel adress)"
+    if isinstance(reason, TimeoutError):
+        return f"inget svar inom {_TIMEOUT_S} sekunder"
+    if isinstance(reason, ConnectionRefusedError):
+        return "servern tog inte emot anslutningen"
+    if isinstance(reason, FileNotFoundError):
+        return "filen finns inte där"
+    return "anslutningen misslyckades"
+
+
 def _download(url: str) -> bytes:
     try:
         with urllib.request.urlopen(url, timeout=_TIMEOUT_S) as response:  # noqa: S310 - addresses are https or a given mirror
             data: bytes = response.read()
             return data
-    except (urllib.error.URLError, TimeoutError, OSError) as exc:
-        raise FormsError(f"Kunde inte hämta {url}: {getattr(exc, 'reason', exc)}.") from exc
+    except (urllib.error.URLError, TimeoutError, OSError, ValueError) as exc:
+        raise FormsError(f"Kunde inte hämta {url}: {_reason(exc)}.") from exc
 
 
 def fetch(
@@ -99,13 +123,16 @@ def fetch(
             progress(form)
         url = (source.rstrip("/") + "/" + form.file) if source else form.source
         data = download(url)
-        check_fields(form, data)
+        check_fields(form, data, f"Adressen {url} gav något annat än blanketten; kontrollera adressen.")
         got.append((Fetched(form, url, hashlib.sha256(data).hexdigest(), len(data)), data))
-    forms_dir.mkdir(parents=True, exist_ok=True)
     record = {}
     when = datetime.now().isoformat(timespec="seconds")
-    for f, data in got:
-        (forms_dir / f.form.file).write_bytes(data)
-        record[f.form.file] = {"form": f.form.name, "url": f.url, "sha256": f.sha256, "size": f.size, "fetched": when}
-    (forms_dir / RECORD).write_text(json.dumps(record, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    try:
+        forms_dir.mkdir(parents=True, exist_ok=True)
+        for f, data in got:
+            (forms_dir / f.form.file).write_bytes(data)
+            record[f.form.file] = {"form": f.form.name, "url": f.url, "sha256": f.sha256, "size": f.size, "fetched": when}
+        (forms_dir / RECORD).write_text(json.dumps(record, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    except OSError as exc:
+        raise FormsError(f"Blanketterna kunde inte sparas i mappen {forms_dir}: {os_reason(exc)}.") from exc
     return [f for f, _ in got]

@@ -21,7 +21,7 @@ from tracker.application.folder import blank_form
 from tracker.application.forms import Form
 from tracker.application.pdf import fill, merge
 from tracker.domain import REG_2021, REQUIRABLE_TYPES, TYPE_LABELS, TraineeRecord, as_date
-from tracker.errors import NotFoundError
+from tracker.errors import NotFoundError, TrackerError
 from tracker.personal import PERSONAL_FIELDS
 from tracker.rules.progress import progress_for_record
 from tracker.rules.reference import Progress, counting_kinds
@@ -161,12 +161,42 @@ class Package:
         return buf.getvalue()
 
     def write(self, out_dir: Path) -> list[Path]:
+        """Every file of the package into ``out_dir``: a new or empty folder, or one holding only an earlier
+        package, which is replaced whole (no form of an older package, or of another trainee, is left
+        beside the new ones). A folder holding anything else is refused."""
+        for old in earlier_package(out_dir):
+            old.unlink()
         out_dir.mkdir(parents=True, exist_ok=True)
         written = []
         for name, data in {**self.files(), ZIPPED: self.zip()}.items():
             (out_dir / name).write_bytes(data)
             written.append(out_dir / name)
         return written
+
+
+def earlier_package(out_dir: Path) -> list[Path]:
+    """The files of an earlier package in ``out_dir`` (those its manifest names), which ``Package.write``
+    replaces; TrackerError when the folder holds anything else (checked before a package is built, too)."""
+    if not out_dir.exists():
+        return []
+    if not out_dir.is_dir():
+        raise TrackerError(f"{out_dir} är en fil, inte en mapp; ange en ny eller tom mapp för ansökan.")
+    present = list(out_dir.iterdir())
+    if not present:
+        return []
+    names = {MERGED, ZIPPED, MANIFEST}
+    try:
+        manifest = json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))
+        names |= {str(f["file"]) for f in manifest["files"]}
+    except (OSError, ValueError, KeyError, TypeError):
+        names = set()
+    others = sorted(p.name for p in present if p.name not in names or not p.is_file())
+    if others:
+        raise TrackerError(
+            f"Mappen {out_dir} innehåller annat än en tidigare ansökan ({', '.join(others[:3])}"
+            f"{' …' if len(others) > 3 else ''}); ange en ny eller tom mapp."
+        )
+    return present
 
 
 def _slug(text: str) -> str:

@@ -25,16 +25,17 @@ CHECKED = "/Ja"  # the "on" state of the forms' check boxes
 logging.getLogger("pypdf.generic._appearance_stream").setLevel(logging.ERROR)
 
 
-def _reader(data: bytes, what: str) -> PdfReader:
+def _reader(data: bytes, what: str, hint: str = "") -> PdfReader:
     try:
         return PdfReader(io.BytesIO(data))
-    except (PyPdfError, ValueError, OSError) as exc:
-        raise FormsError(f"{what} är ingen läsbar PDF ({exc}).") from exc
+    except (PyPdfError, ValueError, OSError) as exc:  # pypdf's own (English) reason stays in the chain
+        raise FormsError(f"{what} är ingen läsbar PDF-fil: den är skadad eller av fel sort.{' ' + hint if hint else ''}") from exc
 
 
-def field_names(data: bytes, what: str = "Blanketten") -> set[str]:
-    """The fully qualified names of a PDF's terminal form fields (buttons included)."""
-    return set(_reader(data, what).get_fields() or {})
+def field_names(data: bytes, what: str = "Blanketten", hint: str = "") -> set[str]:
+    """The fully qualified names of a PDF's terminal form fields (buttons included); ``hint`` ends the
+    message of a file that is no PDF (what to do about it)."""
+    return set(_reader(data, what, hint).get_fields() or {})
 
 
 def field_values(data: bytes) -> dict[str, str]:

@@ -21,6 +21,7 @@ from tracker.domain import (
     SETTINGS,
     SUPERVISION_KINDS,
     UNIT_KINDS,
+    sv_date,
 )
 from tracker.errors import FieldError, InputError
 from tracker.ingest.checks import (
@@ -37,8 +38,10 @@ from tracker.personal import (
     PERSONNUMMER_CONTROL_MSG,
     PERSONNUMMER_DATE_MSG,
     PERSONNUMMER_FORMAT_MSG,
+    PERSONNUMMER_FUTURE_MSG,
     PHONE_MSG,
     POSTAL_CODE_MSG,
+    birth_date,
     personnummer_error,
     phone_error,
     postal_code_error,
@@ -425,10 +428,18 @@ def _personnummer_check(message: str) -> pa.Check:
     )
 
 
+def _born_by(value: str, today: date) -> bool:
+    """A personnummer's date of birth is not after ``today`` (judged only for an otherwise valid one: the
+    other problems have their own messages)."""
+    born = birth_date(value)
+    return born is None or personnummer_error(value) is not None or born <= today
+
+
 def personal_input(*, today: date, legitimation_date: date | None) -> pa.DataFrameSchema:
     """A trainee's personal details (every field may be empty, None): the personnummer with a valid date of
-    birth and control digit, the postal code as 'NNN NN' (normalised first), telephones of digits, spaces,
-    hyphens and a leading +, and a läkarexamen not in the future nor after the legitimation."""
+    birth (not in the future) and control digit, the postal code as 'NNN NN' (normalised first), telephones
+    of digits, spaces, hyphens and a leading +, and a läkarexamen not in the future nor after the
+    legitimation."""
     cols: dict[str, pa.Column] = {
         "personnummer": _col(
             "personnummer",
@@ -436,6 +447,7 @@ def personal_input(*, today: date, legitimation_date: date | None) -> pa.DataFra
             lambda v: v is None or (isinstance(v, str) and personnummer_error(v) != PERSONNUMMER_FORMAT_MSG),
             _personnummer_check(PERSONNUMMER_DATE_MSG),
             _personnummer_check(PERSONNUMMER_CONTROL_MSG),
+            _check("personnummer", PERSONNUMMER_FUTURE_MSG, lambda v: not isinstance(v, str) or _born_by(v, today)),
         ),
         "postal_code": _col("postal_code", POSTAL_CODE_MSG, _optional(postal_code_error)),
         "lakarexamen_date": _past_date(
@@ -461,7 +473,7 @@ def personal_input(*, today: date, legitimation_date: date | None) -> pa.DataFra
             pa.Check(
                 examen_before_legitimation,
                 error="lakarexamen_date|läkarexamen kan inte ligga efter legitimationen "
-                f"({legitimation.isoformat()})",
+                f"({sv_date(legitimation)})",
             )
         )
     return pa.DataFrameSchema(cols, checks=checks, coerce=False)

@@ -38,7 +38,7 @@ from typing import Any
 
 import duckdb
 
-from tracker.errors import BackupError, StorageError
+from tracker.errors import BackupError, StorageError, os_reason
 from tracker.store.connection import Connection, open_connection, reading, transaction
 from tracker.store.migrations import apply_migrations, migrations
 
@@ -170,7 +170,7 @@ def _prepare_folder(directory: Path) -> bool:
     try:
         directory.mkdir(parents=True)
     except OSError as exc:
-        raise BackupError(f"Mappen {directory} kan inte skapas: {exc.strerror}.") from exc
+        raise BackupError(f"Mappen {directory} kan inte skapas: {os_reason(exc)}.") from exc
     return True
 
 
@@ -223,7 +223,7 @@ def backup(con: Connection, directory: str | Path) -> BackupInfo:
     except BaseException as exc:
         _remove_written(target, written, created)
         if isinstance(exc, OSError):
-            raise BackupError(f"Säkerhetskopian kunde inte skrivas till {target}: {exc.strerror or exc}.") from exc
+            raise BackupError(f"Säkerhetskopian kunde inte skrivas till {target}: {os_reason(exc)}.") from exc
         raise
     return BackupInfo(target, taken, tuple(version), tables, info.tracker_version, _folder_size(target))
 
@@ -265,20 +265,31 @@ def backup_into(con: Connection, root: str | Path) -> BackupInfo:
     try:
         base.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise BackupError(f"Mappen för säkerhetskopior {base} kan inte skapas: {exc.strerror}.") from exc
-    name = f"{FOLDER_PREFIX}{stamp}"
-    n = 1
-    while (base / name).exists() or (base / f".{name}.partial").exists():
+        raise BackupError(f"Mappen för säkerhetskopior {base} kan inte skapas: {os_reason(exc)}.") from exc
+    name, n = f"{FOLDER_PREFIX}{stamp}", 1
+    while True:  # the work folder is claimed by creating it, so two backups at once never share one
+        partial = base / f".{name}.partial"
+        if not (base / name).exists():
+            try:
+                partial.mkdir()
+                break
+            except FileExistsError:
+                pass
+            except OSError as exc:
+                raise BackupError(f"Säkerhetskopian kunde inte skrivas i {base}: {os_reason(exc)}.") from exc
         n += 1
         name = f"{FOLDER_PREFIX}{stamp}-{n}"
-    partial = base / f".{name}.partial"
-    info = backup(con, partial)
+    try:
+        info = backup(con, partial)
+    except BaseException:
+        shutil.rmtree(partial, ignore_errors=True)
+        raise
     final = base / name
     try:
         partial.rename(final)
     except OSError as exc:
         shutil.rmtree(partial, ignore_errors=True)
-        raise BackupError(f"Säkerhetskopian kunde inte sparas som {final}: {exc.strerror}.") from exc
+        raise BackupError(f"Säkerhetskopian kunde inte sparas som {final}: {os_reason(exc)}.") from exc
     return BackupInfo(final, info.created_at, info.migrations, info.tables, info.tracker_version, info.size)
 
 
@@ -396,6 +407,10 @@ def verify_backup(directory: str | Path) -> BackupInfo:
     """Check every file of a backup against ``SHA256SUMS`` (a changed or missing file is an error naming
     it) and that its schema is one this code can restore; nothing is written."""
     folder = Path(directory)
+    if folder.is_file() and folder.suffix.lower() == ".zip":  # the app's download
+        raise BackupError(f"{folder} är en zip-fil: packa upp den först och ange mappen den innehåller.")
+    if folder.is_file():
+        raise BackupError(f"{folder} är en fil; ange mappen som säkerhetskopian ligger i.")
     if not folder.is_dir():
         raise BackupError(f"Mappen {folder} finns inte.")
     sums = _checksums(folder)
@@ -584,7 +599,7 @@ def restore(directory: str | Path, db_path: str | Path) -> RestoreInfo:
         raise StorageError(f"Säkerhetskopian i {folder} kunde inte återställas: {exc}") from exc
     except OSError as exc:
         _remove_database(work)
-        raise BackupError(f"Databasen {target} kunde inte skrivas: {exc.strerror or exc}.") from exc
+        raise BackupError(f"Databasen {target} kunde inte skrivas: {os_reason(exc)}.") from exc
     except BaseException:
         _remove_database(work)
         raise
