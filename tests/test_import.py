@@ -8,7 +8,7 @@ import pytest
 
 from tracker.cli import main
 from tracker.errors import ImportRejected
-from tracker.ingest.load import import_bundle
+from tracker.ingest.load import ImportResult, import_bundle
 from tracker.store import Connection
 
 COUNT_TABLES = ("trainee", "placement", "leave", "credit", "certificate", "certificate_delmal")
@@ -187,3 +187,13 @@ def test_upload_of_an_unknown_file_is_refused(con: Connection) -> None:
     with pytest.raises(ImportRejected) as exc:
         read_uploads({"evil.exe": b"MZ"})
     assert "okänd fil" in str(exc.value.errors[0])
+
+
+@pytest.mark.parametrize(("counts", "text"), [
+    ({"ST-läkare": 1, "placeringar": 1, "ledigheter": 1, "tillgodoräknanden": 1, "intyg": 1},
+     "Importerade 1 ST-läkare, 1 placering, 1 ledighet, 1 tillgodoräknande, 1 intyg."),
+    ({"ST-läkare": 6, "placeringar": 12, "tillgodoräknanden": 2, "enheter": 1, "personer": 3},
+     "Importerade 6 ST-läkare, 12 placeringar, 2 tillgodoräknanden, 1 enhet, 3 personer."),
+])
+def test_the_import_summary_counts_in_correct_swedish(counts: dict[str, int], text: str) -> None:
+    assert ImportResult(counts=counts).summary() == text

@@ -134,7 +134,7 @@ def test_report_is_a4_and_its_text_holds_the_computed_progress(con: Connection, 
     assert f"Regelverk {regulation}" in text
     # The progress figure: counted of required months, with a decimal comma where there are decimals.
     counted = f"{sv_number(p.counted_months)} av {sv_number(p.required_months)} mån"
-    assert f"Tillgodoräknad tid {counted}" in text
+    assert f"Tid mot minimitiden {counted}" in text
     assert p.counted_months.denominator == 1 or "," in sv_number(p.counted_months)
     assert f"Återstår till minimitiden {sv_number(p.remaining_months)} mån" in text
     assert f"Beräknat klar {fmt.sv_date(p.projected_completion_date)}" in text
@@ -260,7 +260,7 @@ def test_a_trainee_with_nothing_recorded_yet_gets_one_page_that_says_so() -> Non
     texts = pages(pdf)
     assert len(texts) == 1 and PAGE_NUMBER.findall(texts[0]) == [("1", "1")]
     text = body(pdf)
-    assert "Tillgodoräknad tid 0 av 66 mån (0 % av minimitiden)" in text
+    assert "Tid mot minimitiden 0 av 66 mån (0 % av minimitiden)" in text
     assert "Beräknat klar Kan inte beräknas" in text
     assert "Inga placeringar eller ledigheter är registrerade ännu." in text
     assert "Ingen målbeskrivning hittades" in text

@@ -342,7 +342,7 @@ def _overview(data: ReportData, st: dict[str, ParagraphStyle]) -> list[Any]:
     if data.handledare:
         rows.append(("Handledare", _t(", ".join(data.handledare))))
     rows += [
-        ("Tillgodoräknad tid", counted),
+        ("Tid mot minimitiden", counted),
         ("Återstår till minimitiden", f"{sv_number(data.remaining_months)} mån"),
         (
             "Beräknat klar",
@@ -648,7 +648,8 @@ def _delmal_section(data: ReportData, st: dict[str, ParagraphStyle]) -> list[Any
             continue
         done = sum(1 for r in rows if r.status == STATUS_UPPFYLLT)
         ongoing = sum(1 for r in rows if r.status == STATUS_PAGAR)
-        summary = f"{done} av {len(rows)} uppfyllda, {ongoing} pågår, {len(rows) - done - ongoing} ej påbörjade"
+        waiting = len(rows) - done - ongoing
+        summary = f"{done} av {len(rows)} uppfyllda, {ongoing} pågår, {waiting} ej {'påbörjat' if waiting == 1 else 'påbörjade'}"
         out += [CondPageBreak(KEEP), Paragraph(f"{heading} ({summary})", st["h3"])]
         out.append(_delmal_table(rows, st))
     return out

@@ -55,8 +55,18 @@ class ImportResult:
     unchanged_trainees: int = 0
 
     def summary(self) -> str:
-        parts = [f"{n} {name}" for name, n in self.counts.items()]
+        parts = [f"{n} {_SINGULAR.get(name, name) if n == 1 else name}" for name, n in self.counts.items()]
         return "Importerade " + ", ".join(parts) + "."
+
+
+# The summary's kinds in the singular, for a count of one ("1 tillgodoräknande").
+_SINGULAR = {
+    "placeringar": "placering",
+    "ledigheter": "ledighet",
+    "tillgodoräknanden": "tillgodoräknande",
+    "enheter": "enhet",
+    "personer": "person",
+}
 
 
 @dataclass
