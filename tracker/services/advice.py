@@ -7,7 +7,7 @@ from typing import Any
 
 import pandas as pd
 
-from tracker.domain import STATUS_EJ, STATUS_UPPFYLLT, TYPE_LABELS
+from tracker.domain import STATUS_EJ, STATUS_UPPFYLLT, TYPE_LABELS, sv_date
 from tracker.rules.facts import BT_MIN_ACUTE, BT_MIN_MONTHS, BT_MIN_PRIMARY
 from tracker.rules.numbers import sv_number
 from tracker.rules.readiness import BAS_SPECIALTY, BT, DELMAL, DOCUMENT, REQUIRED_DOCUMENTS, TIME
@@ -54,7 +54,8 @@ def readiness(progress: Progress) -> list[tuple[bool, str, list[str]]]:
 def next_steps(
     progress: Progress, certs: pd.DataFrame, delmal: pd.DataFrame | None = None, limit: int = 3
 ) -> list[str]:
-    """The next few things the trainee should do, most urgent first, as Swedish sentences."""
+    """The next few things the trainee should do, most urgent first, as Swedish sentences that read right to
+    the trainee and to their handledare and studierektor alike ("till handledaren", not "till din")."""
     steps: list[str] = []
     live = records_of(certs)
 
@@ -65,7 +66,7 @@ def next_steps(
         comment = f" Handledarens kommentar: {r['comment']}" if r["comment"] else ""
         steps.append(f"Rätta och skicka om det returnerade intyget ”{title(r)}”.{comment}")
     for r in (r for r in live if r["status"] == "utkast"):
-        steps.append(f"Skicka intyget ”{title(r)}” till din handledare för signering.")
+        steps.append(f"Skicka intyget ”{title(r)}” till handledaren för signering.")
     bt = progress.bt
     if bt is not None and not bt.approved:
         if not bt.time_complete:
@@ -97,7 +98,7 @@ def next_steps(
             steps.append(f"Planera en utbildningsaktivitet för delmål {r['code']} ({r['title']}).{what}")
     if progress.counted_months < progress.required_months:
         when = progress.projected_completion_date
-        tail = f" (beräknat klar {when.isoformat()})" if when else ""
+        tail = f" (beräknat klar {sv_date(when)})" if when else ""
         steps.append(
             f"Fortsätt tjänstgöringen: {sv_number(progress.remaining_months)} mån återstår till minimitiden{tail}."
         )
