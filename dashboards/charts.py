@@ -6,6 +6,8 @@ dates on date axes, so that nothing shows English month names or decimal points.
 
 from __future__ import annotations
 
+import math
+import textwrap
 import threading
 from datetime import date, timedelta
 
@@ -16,8 +18,11 @@ import plotly.graph_objects as go
 from tracker.catalogue_file import code_sort_key
 from tracker.domain import LEAVE_LABELS, SETTING_LABELS
 from tracker.rules.facts import BT_MIN_ACUTE, BT_MIN_MONTHS, BT_MIN_PRIMARY
+from tracker.services import COMPLETION_PROJECTED, COMPLETION_REACHED, COMPLETION_READY
 
 SEPARATORS = ", "  # decimal comma, thin space for thousands
+TITLE_LINE = 48  # characters on one line of a chart title (what fits a phone's width, about 340 px)
+TITLE_LINE_PX, TITLE_TOP, DEFAULT_HEIGHT = 22, 10, 450  # a title line's height, its gap above; Plotly's height
 PALETTE = {
     "Placering": "#2E6DA4",
     "Ledighet": "#C9822B",
@@ -25,13 +30,46 @@ PALETTE = {
 }
 STATUS_COLORS = {"uppfyllt": "#3C8D5A", "pågår": "#E0B040", "ej påbörjat": "#C0504D"}
 DONE, PLANNED = "Genomfört eller pågående", "Planerat"
+# Timeline bars: full time fills this share of a row; part-time is thinner in proportion (at least a
+# quarter of it, so that a 10 % period can still be seen and hovered).
+TIMELINE_BAR, MIN_THICKNESS = 0.8, 0.25
+COMPLETION_STYLE = {  # status -> (colour, pattern): reached and ready, reached with more missing, projected
+    COMPLETION_READY: ("#3C8D5A", ""),
+    COMPLETION_REACHED: ("#9AA5B1", ""),
+    COMPLETION_PROJECTED: ("#8FC7A0", "/"),
+}
+
+
+def wrapped_title(title: str) -> str:
+    """A title longer than ``TITLE_LINE`` as balanced lines joined by ``<br>``: Plotly never wraps a title,
+    so on a phone (a chart about 360 px wide) a long one-line title is cut off."""
+    if len(title) <= TITLE_LINE:
+        return title
+    lines = math.ceil(len(title) / TITLE_LINE)
+    width = math.ceil(len(title) / lines)
+    while len(parts := textwrap.wrap(title, width, break_long_words=False)) > lines:
+        width += 1
+    return "<br>".join(parts)
 
 
 def _layout(fig: go.Figure, title: str, x_title: str | None, y_title: str | None, height: int | None) -> go.Figure:
+    text = wrapped_title(title)
+    lines = text.count("<br>") + 1
     fig.update_layout(
-        title={"text": title, "x": 0, "xanchor": "left"},
+        # A title of several lines hangs from the figure's top edge, in a top margin that holds every
+        # line: anchored anywhere else, Plotly (which places a title by its first line) lets the further
+        # lines run into the plot. Hung from the top, a title of several lines starts about 12 px higher
+        # than one of one line, hence the extra gap.
+        title={
+            "text": text,
+            "x": 0,
+            "xanchor": "left",
+            "yref": "container",
+            "y": 1 - (TITLE_TOP + (12 if lines > 1 else 0)) / (height or DEFAULT_HEIGHT),
+            "yanchor": "top",
+        },
         separators=SEPARATORS,
-        margin={"l": 10, "r": 10, "t": 60, "b": 10},
+        margin={"l": 10, "r": 10, "t": max(60, 26 + TITLE_LINE_PX * lines), "b": 10},
         legend_title_text="",
     )
     if height:
@@ -43,7 +81,7 @@ def _layout(fig: go.Figure, title: str, x_title: str | None, y_title: str | None
     return fig
 
 
-def progress_bullet(counted: float, required: float, *, title: str = "Tillgodoräknad tid") -> go.Figure:
+def progress_bullet(counted: float, required: float, *, title: str = "Tid mot minimitiden") -> go.Figure:
     """Counted full-time months against the minimum as a bullet gauge."""
     top = max(float(required), float(counted)) * 1.05
     fig = go.Figure(
@@ -68,6 +106,28 @@ def progress_bullet(counted: float, required: float, *, title: str = "Tillgodor�
 
 def _n(x: float) -> str:
     return f"{float(x):.2f}".rstrip("0").rstrip(".").replace(".", ",")
+
+
+def _count_axis(fig: go.Figure, axis: str, top: float) -> None:
+    """A count axis (people, delmål) from zero with whole-number ticks only: one tick per unit up to ten,
+    above that Plotly's own steps, which are then whole numbers (never '0,5 ST-läkare')."""
+    update = fig.update_xaxes if axis == "x" else fig.update_yaxes
+    if top <= 10:
+        update(tick0=0, dtick=1, tickformat="d", rangemode="tozero")
+    else:
+        update(tickformat="d", rangemode="tozero")
+
+
+def picked(points: list[dict[str, object]]) -> str | None:
+    """The key of the first chosen point of a selectable chart (``customdata[0]``, as the builders below
+    set it); None when nothing is chosen."""
+    for point in points:
+        data = point.get("customdata")
+        if isinstance(data, list | tuple):
+            data = data[0] if data else None
+        if data is not None:
+            return str(data)
+    return None
 
 
 def bt_split_chart(primary: float, acute: float, total: float) -> go.Figure:
@@ -106,8 +166,9 @@ def timeline_chart(df: pd.DataFrame, today: date) -> go.Figure:
     """Placements, leave and activities over time.
 
     ``df`` has columns name, category, detail, start_date, end_date, percent, planned (as from
-    ``tracker.services.timeline``). Part-time shows in the label and as lighter bars; planned
-    (future) periods are hatched.
+    ``tracker.services.timeline``). Part-time shows in the label and as thinner bars (the bar's
+    thickness is the extent, so 50 % is half as thick as full time); planned (future) periods are
+    hatched and lighter.
     """
     data = df.copy()
     data["name"] = data["name"].map(chart_text)
@@ -137,7 +198,8 @@ def timeline_chart(df: pd.DataFrame, today: date) -> go.Figure:
     for trace in fig.data:
         pcts = [float(c[2]) for c in trace.customdata] if trace.customdata is not None else []
         planned = PLANNED in (trace.name or "")
-        trace.marker.opacity = [(0.35 if planned else 0.45) + (0.45 if planned else 0.55) * p / 100 for p in pcts]
+        trace.width = [TIMELINE_BAR * max(MIN_THICKNESS, min(p, 100.0) / 100) for p in pcts]
+        trace.marker.opacity = 0.6 if planned else 0.95
         trace.hovertemplate = "<b>%{customdata[0]}</b><br>%{customdata[1]}<extra></extra>"
         trace.textposition = "inside"
         trace.insidetextanchor = "start"
@@ -175,13 +237,15 @@ def _timeline_row(r: pd.Series) -> str:
 def breakdown_chart(df: pd.DataFrame, group_col: str, group_label: str) -> go.Figure:
     """Number of trainees per group (specialty, unit or regelverk)."""
     data = df.sort_values("n", ascending=True)
-    fig = px.bar(data, x="n", y=group_col, orientation="h", text="n")
+    fig = px.bar(data, x="n", y=group_col, orientation="h", text="n", custom_data=[group_col])
     fig.update_traces(
         marker_color="#2E6DA4",
         textposition="outside",
+        textangle=0,
         cliponaxis=False,
         hovertemplate="%{y}: %{x} ST-läkare<extra></extra>",
     )
+    _count_axis(fig, "x", float(data["n"].max()) if len(data) else 0)
     return _layout(
         fig, f"ST-läkare per {group_label.lower()}", "Antal ST-läkare", group_label, max(260, 60 + 26 * len(data))
     )
@@ -195,23 +259,54 @@ def progress_histogram(bins: pd.DataFrame) -> go.Figure:
             x=labels,
             y=bins["n"].astype(int),
             text=bins["n"].astype(int),
+            textposition="outside",
+            textangle=0,
+            cliponaxis=False,
+            customdata=[[str(int(lo))] for lo in bins["lo"]],
             marker_color="#2E6DA4",
             hovertemplate="%{x}: %{y} ST-läkare<extra></extra>",
         )
     )
     fig.update_xaxes(type="category")
+    _count_axis(fig, "y", float(bins["n"].max()) if len(bins) else 0)
     fig.update_layout(bargap=0.05)
     return _layout(fig, "Fördelning av tillgodoräknad tid", "Andel av minimitiden", "Antal ST-läkare", 320)
 
 
 def completions_chart(df: pd.DataFrame) -> go.Figure:
-    """Expected new specialists per year (columns ``year``, ``n``)."""
-    data = df.copy()
-    data["year"] = data["year"].astype(int).astype(str)
-    fig = px.bar(data, x="year", y="n", text="n")
-    fig.update_traces(marker_color="#3C8D5A", hovertemplate="%{x}: %{y} ST-läkare<extra></extra>")
-    fig.update_xaxes(type="category")
-    return _layout(fig, "Beräknat antal som når minimitiden per år", "År", "Antal ST-läkare", 320)
+    """Trainees per year who reached, or are projected to reach, the minimum time (columns ``year``,
+    ``status``, ``label``, ``n`` as from ``services.completions_of``), stacked by status on a year axis
+    where every year keeps its place (a year with no one is an empty slot, not a missing bar)."""
+    fig = go.Figure()
+    for status, (color, pattern) in COMPLETION_STYLE.items():
+        part = df[df["status"] == status]
+        if part.empty:
+            continue
+        fig.add_bar(
+            x=part["year"].astype(int),
+            y=part["n"].astype(int),
+            name=str(part["label"].iloc[0]),
+            marker={"color": color, "pattern": {"shape": pattern}},
+            customdata=[[f"{int(y)}|{status}"] for y in part["year"]],
+            hovertemplate="%{x}: %{y} ST-läkare<extra>" + str(part["label"].iloc[0]) + "</extra>",
+        )
+    totals = df.groupby("year")["n"].sum() if len(df) else pd.Series(dtype=int)
+    if len(totals):
+        fig.add_scatter(
+            x=[int(y) for y in totals.index],
+            y=[int(v) for v in totals],
+            mode="text",
+            text=[str(int(v)) for v in totals],
+            textposition="top center",
+            showlegend=False,
+            hoverinfo="skip",
+            cliponaxis=False,
+        )
+    years = [int(y) for y in totals.index] or [date.today().year]
+    fig.update_layout(barmode="stack", bargap=0.25, legend={"orientation": "h", "y": -0.25, "traceorder": "normal"})
+    fig.update_xaxes(type="linear", tick0=0, dtick=1, tickformat="d", range=[min(years) - 0.6, max(years) + 0.6])
+    _count_axis(fig, "y", float(totals.max()) if len(totals) else 0)
+    return _layout(fig, "Når minimitiden per år: redan nådd och beräknat", "År", "Antal ST-läkare", 360)
 
 
 def delmal_heatmap(df: pd.DataFrame, group_label: str) -> go.Figure:
@@ -220,7 +315,6 @@ def delmal_heatmap(df: pd.DataFrame, group_label: str) -> go.Figure:
     groups = sorted(df["grp"].unique())
     z = df.pivot_table(index="grp", columns="code", values="share_uppfyllt", aggfunc="mean")
     z = z.reindex(index=groups, columns=codes)
-    n = df.pivot_table(index="grp", columns="code", values="n", aggfunc="sum").reindex(index=groups, columns=codes)
     fig = go.Figure(
         go.Heatmap(
             z=z.values,
@@ -230,14 +324,31 @@ def delmal_heatmap(df: pd.DataFrame, group_label: str) -> go.Figure:
             zmax=100,
             colorscale=[[0, "#C0504D"], [0.5, "#F2E394"], [1, "#3C8D5A"]],
             colorbar={"title": {"text": "Andel uppfyllt (%)"}, "ticksuffix": " %"},
-            customdata=n.values,
-            hovertemplate="%{y}, %{x}: %{z:.0f} % uppfyllt (av %{customdata} ST-läkare)<extra></extra>",
+            hoverinfo="skip",
             xgap=1,
             ygap=1,
         )
     )
-    fig.update_xaxes(type="category", tickangle=0 if len(codes) <= 20 else -90)
-    fig.update_yaxes(type="category", autorange="reversed")
+    # A transparent marker on each cell: a heatmap cell itself cannot be chosen in Streamlit's chart
+    # selection, a marker can (the chosen cell is shaded).
+    cells = df.dropna(subset=["share_uppfyllt"])
+    fig.add_scatter(
+        x=cells["code"],
+        y=cells["grp"],
+        mode="markers",
+        marker={"symbol": "square", "size": 18, "color": "#000000", "opacity": 0},
+        selected={"marker": {"opacity": 0.35}},
+        unselected={"marker": {"opacity": 0}},
+        customdata=[[f"{g}|{c}", float(v), int(k)] for g, c, v, k in zip(
+            cells["grp"], cells["code"], cells["share_uppfyllt"], cells["n"], strict=True
+        )],
+        hovertemplate="%{y}, %{x}: %{customdata[1]:.0f} % uppfyllt (av %{customdata[2]} ST-läkare)<extra></extra>",
+        showlegend=False,
+    )
+    fig.update_xaxes(
+        type="category", categoryorder="array", categoryarray=codes, tickangle=0 if len(codes) <= 20 else -90
+    )
+    fig.update_yaxes(type="category", categoryorder="array", categoryarray=groups, autorange="reversed")
     return _layout(
         fig,
         f"Andel uppfyllda delmål per {group_label.lower()}",
@@ -265,8 +376,13 @@ def bt_trainees_chart(df: pd.DataFrame) -> go.Figure:
             marker_color=color,
             hovertemplate="%{y}: %{x:.2f} mån " + label.lower() + "<extra></extra>",
         )
+    # The label above the plot area, where no bar can cover it.
     fig.add_vline(
-        x=float(BT_MIN_MONTHS), line_dash="dot", line_color="#C0504D", annotation_text=f"minst {_n(BT_MIN_MONTHS)} mån"
+        x=float(BT_MIN_MONTHS),
+        line_dash="dot",
+        line_color="#C0504D",
+        annotation={"text": f"Minst {_n(BT_MIN_MONTHS)} mån", "font": {"color": "#C0504D"}, "yshift": 2},
+        annotation_position="top",
     )
     top = max(6.5, float(data["bt_months"].max()) * 1.05 if len(data) else 6.5)
     fig.update_layout(barmode="stack", bargap=0.35, legend={"traceorder": "normal"})
@@ -291,6 +407,8 @@ def intressent_chart(df: pd.DataFrame, steps: dict[str, str]) -> go.Figure:
                 hovertemplate="%{x}: %{y} i steget " + label.lower() + "<extra></extra>",
             )
     fig.update_layout(barmode="stack", legend={"traceorder": "normal"})
+    counts = [k for k in steps if k in df.columns]
+    _count_axis(fig, "y", float(df[counts].sum(axis=1).max()) if counts and len(df) else 0)
     return _layout(fig, "ST-intressenter per område och steg", "Område", "Antal intressenter", 340)
 
 
@@ -305,10 +423,16 @@ def delmal_status_chart(counts: dict[str, int]) -> go.Figure:
             orientation="h",
             marker_color=[STATUS_COLORS[k] for k in labels],
             text=values,
+            textposition="outside",
+            textangle=0,
+            cliponaxis=False,
             hovertemplate="%{y}: %{x} delmål<extra></extra>",
         )
     )
     fig.update_yaxes(autorange="reversed")
+    _count_axis(fig, "x", float(max(values, default=0)))
+    # Room on the right for the number outside the longest bar.
+    fig.update_xaxes(range=[0, max(1.0, max(values, default=0) * 1.15)])
     return _layout(fig, "Delmål per status", "Antal delmål", "Status", 200)
 
 
@@ -326,7 +450,9 @@ def warm_up() -> None:
     _warmed.set()
 
     def build() -> None:
-        counts = pd.DataFrame({"grp": ["a"], "n": [1], "year": [2030], "lo": [0], "hi": [10]})
+        counts = pd.DataFrame(
+            {"grp": ["a"], "n": [1], "year": [2030], "lo": [0], "hi": [10], "status": ["beraknad"], "label": ["a"]}
+        )
         for fig in (
             progress_bullet(1.0, 2.0),
             bt_split_chart(1.0, 1.0, 2.0),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from datetime import date, timedelta
 from fractions import Fraction
 
 import pandas as pd
@@ -58,6 +59,42 @@ def days(n: float | int | None) -> str:
         return DASH
     n = int(round(float(n)))
     return f"{n} dag" if abs(n) == 1 else f"{n} dagar"
+
+
+def _add_months(d: date, n: int) -> date:
+    """``d`` plus ``n`` calendar months, the day clamped to the month's last (31 January + 1 = 28 February)."""
+    y, m = divmod(d.month - 1 + n, 12)
+    year, month = d.year + y, m + 1
+    last = (date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)).day
+    return date(year, month, min(d.day, last))
+
+
+def duration(start: date, end: date) -> str:
+    """The time between two dates in days and, from half a month on, in calendar years and months
+    (rounded to the nearest month, 'ca' when rounded): '1096 dagar (3 år)', '45 dagar (ca 1 månad)',
+    '549 dagar (1 år och 6 månader)', '10 dagar'. The order of the dates does not matter."""
+    a, b = sorted((start, end))
+    n = (b - a).days
+    whole = (b.year - a.year) * 12 + b.month - a.month
+    while whole > 0 and _add_months(a, whole) > b:
+        whole -= 1
+    rest = (b - _add_months(a, whole)).days
+    rounded = whole + (1 if rest >= 15 else 0)
+    text = days(n)
+    if rounded == 0:
+        return text
+    years, months_ = divmod(rounded, 12)
+    parts = ([f"{years} år"] if years else []) + (
+        [f"{months_} {'månad' if months_ == 1 else 'månader'}"] if months_ else []
+    )
+    return f"{text} ({'ca ' if rest else ''}{' och '.join(parts)})"
+
+
+def shift(before: date, after: date) -> str:
+    """How far a date moved, signed ('+' later, '-' earlier, as st.metric reads a delta):
+    '+1096 dagar (3 år)', '-45 dagar (ca 1 månad)', '0 dagar'."""
+    sign = "+" if after > before else "-" if after < before else ""
+    return sign + duration(before, after)
 
 
 def codes(values: Iterable[str] | None) -> str:

@@ -189,7 +189,7 @@ def test_overview_shows_the_computed_progress(con: Connection) -> None:
     ).fetchone()[0]
     p = progress_for(con, trainee_id, TODAY)
     shown = metrics(at)
-    assert shown["Tillgodoräknad tid"] == f"{fmt.num(p.counted_months)} av {fmt.num(p.required_months)} mån"
+    assert shown["Tid mot minimitiden"] == f"{fmt.num(p.counted_months)} av {fmt.num(p.required_months)} mån"
     assert shown["Återstår"] == f"{fmt.num(p.remaining_months)} mån"
     assert shown["Beräknat klar"] == fmt.sv_date(p.projected_completion_date)
     bullet = figures(at)[0]
@@ -220,6 +220,10 @@ def test_trainee_pages_render_with_content(con: Connection) -> None:
         {"t": tid},
     ).fetchone()[0]
     assert int(metrics(at)["Placeringar"]) + int(metrics(at)["Ledigheter"]) == n_periods
+    # Beside the timeline: the placements listed, with the form for a new one.
+    n_placements = con.execute("SELECT count(*) FROM placement WHERE trainee_id = ?", [tid]).fetchone()[0]
+    assert len(at.table[0].value) == n_placements
+    assert "Spara placering" in {b.label for b in at.button}
 
     at.switch_page(f"{PAGES}/st_lakare/delmal.py").run()
     assert not at.exception
@@ -234,20 +238,21 @@ def test_trainee_pages_render_with_content(con: Connection) -> None:
     assert not at.exception
     n_certs = con.execute("SELECT count(*) FROM certificate WHERE trainee_id = ?", [tid]).fetchone()[0]
     assert len(at.dataframe[0].value) == n_certs
-    assert {b.label for b in at.button} >= {"Spara som utkast", "Spara placering"}
+    assert "Spara placering" not in {b.label for b in at.button}
     # The intyg to send is chosen first (the picker starts empty), then the send button is there.
     send = at.selectbox(key="send_pick")
     assert send.value is None
     send.select_index(0).run()
     assert "Skicka för signering" in {b.label for b in at.button}
+    at.segmented_control(key="own_certs_section").set_value("Ny aktivitet eller intyg").run()
+    assert "Spara som utkast" in {b.label for b in at.button}
 
     at.switch_page(f"{PAGES}/st_lakare/planering.py").run()
     assert not at.exception
     assert metrics(at)["Beräknat klar i dag"] == fmt.sv_date(p.projected_completion_date)
     assert metrics(at)["Beräknat klar med ändringen"] == fmt.sv_date(p.projected_completion_date)
-    at.checkbox[0].check()
-    at.slider[0].set_value(50)
-    button(at, "Räkna").click().run()
+    at.checkbox(key="wi_change").check().run()
+    at.slider(key="wi_percent").set_value(50).run()
     assert not at.exception
     assert metrics(at)["Beräknat klar med ändringen"] != fmt.sv_date(p.projected_completion_date)
     # Nothing was saved.
@@ -292,7 +297,7 @@ def test_handledare_table_lists_exactly_the_assigned_trainees(con: Connection) -
     # Open one trainee read-only: the same overview components, no forms.
     at.selectbox(key="tl_open_True").select_index(0).run()
     assert not at.exception
-    assert "Tillgodoräknad tid" in metrics(at)
+    assert "Tid mot minimitiden" in metrics(at)
     assert not [b for b in at.button if b.label in ("Spara placering", "Skicka för signering")]
 
 
@@ -393,7 +398,7 @@ def test_verksamhetschef_sees_office_pages_but_no_import(con: Connection) -> Non
 
 
 def test_trainee_adds_a_placement_through_the_form(wcon: Connection) -> None:
-    at = signed_in(wcon, "st@demo.se", "st_lakare/intyg")
+    at = signed_in(wcon, "st@demo.se", "st_lakare/tidslinje")
     tid = wcon.execute(
         "SELECT trainee_id FROM trainee JOIN person USING (person_id) WHERE email = 'st@demo.se'"
     ).fetchone()[0]
@@ -431,7 +436,7 @@ def test_trainee_adds_a_placement_through_the_form(wcon: Connection) -> None:
     assert after - before == 2
     at.switch_page(f"{PAGES}/st_lakare/oversikt.py").run()
     p = progress_for(wcon, tid, TODAY)
-    assert metrics(at)["Tillgodoräknad tid"] == f"{fmt.num(p.counted_months)} av {fmt.num(p.required_months)} mån"
+    assert metrics(at)["Tid mot minimitiden"] == f"{fmt.num(p.counted_months)} av {fmt.num(p.required_months)} mån"
     assert wcon.execute("SELECT count(*) FROM audit_log WHERE entity = 'placement'").fetchone()[0] == 1
 
 
@@ -632,7 +637,8 @@ def test_delmal_page_warns_of_an_unreliable_malbeskrivning_and_shows_each_doubt(
 
 def test_a_credit_past_the_cap_is_a_field_error_and_a_saved_credit_is_a_notice(wcon: Connection) -> None:
     # RULES 2: tidigare ST at most 30 months per trainee in total; every credit is listed as a notice.
-    at = signed_in(wcon, "st@demo.se", "st_lakare/intyg")
+    at = signed_in(wcon, "st@demo.se", "st_lakare/tidslinje")
+    at.segmented_control(key="own_what").set_value("credit").run()
     tid = wcon.execute(
         "SELECT trainee_id FROM trainee JOIN person USING (person_id) WHERE email = 'st@demo.se'"
     ).fetchone()[0]

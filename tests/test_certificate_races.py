@@ -447,6 +447,8 @@ def test_a_request_to_a_current_handledare_is_not_stale_and_stays_already_sent(c
 
 
 def test_a_verksamhetschef_signs_fullgjord_only_while_holding_the_role(con: Connection) -> None:
+    # The intyg om fullgjord ST is HSLF-FS 2021:8's (bilaga 6): Bertil, with a Swedish AT, has chosen it.
+    con.execute("UPDATE trainee SET regulation_choice = 'HSLF-FS 2021:8' WHERE trainee_id = 'TB'")
     bertil, vera = actor(con, "pB"), actor(con, "pV")
     first = services.add_certificate(con, bertil, "TB", type="fullgjord_st", title="Fullgjord ST")
     second = services.add_certificate(con, bertil, "TB", type="fullgjord_st", title="Fullgjord ST igen")

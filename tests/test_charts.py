@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -57,8 +58,11 @@ def test_timeline_marks_planned_part_time_and_today() -> None:
     assert planned.marker.pattern.shape == "/"
     done = next(t for t in fig.data if t.name == "Placering, Genomfört eller pågående")
     assert list(done.text) == ["ST: Primärvård, VC (75 %)"]
-    assert done.marker.opacity[0] < 1  # part-time is lighter
     assert list(done.y) == ["Primärvård"]
+    # The bar's thickness is the extent: 75 % is three quarters of a full-time bar.
+    assert list(done.width) == pytest.approx([0.8 * 0.75])
+    assert list(planned.width) == pytest.approx([0.8])
+    assert planned.marker.opacity < done.marker.opacity  # planned is lighter
     (line,) = [s for s in fig.layout.shapes if s.type == "line"]
     assert fig.layout.annotations[0].text == "idag"
     assert fig.layout.xaxis.tickformat == "%Y-%m"
@@ -71,15 +75,103 @@ def test_cohort_charts_have_swedish_titles_and_counts() -> None:
     assert list(fig.data[0].y) == [2, 0, 5]
     assert titles(fig) == ("Fördelning av tillgodoräknad tid", "Andel av minimitiden", "Antal ST-läkare")
 
-    years = pd.DataFrame({"year": [2027, 2028], "n": [3, 1]})
-    fig = charts.completions_chart(years)
-    assert list(fig.data[0].x) == ["2027", "2028"] and list(fig.data[0].y) == [3, 1]
-    assert titles(fig)[1:] == ("År", "Antal ST-läkare")
 
     groups = pd.DataFrame({"grp": ["Allmänmedicin", "Kardiologi"], "n": [8, 2]})
     fig = charts.breakdown_chart(groups, "grp", "Specialitet")
     assert titles(fig) == ("ST-läkare per specialitet", "Antal ST-läkare", "Specialitet")
     assert list(fig.data[0].y) == ["Kardiologi", "Allmänmedicin"]  # largest at the top
+
+
+def test_completions_chart_has_a_year_axis_and_reached_apart_from_projected() -> None:
+    years = pd.DataFrame(
+        {
+            "year": [2019, 2026, 2026, 2029],
+            "status": ["nadd", "klar", "beraknad", "beraknad"],
+            "label": [
+                "Har nått minimitiden, annat saknas",
+                "Har nått minimitiden, klar att ansöka",
+                "Beräknas nå minimitiden",
+                "Beräknas nå minimitiden",
+            ],
+            "n": [1, 2, 1, 3],
+        }
+    )
+    fig = charts.completions_chart(years)
+    bars = {t.name: t for t in fig.data if t.type == "bar"}
+    assert list(bars) == [
+        "Har nått minimitiden, klar att ansöka",
+        "Har nått minimitiden, annat saknas",
+        "Beräknas nå minimitiden",
+    ]
+    assert list(bars["Beräknas nå minimitiden"].x) == [2026, 2029]
+    assert list(bars["Beräknas nå minimitiden"].y) == [1, 3]
+    assert bars["Beräknas nå minimitiden"].marker.pattern.shape == "/"  # projected is hatched
+    assert bars["Har nått minimitiden, annat saknas"].marker.pattern.shape == ""
+    assert [c[0] for c in bars["Beräknas nå minimitiden"].customdata] == ["2026|beraknad", "2029|beraknad"]
+    # A numeric year axis: the years between keep their place.
+    axis = fig.layout.xaxis
+    assert axis.type == "linear" and axis.dtick == 1 and axis.tickformat == "d"
+    assert list(axis.range) == [2018.4, 2029.6]
+    assert fig.layout.barmode == "stack"
+    (totals,) = [t for t in fig.data if t.type == "scatter"]
+    assert list(totals.x) == [2019, 2026, 2029] and list(totals.text) == ["1", "3", "3"]
+    assert titles(fig)[1:] == ("År", "Antal ST-läkare")
+
+
+@pytest.mark.parametrize(
+    ("build", "axis", "top"),
+    [
+        (lambda: charts.breakdown_chart(pd.DataFrame({"grp": ["A", "B"], "n": [1, 3]}), "grp", "Grupp"), "x", 3),
+        (lambda: charts.progress_histogram(pd.DataFrame({"lo": [0, 10], "hi": [10, 20], "n": [1, 2]})), "y", 2),
+        (lambda: charts.delmal_status_chart({"uppfyllt": 1, "pågår": 0, "ej påbörjat": 2}), "x", 2),
+        (
+            lambda: charts.intressent_chart(
+                pd.DataFrame({"area": ["Norr"], "intresse": [1], "dokument": [1]}),
+                {"intresse": "Intresse", "dokument": "Dokument"},
+            ),
+            "y",
+            2,
+        ),
+    ],
+)
+def test_count_axes_have_whole_number_ticks(build: Any, axis: str, top: int) -> None:
+    fig = build()
+    layout_axis = fig.layout.xaxis if axis == "x" else fig.layout.yaxis
+    assert layout_axis.dtick == 1 and layout_axis.tick0 == 0 and layout_axis.tickformat == "d"
+
+
+def test_count_axes_above_ten_keep_plotlys_steps_as_whole_numbers() -> None:
+    fig = charts.breakdown_chart(pd.DataFrame({"grp": ["A"], "n": [40]}), "grp", "Grupp")
+    assert fig.layout.xaxis.dtick is None and fig.layout.xaxis.tickformat == "d"
+
+
+def test_value_labels_are_never_rotated() -> None:
+    status = charts.delmal_status_chart({"uppfyllt": 3, "pågår": 1, "ej påbörjat": 21})
+    assert status.data[0].textangle == 0 and status.data[0].textposition == "outside"
+    hist = charts.progress_histogram(pd.DataFrame({"lo": [0], "hi": [10], "n": [1]}))
+    assert hist.data[0].textangle == 0
+    groups = charts.breakdown_chart(pd.DataFrame({"grp": ["A"], "n": [1]}), "grp", "Grupp")
+    assert groups.data[0].textangle == 0
+
+
+def test_bt_minimum_label_sits_above_the_bars() -> None:
+    df = pd.DataFrame({"name": ["Anna"], "bt_primary_months": [3.0], "bt_acute_months": [3.0], "bt_months": [6.0]})
+    fig = charts.bt_trainees_chart(df)
+    (label,) = [a for a in fig.layout.annotations if a.text == "Minst 6 mån"]
+    assert label.y == 1 and label.yanchor == "bottom" and label.yref == "y domain"
+
+
+@pytest.mark.parametrize(
+    ("points", "key"),
+    [
+        ([], None),
+        ([{"x": "a", "customdata": ["Allmänmedicin"]}], "Allmänmedicin"),
+        ([{"x": "a", "customdata": "40"}], "40"),
+        ([{"x": "a"}, {"x": "b", "customdata": ["2027|beraknad"]}], "2027|beraknad"),
+    ],
+)
+def test_picked_reads_the_key_of_the_chosen_point(points: list[dict[str, object]], key: str | None) -> None:
+    assert charts.picked(points) == key
 
 
 def test_delmal_heatmap_orders_codes_naturally() -> None:
@@ -92,12 +184,17 @@ def test_delmal_heatmap_orders_codes_naturally() -> None:
         }
     )
     fig = charts.delmal_heatmap(df, "Specialitet")
-    (heat,) = fig.data
+    (heat,) = [t for t in fig.data if t.type == "heatmap"]
     assert list(heat.x) == ["a1", "c2", "c10"] and list(heat.y) == ["A", "B"]
     assert heat.z[0][1] == 100.0 and heat.z[1][1] == 25.0
     assert heat.zmin == 0 and heat.zmax == 100
     assert heat.colorbar.title.text == "Andel uppfyllt (%)"
     assert titles(fig) == ("Andel uppfyllda delmål per specialitet", "Delmål", "Specialitet")
+    # One chosen marker per cell (a heatmap cell cannot be chosen itself), keyed "group|code".
+    (cells,) = [t for t in fig.data if t.type == "scatter"]
+    assert [c[0] for c in cells.customdata] == ["A|c10", "A|c2", "A|a1", "B|c2"]
+    assert list(cells.x) == ["c10", "c2", "a1", "c2"] and cells.marker.opacity == 0
+    assert list(fig.layout.xaxis.categoryarray) == ["a1", "c2", "c10"]
 
 
 def test_bt_trainees_and_intressent_charts() -> None:
@@ -148,3 +245,46 @@ def test_swedish_numbers() -> None:
     assert fmt.pct(46.4) == "46 %"
     assert fmt.num(1.75, 1) == "1,8"
     assert fmt.days(1) == "1 dag" and fmt.days(12) == "12 dagar"
+
+
+@pytest.mark.parametrize(
+    ("title", "lines"),
+    [
+        ("BT-tid per verksamhet", ["BT-tid per verksamhet"]),
+        ("Når minimitiden per år: redan nådd och beräknat", ["Når minimitiden per år: redan nådd och beräknat"]),
+        (
+            "Tidslinje: placeringar, ledigheter och utbildningsaktiviteter",
+            ["Tidslinje: placeringar, ledigheter", "och utbildningsaktiviteter"],
+        ),
+        (
+            "Tid mot minimitiden: månader på heltid (röd linje = minimitid 66 mån)",
+            ["Tid mot minimitiden: månader på", "heltid (röd linje = minimitid 66 mån)"],
+        ),
+    ],
+)
+def test_a_long_chart_title_wraps_into_balanced_lines_that_fit_a_phone(title: str, lines: list[str]) -> None:
+    assert charts.wrapped_title(title).split("<br>") == lines
+    assert all(len(line) <= charts.TITLE_LINE for line in lines)
+
+
+def test_a_wrapped_chart_title_hangs_from_the_top_in_a_margin_that_holds_its_lines() -> None:
+    short = charts.bt_split_chart(3.5, 1.25, 6.0).layout
+    assert short.title.yref == "container" and short.title.yanchor == "top" and short.margin.t == 60
+    df = pd.DataFrame(
+        {
+            "category": ["Placering"],
+            "detail": ["primarvard"],
+            "name": ["ST: Primärvård, VC"],
+            "start_date": [date(2024, 1, 1)],
+            "end_date": [date(2024, 6, 30)],
+            "percent": [100.0],
+            "planned": [False],
+        }
+    )
+    wrapped = charts.timeline_chart(df, date(2026, 1, 1)).layout
+    assert wrapped.title.text.count("<br>") == 1
+    assert wrapped.margin.t == 26 + 2 * charts.TITLE_LINE_PX
+    # Both titles start the same distance below the figure's top edge (a title of several lines would
+    # otherwise start higher than one of one line).
+    assert (1 - short.title.y) * short.height == pytest.approx(charts.TITLE_TOP)
+    assert (1 - wrapped.title.y) * wrapped.height == pytest.approx(charts.TITLE_TOP + 12)

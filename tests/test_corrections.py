@@ -541,11 +541,11 @@ def _texts(at: Any, kind: str) -> list[str]:
     return [str(e.value) for e in getattr(at, kind)]
 
 
-def test_the_trainee_changes_a_placement_on_the_intyg_page(wdb: Connection) -> None:
+def test_the_trainee_changes_a_placement_on_tidslinje(wdb: Connection) -> None:
     tid = _own(wdb)
     pid, _, end = _free_placement(wdb, tid)
     before = progress_for(wdb, tid, TODAY).projected_completion_date
-    at = signed_in(wdb, "st@demo.se", "st_lakare/intyg")
+    at = signed_in(wdb, "st@demo.se", "st_lakare/tidslinje")
     _select(at, PICK_PLACEMENT).set_value(pid).run()
     form = _form(at, f"own_placement_edit_{pid}")
     form.number_input[0].set_value(50.0)
@@ -568,7 +568,7 @@ def test_a_duplicate_placement_asks_for_confirmation_and_is_then_deleted(wdb: Co
     tid = _own(wdb)
     pid, start, end = _free_placement(wdb, tid)
     setting, percent = wdb.execute("SELECT setting, percent FROM placement WHERE placement_id = ?", [pid]).fetchone()
-    at = signed_in(wdb, "st@demo.se", "st_lakare/intyg")
+    at = signed_in(wdb, "st@demo.se", "st_lakare/tidslinje")
     form = _form(at, "add_placement")
     form.selectbox[1].set_value(setting)
     form.date_input[0].set_value(start)
@@ -602,7 +602,7 @@ def test_a_placement_under_a_signed_intyg_is_shown_as_locked(wdb: Connection) ->
         [tid],
     ).fetchone()
     assert row is not None
-    at = signed_in(wdb, "st@demo.se", "st_lakare/intyg")
+    at = signed_in(wdb, "st@demo.se", "st_lakare/tidslinje")
     _select(at, PICK_PLACEMENT).set_value(int(row[0])).run()
     locked = [i for i in _texts(at, "info") if "omfattas av signerat intyg" in i]
     assert locked and row[1] in locked[0].replace("\\", "")
@@ -619,6 +619,7 @@ def test_the_trainee_deletes_a_draft_and_withdraws_a_sent_intyg(wdb: Connection)
         for s in ("utkast", "skickat")
     )
     at = signed_in(wdb, "st@demo.se", "st_lakare/intyg")
+    at.segmented_control(key="own_certs_section").set_value("Ändra intyg").run()
     at.selectbox(key="own_certs_delete_pick").set_value(draft).run()
     button(at, "Ta bort utkastet").click().run()
     button(at, "Ja, ta bort").click().run()
@@ -635,6 +636,7 @@ def test_the_trainee_records_the_bt_approval_and_the_overview_shows_it(wdb: Conn
     tid = _own(wdb)
     approved = D("2025-04-10")
     at = signed_in(wdb, "st@demo.se", "st_lakare/intyg")
+    at.segmented_control(key="own_certs_section").set_value("Godkänd BT").run()
     form = _form(at, "own_bt_approval")
     assert form.date_input[0].value == wdb.execute(
         "SELECT bt_approved_date FROM trainee WHERE trainee_id = ?", [tid]
@@ -647,10 +649,10 @@ def test_the_trainee_records_the_bt_approval_and_the_overview_shows_it(wdb: Conn
     assert "BT är godkänd av Socialstyrelsen 10 april 2025." in _texts(at, "success")
 
 
-def test_date_inputs_accept_dates_back_to_1990(wdb: Connection) -> None:
-    at = signed_in(wdb, "st@demo.se", "st_lakare/intyg")
+def test_date_inputs_accept_dates_from_1950_to_the_projection_horizon(wdb: Connection) -> None:
+    at = signed_in(wdb, "st@demo.se", "st_lakare/tidslinje")
     dates = _form(at, "add_placement").date_input
-    assert [(d.min, d.max) for d in dates] == [(date(1990, 1, 1), date(TODAY.year + 10, 12, 31))] * 2
+    assert [(d.min, d.max) for d in dates] == [(date(1950, 1, 1), date(TODAY.year + 59, 12, 31))] * 2
 
 
 def test_the_studierektor_corrects_a_trainee_in_the_area(wdb: Connection) -> None:

@@ -6,6 +6,7 @@ import json
 from datetime import date, datetime, timedelta
 from fractions import Fraction
 
+import pandas as pd
 import pytest
 from rows import insert_rows
 
@@ -599,6 +600,8 @@ def test_studierektor_and_admin_void_within_scope(con: Connection) -> None:
 
 
 def test_verksamhetschef_of_the_unit_signs_fullgjord_st(con: Connection) -> None:
+    # The intyg om fullgjord ST is HSLF-FS 2021:8's (bilaga 6): Bertil, with a Swedish AT, has chosen it.
+    con.execute("UPDATE trainee SET regulation_choice = 'HSLF-FS 2021:8' WHERE trainee_id = 'TB'")
     bertil, vera = actor(con, "pB"), actor(con, "pV")
     cid = services.add_certificate(con, bertil, "TB", type="fullgjord_st", title="Fullgjord ST")
     signers = services.signers_for(con, bertil, "TB", "fullgjord_st")
@@ -612,7 +615,7 @@ def test_verksamhetschef_of_the_unit_signs_fullgjord_st(con: Connection) -> None
     assert row == ("signerat", "Vera Verksamhetschef", "verksamhetschef", D("2025-01-15"))
     assert json.loads(str(audit_rows(con, "sign")[-1][5]))["signed_role"] == "verksamhetschef"
     # Other types still go to a handledare only.
-    course = services.add_certificate(con, bertil, "TB", type="kurs", title="Kurs", delmal=["a1"])
+    course = services.add_certificate(con, bertil, "TB", type="kurs", title="Kurs", delmal=["STa1"])
     assert services.signers_for(con, bertil, "TB", "kurs").empty
     with pytest.raises(AccessDenied, match="handledare"):
         services.request_signature(con, bertil, course, "pV")
@@ -676,8 +679,10 @@ def test_audit_csv_export(con: Connection) -> None:
     data = services.export_audit_csv(con, actor(con, "pA"))
     text = data.decode("utf-8")
     lines = text.splitlines()
-    assert lines[0] == "Tidpunkt,Vem,Händelse,Post,Post-id,ST-läkare,Före,Efter"
+    assert lines[0] == "Tidpunkt,Vem,Händelse,Post,Post-id,Avser,ST-läkare,Ändring,Före,Efter"
     assert len(lines) == 4 and "Signerade" in lines[1] and "Hanna Handledare" in lines[1]
+    # The readable change beside the raw JSON the log holds.
+    assert "Status: Skickat för signering → Signerat" in lines[1] and '""status"": ""signerat""' in lines[1]
     assert services.export_audit_csv(con, actor(con, "pH2")).decode("utf-8").splitlines() == [lines[0]]
 
 
@@ -723,7 +728,7 @@ MATRIX_ACTIONS = {
     "read": lambda con, a, t: services.certificates(con, a, t),
     "audit": lambda con, a, t: services.audit_trail(con, a, t),
     "sign": lambda con, a, t: services.sign_certificate(con, a, t),
-    "edit": lambda con, a, t: services.update_certificate(con, a, t, title="Ändrad", delmal=["STc1"]),
+    "edit": lambda con, a, t: services.update_certificate(con, a, t, title="Ändrad", delmal=["STa5"]),
     "void": lambda con, a, t: services.void_certificate(con, a, t, "Fel uppgifter"),
     # A draft sent on to Hanna, the trainee's current handledare.
     "send": lambda con, a, t: services.request_signature(con, a, t, "pH"),
@@ -980,3 +985,216 @@ def test_a_grenspecialitet_needs_a_recorded_bevis_in_its_basspecialitet(con: Con
     # as of a date before the bevis, it does not count yet (RULES 6)
     earlier = services.trainee_overview(con, a, "TA", D("2022-04-30"))
     assert [m.kind for m in earlier.missing_items].count("bas_specialty") == 1
+
+
+# --- what an intyg may be: the regelverk's types, delmål that fit the type and the stage ---------------
+
+# (trainee, BT approved, type, delmål, the refusal's field and words; None = accepted). TA follows HSLF-FS
+# 2021:8, TB SOSFS 2015:8 (both Allmänmedicin); the catalogue's requirements say which activity a delmål takes.
+FIT_CASES = [
+    ("TA", False, "kurs", ["STa5"], None),
+    ("TA", False, "kurs", ["STc1"], ("delmal", "målbeskrivningen anger inte kurs som utbildningsaktivitet för STc1")),
+    ("TA", False, "klinisk_tjanstgoring", ["STc1", "STc2"], None),
+    ("TA", False, "klinisk_tjanstgoring", ["STa1"], ("delmal", "anger inte klinisk tjänstgöring")),
+    ("TA", False, "auskultation", ["STb4"], None),
+    ("TA", False, "utvecklingsarbete", ["STa2"], None),
+    ("TA", False, "vetenskap", ["STa3"], None),
+    ("TA", False, "vetenskap", ["STa5"], ("delmal", "anger inte intyg om medicinsk vetenskap")),
+    ("TA", False, "bt_delmal", ["BT1", "BT18"], None),
+    ("TA", False, "bt_delmal", ["STa5"], ("delmal", "avser bara BT-delmål, inte STa5")),
+    ("TA", False, "kurs", ["BT1"], ("delmal", "BT-delmål (BT1) registreras på ett intyg om delmål i bastjänstgöringen")),
+    ("TA", False, "ovrig_aktivitet", ["STc1", "STa3"], None),  # a recommended activity takes any ST delmål
+    ("TA", False, "sammankomst", ["BT2"], ("delmal", "registreras på ett intyg om delmål i bastjänstgöringen")),
+    ("TA", False, "fullgjord_bt", [], None),
+    ("TA", False, "fullgjord_st", ["STa5"], ("delmal", "ett sammanfattande intyg avser inga enskilda delmål")),
+    ("TA", False, "kvalitetsarbete", ["STa2"], ("type", "hör till SOSFS 2015:8; ST-läkaren följer HSLF-FS 2021:8")),
+    ("TA", False, "skriftligt_arbete", ["STa3"], ("type", "hör till SOSFS 2015:8")),
+    ("TA", True, "bt_delmal", ["BT1"], ("type", "BT är redan godkänd")),
+    ("TA", True, "kurs", ["BT1"], ("delmal", "BT är redan godkänd; BT-delmål registreras inte längre (BT1)")),
+    ("TA", True, "kurs", ["STa5"], None),
+    ("TB", False, "kurs", ["a1"], None),
+    ("TB", False, "kvalitetsarbete", ["a4"], None),
+    ("TB", False, "skriftligt_arbete", ["a5"], None),
+    ("TB", False, "kurs", ["a3"], ("delmal", "anger inte kurs som utbildningsaktivitet för a3")),
+    ("TB", False, "utvecklingsarbete", ["a4"], ("type", "hör till HSLF-FS 2021:8; ST-läkaren följer SOSFS 2015:8")),
+    ("TB", False, "vetenskap", ["a5"], ("type", "hör till HSLF-FS 2021:8")),
+    ("TB", False, "bt_delmal", ["BT1"], ("type", "hör till HSLF-FS 2021:8")),
+    ("TB", False, "fullgjord_st", [], ("type", "hör till HSLF-FS 2021:8")),
+    ("TB", False, "specialistkompetens", [], None),
+    ("TB", False, "kurs", ["BT1"], ("delmal", "BT1 finns inte i ST-läkarens målbeskrivning")),
+]
+
+
+@pytest.mark.parametrize(("trainee", "bt_approved", "ctype", "delmal", "refusal"), FIT_CASES)
+def test_an_intyg_takes_the_types_of_its_regelverk_and_the_delmal_that_fit_its_type_and_stage(
+    con: Connection, trainee: str, bt_approved: bool, ctype: str, delmal: list[str], refusal: tuple[str, str] | None
+) -> None:
+    if bt_approved:
+        con.execute("UPDATE trainee SET bt_approved_date = DATE '2023-08-15' WHERE trainee_id = ?", [trainee])
+    who = actor(con, "pA" if trainee == "TA" else "pB")
+    add = lambda: services.add_certificate(con, who, trainee, type=ctype, title="Intyg", delmal=delmal)  # noqa: E731
+    if refusal is None:
+        cid = add()
+        stored = con.execute(
+            "SELECT list(code ORDER BY code) FROM certificate_delmal WHERE certificate_id = ?", [cid]
+        ).fetchone()
+        assert list(stored[0] or []) == sorted(delmal)
+        return
+    with pytest.raises(InputError) as refused:
+        add()
+    column, words = refusal
+    assert [e.column for e in refused.value.errors if words in e.message] == [column], refused.value.errors
+    assert not audit_rows(con, "add")
+
+
+@pytest.mark.parametrize(
+    ("trainee", "bt_approved", "activities", "summary"),
+    [
+        (
+            "TA", False,
+            ("klinisk_tjanstgoring", "auskultation", "kurs", "utvecklingsarbete", "vetenskap", "bt_delmal",
+             "sammankomst", "ovrig_aktivitet"),
+            ("fullgjord_bt", "baskompetens", "fullgjord_st", "specialistkompetens"),
+        ),
+        (
+            "TA", True,
+            ("klinisk_tjanstgoring", "auskultation", "kurs", "utvecklingsarbete", "vetenskap", "sammankomst",
+             "ovrig_aktivitet"),
+            ("fullgjord_st", "specialistkompetens"),
+        ),
+        (
+            "TB", False,
+            ("klinisk_tjanstgoring", "auskultation", "kurs", "kvalitetsarbete", "skriftligt_arbete", "sammankomst",
+             "ovrig_aktivitet"),
+            ("specialistkompetens",),
+        ),
+    ],
+)
+def test_the_type_lists_follow_the_regelverk_and_the_bt(
+    con: Connection, trainee: str, bt_approved: bool, activities: tuple[str, ...], summary: tuple[str, ...]
+) -> None:
+    if bt_approved:
+        con.execute("UPDATE trainee SET bt_approved_date = DATE '2023-08-15' WHERE trainee_id = ?", [trainee])
+    who = actor(con, "pA" if trainee == "TA" else "pB")
+    assert services.certificate_types(con, who, trainee) == activities
+    assert services.certificate_types(con, who, trainee, True) == summary
+
+
+def _codes_taking(con: Connection, regulation: str, activity: str) -> set[str]:
+    """Allmänmedicin's delmål whose requirements name the activity (or name none), read from the catalogue."""
+    rows = con.execute(
+        """SELECT d.code FROM catalogue_delmal d
+           WHERE d.regulation = ? AND d.specialty = 'Allmänmedicin'
+             AND (EXISTS (SELECT 1 FROM catalogue_requirement r WHERE r.regulation = d.regulation
+                          AND r.specialty = d.specialty AND r.code = d.code AND r.activity_type = ?)
+                  OR NOT EXISTS (SELECT 1 FROM catalogue_requirement r WHERE r.regulation = d.regulation
+                                 AND r.specialty = d.specialty AND r.code = d.code))""",
+        [regulation, activity],
+    ).fetchall()
+    return {r[0] for r in rows}
+
+
+def test_the_delmal_picker_offers_only_what_fits_and_no_bt_delmal_once_bt_is_approved(con: Connection) -> None:
+    anna = actor(con, "pA")
+    choices = lambda t: set(services.delmal_choices(con, anna, "TA", t)["code"])  # noqa: E731
+    assert choices("kurs") == _codes_taking(con, "HSLF-FS 2021:8", "kurs")
+    assert "STc1" not in choices("kurs") and "STc1" in choices("klinisk_tjanstgoring")
+    assert choices("vetenskap") == {"STa3"}
+    assert choices("bt_delmal") == {f"BT{i}" for i in range(1, 19)}
+    assert choices("fullgjord_st") == set()
+    every_st = set(services.delmal_catalogue(con, anna, "TA").query("not is_bt")["code"])
+    assert choices("ovrig_aktivitet") == every_st and len(every_st) == 26
+    con.execute("UPDATE trainee SET bt_approved_date = DATE '2023-08-15' WHERE trainee_id = 'TA'")
+    assert choices("bt_delmal") == set()
+    assert not [c for t in services.certificate_types(con, anna, "TA") for c in choices(t) if c.startswith("BT")]
+    # An intyg being changed keeps what it lists, marked as not fitting.
+    kept = services.delmal_choices(con, anna, "TA", "kurs", keep=["STc1"])
+    assert dict(zip(kept["code"], kept["fits"], strict=True))["STc1"] is False
+    bertil = actor(con, "pB")
+    assert set(services.delmal_choices(con, bertil, "TB", "kvalitetsarbete")["code"]) == _codes_taking(
+        con, "SOSFS 2015:8", "kvalitetsarbete"
+    ) == {"a4"}
+
+
+def test_an_edit_keeps_the_delmal_an_imported_intyg_already_lists_but_adds_only_fitting_ones(con: Connection) -> None:
+    con.execute(
+        "INSERT INTO certificate (certificate_id, trainee_id, type, title, status, source) "
+        "VALUES ('TA-imp', 'TA', 'kurs', 'Importerad kurs', 'utkast', 'import')"
+    )
+    con.execute("INSERT INTO certificate_delmal VALUES ('TA-imp', 'STc1')")  # a course listing a clinical delmål
+    anna = actor(con, "pA")
+    services.update_certificate(con, anna, "TA-imp", title="Importerad kurs", delmal=["STc1", "STa5"])
+    codes = con.execute("SELECT list(code ORDER BY code) FROM certificate_delmal WHERE certificate_id = 'TA-imp'")
+    assert list(codes.fetchone()[0]) == ["STa5", "STc1"]
+    with pytest.raises(InputError, match="anger inte kurs som utbildningsaktivitet för STc2"):
+        services.update_certificate(con, anna, "TA-imp", title="Importerad kurs", delmal=["STc1", "STc2"])
+    # An imported draft of the other regelverk's type can still be corrected (an edit keeps the type).
+    con.execute(
+        "INSERT INTO certificate (certificate_id, trainee_id, type, title, status, source) "
+        "VALUES ('TB-imp', 'TB', 'fullgjord_st', 'Fullgjord', 'utkast', 'import')"
+    )
+    services.update_certificate(con, actor(con, "pB"), "TB-imp", title="Fullgjord ST", delmal=[])
+    assert con.execute("SELECT title FROM certificate WHERE certificate_id = 'TB-imp'").fetchone() == ("Fullgjord ST",)
+
+
+def test_returning_without_a_comment_is_refused_with_kommentar_saknas(con: Connection) -> None:
+    anna, hanna = actor(con, "pA"), actor(con, "pH")
+    cid = services.add_certificate(con, anna, "TA", type="kurs", title="Ledarskap", delmal=["STa5"])
+    services.request_signature(con, anna, cid, "pH")
+    with pytest.raises(InputError) as refused:
+        services.return_certificate(con, hanna, cid, "  ")
+    assert [str(e) for e in refused.value.errors] == ["Kommentar: saknas: skriv vad ST-läkaren behöver ändra"]
+    assert con.execute("SELECT status FROM certificate WHERE certificate_id = ?", [cid]).fetchone() == ("skickat",)
+
+
+# --- Att signera and Mina ST-läkare count the same intyg --------------------------------------------
+
+
+def test_att_signera_and_mina_st_lakare_count_the_same_intyg_and_an_ended_supervision_must_re_address(
+    con: Connection,
+) -> None:
+    """The rule (tracker/services/certificates.py): an intyg addressed to a handledare whose supervision has
+    ended is not theirs to sign; it must be re-addressed. Hanna supervises Anna, supervised Bertil until a week
+    ago, and is also verksamhetschef of Bertil's unit (U3), where she signs his intyg om fullgjord ST."""
+    con.execute("UPDATE trainee SET regulation_choice = 'HSLF-FS 2021:8' WHERE trainee_id = 'TB'")
+    insert_rows(con, "role_assignment", [{"person_id": "pH", "role": "verksamhetschef", "unit_id": "U3"}])
+    insert_rows(
+        con,
+        "supervision",
+        [{"trainee_id": "TB", "person_id": "pH", "kind": "handledare", "start_date": D("2020-01-01"),
+          "end_date": TODAY - timedelta(days=7)}],
+    )
+    anna, bertil, hanna = actor(con, "pA"), actor(con, "pB"), actor(con, "pH")
+    course = services.add_certificate(con, anna, "TA", type="kurs", title="Ledarskap", delmal=["STa5"])
+    services.request_signature(con, anna, course, "pH")
+    fullgjord = services.add_certificate(con, bertil, "TB", type="fullgjord_st", title="Fullgjord ST")
+    services.request_signature(con, bertil, fullgjord, "pH")
+    # Sent to Hanna while she still supervised Bertil (written directly: the request's date has passed).
+    con.execute(
+        "INSERT INTO certificate (certificate_id, trainee_id, type, title, status, signer_person_id) "
+        "VALUES ('TB-old', 'TB', 'kurs', 'Akutkurs', 'skickat', 'pH')"
+    )
+    con.execute("INSERT INTO certificate_delmal VALUES ('TB-old', 'STa5')")
+    # One that arrived as sent without a request in the app (as an import writes it).
+    con.execute(
+        "INSERT INTO certificate (certificate_id, trainee_id, type, title, status, signer_person_id, source) "
+        "VALUES ('TA-imp', 'TA', 'kurs', 'Importerad', 'skickat', 'pH', 'import')"
+    )
+    con.execute("INSERT INTO certificate_delmal VALUES ('TA-imp', 'STa6')")
+
+    pending = services.pending_signatures(con, hanna)
+    table = services.supervisor_table(con, hanna, TODAY)
+    assert dict(zip(pending["certificate_id"], pending["supervised"], strict=True)) == {
+        course: True, "TA-imp": True, fullgjord: False,
+    }
+    assert int(table["waiting_for_me"].sum()) == int(pending["supervised"].sum()) == 2
+    assert dict(zip(table["trainee_id"], table["waiting_for_me"], strict=True)) == {"TA": 2}
+    # Requests sent in the app have their time (Swedish local time); the imported one has none.
+    sent = dict(zip(pending["certificate_id"], pending["sent_at"], strict=True))
+    for cid in (course, fullgjord):
+        assert abs(datetime.now() - sent[cid].to_pydatetime()) < timedelta(hours=3)
+    assert sent["TA-imp"] is pd.NaT
+    # The ended supervision: not Hanna's to sign, but the trainee's to re-address.
+    with pytest.raises(AccessDenied, match="handledarskap för ST-läkaren har upphört"):
+        services.sign_certificate(con, hanna, "TB-old")
+    assert services.stale_requests(con, bertil, "TB") == {"TB-old"}

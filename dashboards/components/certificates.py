@@ -60,7 +60,11 @@ def table(con: Connection, actor: Actor, trainee_id: str) -> pd.DataFrame:
         width="stretch",
         column_config={
             "Intyg": st.column_config.TextColumn(width="large"),
+            "Period": st.column_config.TextColumn(width=190),
             "Delmål": st.column_config.TextColumn(width="small"),
+            "Signerat av": st.column_config.TextColumn(width="medium"),
+            "Signerat": st.column_config.TextColumn(width=110, help="Datum då intyget signerades"),
+            "Typ": st.column_config.TextColumn(width="medium"),
         },
     )
     download(grid, "intyg", key=f"certificates_csv_{trainee_id}")

@@ -1,10 +1,11 @@
 """A trainee's placements, leave and credits: the form fields for entering and changing them, the
-overlap confirmation ("Spara ändå"), the list to change or delete them from, and the date the BT was
-approved.
+overlap confirmation ("Spara ändå"), each kind's list with its forms beside it (new, change, delete), and
+the date the BT was approved.
 
-The ST-läkare's Intyg page uses all of it for their own record; the utbildningsenhet's trainee view
-(``trainee_list.trainee_view``) offers the corrections to a studierektor or an administrator. The
-service layer decides who may change what.
+The ST-läkare's Tidslinje page shows their own records with every form (``records``), the Intyg page
+the BT approval; the utbildningsenhet's trainee view (``trainee_list.trainee_view``) offers the
+corrections to a studierektor or an administrator (``corrections``). The service layer decides who may
+change what.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import streamlit as st
 
 from dashboards import cache
 from dashboards import format as fmt
-from dashboards.components import feedback
+from dashboards.components import dates, feedback
 from tracker import services
 from tracker.accounts import Actor
 from tracker.domain import (
@@ -38,30 +39,10 @@ from tracker.errors import FieldError
 from tracker.rules.facts import MAX_CREDIT_MONTHS
 from tracker.services import Connection
 
-# Dates a form accepts: from well before any legitimation still relevant, to planned periods years ahead.
-EARLIEST_INPUT = date(1990, 1, 1)
-
 BT_PART_HELP = (
     "Akut sjukvård är ett slags arbete, inte en klinik: en BT-placering på en medicinavdelning kan vara akut "
     "sjukvård. Lämnas den tom gäller verksamheten (primärvård eller akut sjukvård, annars annan)."
 )
-
-
-def latest_input() -> date:
-    """The last date a form accepts: the end of the year ten years from now."""
-    return date(cache.as_of().year + 10, 12, 31)
-
-
-def date_field(where: Any, label: str, value: date | None, *, latest: date | None = None) -> date | None:
-    """A date input (ISO format) that accepts dates from 1990 on."""
-    result: date | None = where.date_input(
-        label,
-        value=value,
-        min_value=EARLIEST_INPUT,
-        max_value=latest or latest_input(),
-        format="YYYY-MM-DD",
-    )
-    return result
 
 
 def _index(options: list[Any], value: Any, default: int = 0) -> int:
@@ -85,8 +66,8 @@ def placement_fields(current: Mapping[str, Any] | None = None) -> dict[str, Any]
         "Arbetsplats", value=str(c.get("workplace") or ""), placeholder="t.ex. Medicinkliniken, Sahlgrenska"
     )
     a, b, d = st.columns(3)
-    start = date_field(a, "Startdatum", c.get("start_date"))
-    end = date_field(b, "Slutdatum", c.get("end_date"))
+    start = dates.date_field(a, "Startdatum", c.get("start_date"))
+    end = dates.date_field(b, "Slutdatum", c.get("end_date"))
     percent = _percent_field(d, current)
     part = st.selectbox(
         "BT-del (bara för BT)",
@@ -124,8 +105,8 @@ def leave_fields(current: Mapping[str, Any] | None = None) -> dict[str, Any]:
         "Typ av ledighet", kinds, index=_index(kinds, c.get("kind")), format_func=lambda k: LEAVE_LABELS.get(k, k)
     )
     a, b, d = st.columns(3)
-    start = date_field(a, "Startdatum", c.get("start_date"))
-    end = date_field(b, "Slutdatum", c.get("end_date"))
+    start = dates.date_field(a, "Startdatum", c.get("start_date"))
+    end = dates.date_field(b, "Slutdatum", c.get("end_date"))
     percent = _percent_field(d, current)
     return {"kind": kind, "start_date": start, "end_date": end, "percent": percent}
 
@@ -248,7 +229,42 @@ def _credit_grid(df: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-# What each kind of record is called and how it is shown, changed and deleted.
+# --- new records: the trainee's own (the services refuse anyone else) -------------------------------
+
+
+def _add_placement(con: Connection, actor: Actor, trainee_id: str) -> None:
+    with st.form("add_placement"):
+        values = placement_fields()
+        submitted = st.form_submit_button("Spara placering", type="primary", icon=":material/save:")
+
+    def add(v: Mapping[str, Any], confirm: bool) -> object:
+        return services.add_placement(con, actor, trainee_id, **v, confirm_overlap=confirm)
+
+    overlap_checked_write("add_placement", values if submitted else None, add, "Placeringen är sparad.")
+
+
+def _add_leave(con: Connection, actor: Actor, trainee_id: str) -> None:
+    with st.form("add_leave"):
+        values = leave_fields()
+        submitted = st.form_submit_button("Spara ledighet", type="primary", icon=":material/save:")
+    st.caption("Semester och jourkompensation räknas som tjänstgöring och registreras inte här.")
+    if submitted:
+        feedback.write(lambda: services.add_leave(con, actor, trainee_id, **values), "Ledigheten är sparad.")
+
+
+def _add_credit(con: Connection, actor: Actor, trainee_id: str) -> None:
+    with st.form("add_credit"):
+        values = credit_fields()
+        submitted = st.form_submit_button("Spara tillgodoräknande", type="primary", icon=":material/save:")
+    st.caption(
+        "Ett tillgodoräknande bedöms av Socialstyrelsen. Tidigare ST räknas med högst 30 månader sammanlagt; "
+        "mot BT bara under HSLF-FS 2021:8."
+    )
+    if submitted:
+        feedback.write(lambda: services.add_credit(con, actor, trainee_id, **values), "Tillgodoräknandet är sparat.")
+
+
+# What each kind of record is called and how it is shown, added, changed and deleted.
 _KINDS: dict[str, dict[str, Any]] = {
     "placement": {
         "tab": "Placeringar",
@@ -264,6 +280,8 @@ _KINDS: dict[str, dict[str, Any]] = {
         "update": services.update_placement,
         "delete": services.delete_placement,
         "empty": "Inga placeringar är registrerade.",
+        "new": "Ny placering",
+        "add": _add_placement,
     },
     "leave": {
         "tab": "Ledigheter",
@@ -279,6 +297,8 @@ _KINDS: dict[str, dict[str, Any]] = {
         "update": services.update_leave,
         "delete": services.delete_leave,
         "empty": "Inga ledigheter är registrerade.",
+        "new": "Ny ledighet",
+        "add": _add_leave,
     },
     "credit": {
         "tab": "Tillgodoräknanden",
@@ -294,29 +314,75 @@ _KINDS: dict[str, dict[str, Any]] = {
         "update": services.update_credit,
         "delete": services.delete_credit,
         "empty": "Inga tillgodoräknanden är registrerade.",
+        "new": "Nytt tillgodoräknande",
+        "add": _add_credit,
     },
 }
 
 
-def corrections(con: Connection, actor: Actor, trainee_id: str, *, key: str) -> None:
-    """The trainee's placements, leave and credits, each to change (a form filled in with it) or delete
-    (after a confirmation). A placement or leave period covered by a signed intyg is shown as locked."""
+LOCKED_CAPTION = (
+    "Välj en post för att ändra eller ta bort den. Placeringar och ledigheter som ett signerat intyg omfattar "
+    "är låsta: intyget måste makuleras först. Varje ändring loggas."
+)
+
+
+def _entries(con: Connection, actor: Actor, trainee_id: str) -> services.TraineeEntries:
     with feedback.shown_errors():
         found: services.TraineeEntries = cache.read("trainee_entries", con, actor, trainee_id)
-    st.caption(
-        "Välj en post för att ändra eller ta bort den. Placeringar och ledigheter som ett signerat intyg omfattar "
-        "är låsta: intyget måste makuleras först. Varje ändring loggas."
-    )
+    return found
+
+
+def _kind_choice(label: str, *, key: str) -> str:
+    """Which kind of record is shown: a keyed choice, so that it stays after the rerun of a save."""
     kind = st.segmented_control(
-        "Vad vill du ändra?",
+        label,
         list(_KINDS),
         default="placement",
         required=True,
         format_func=lambda k: _KINDS[k]["tab"],
         key=f"{key}_what",
     )
-    spec = _KINDS[str(kind or "placement")]
-    _correct_one_kind(con, actor, str(kind or "placement"), spec, getattr(found, spec["frame"]), key=f"{key}_{kind}")
+    return str(kind or "placement")
+
+
+def _listed(spec: Mapping[str, Any], df: pd.DataFrame) -> None:
+    if df.empty:
+        st.info(spec["empty"])
+        return
+    # A static table: the records are few, and st.table renders Markdown, so every cell is shown as text.
+    st.table(spec["grid"](df).map(fmt.plain), hide_index=True)
+
+
+def records(con: Connection, actor: Actor, trainee_id: str, *, key: str) -> None:
+    """The trainee's own placements, leave and credits, one kind at a time: its list, beside it the form
+    for a new one, and the change or delete of a listed one. The kind chosen stays chosen after a save,
+    and what a save says is shown right under the choice."""
+    found = _entries(con, actor, trainee_id)
+    kind = _kind_choice("Visa", key=key)
+    spec = _KINDS[kind]
+    with st.container():  # the flash in a block of its own, so that the list and forms below keep their place
+        feedback.show_flash()
+    df = getattr(found, spec["frame"])
+    _listed(spec, df)
+    st.markdown(f"#### {spec['new']}")
+    spec["add"](con, actor, trainee_id)
+    if not df.empty:
+        st.markdown("#### Ändra eller ta bort")
+        st.caption(LOCKED_CAPTION)
+        _correct_one_kind(con, actor, kind, spec, df, key=f"{key}_{kind}")
+
+
+def corrections(con: Connection, actor: Actor, trainee_id: str, *, key: str) -> None:
+    """The trainee's placements, leave and credits, each to change (a form filled in with it) or delete
+    (after a confirmation). A placement or leave period covered by a signed intyg is shown as locked."""
+    found = _entries(con, actor, trainee_id)
+    st.caption(LOCKED_CAPTION)
+    kind = _kind_choice("Vad vill du ändra?", key=key)
+    spec = _KINDS[kind]
+    df = getattr(found, spec["frame"])
+    _listed(spec, df)
+    if not df.empty:
+        _correct_one_kind(con, actor, kind, spec, df, key=f"{key}_{kind}")
 
 
 def pick(label: str, options: Mapping[int, str], *, key: str) -> int | None:
@@ -344,12 +410,7 @@ def pick(label: str, options: Mapping[int, str], *, key: str) -> int | None:
 def _correct_one_kind(
     con: Connection, actor: Actor, kind: str, spec: Mapping[str, Any], df: pd.DataFrame, *, key: str
 ) -> None:
-    if df.empty:
-        st.info(spec["empty"])
-        return
-    # A static table: the records are few, and st.table renders Markdown, so every cell is shown as text.
-    grid = spec["grid"](df)
-    st.table(grid.map(fmt.plain), hide_index=True)
+    """The pick of one listed record, and its change form and delete button (or why it is locked)."""
     rows = {int(r[spec["id"]]): r for r in df.to_dict("records")}
     rid = pick(f"Välj {spec['name']} att ändra eller ta bort", {i: spec["label"](r) for i, r in rows.items()}, key=key)
     if rid is None:
@@ -409,8 +470,8 @@ def bt_approval(con: Connection, actor: Actor, trainee_id: str, approved: date |
     if approved is not None:
         st.info(f"Registrerat: BT godkänd {fmt.sv_date(approved)}.", icon=":material/verified:")
     with st.form(f"{key}_bt_approval"):
-        # No upper bound in the widget: a future date would be dropped without a word; the service refuses it.
-        when = date_field(st, "Godkänd BT (Socialstyrelsens beslut)", approved)
+        # The app's whole range in the widget: a future date is refused by the service, with a message.
+        when = dates.date_field(st, "Godkänd BT (Socialstyrelsens beslut)", approved)
         submitted = st.form_submit_button("Spara datum", type="primary", icon=":material/save:")
     if submitted:
         if when is None:

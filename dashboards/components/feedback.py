@@ -41,9 +41,11 @@ def show_flash() -> None:
         st.success(fmt.plain(message), icon=":material/check_circle:")
 
 
-def input_errors(exc: services.InputError) -> None:
-    """A write's validation errors, one row per problem."""
-    st.error("Uppgifterna kunde inte sparas. Rätta följande och försök igen:", icon=":material/error:")
+def input_errors(
+    exc: services.InputError, heading: str = "Uppgifterna kunde inte sparas. Rätta följande och försök igen:"
+) -> None:
+    """A write's (or a computation's) validation errors, one row per problem, under ``heading``."""
+    st.error(heading, icon=":material/error:")
     st.dataframe(
         pd.DataFrame(
             {

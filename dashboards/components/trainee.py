@@ -72,7 +72,7 @@ def overview(tv: services.TraineeView, *, key: str) -> None:
         )
     with right:
         st.metric(
-            "Tillgodoräknad tid",
+            "Tid mot minimitiden",
             fmt.months_of(progress.counted_months, progress.required_months),
             help="Tjänstgöring omräknad till heltid plus tillgodoräknanden (tidigare ST, utlandstjänstgöring, "
             "doktorsexamen).",
@@ -151,16 +151,19 @@ def _checklist(progress: Progress) -> None:
 # --- timeline ---------------------------------------------------------------------------------
 
 
-def timeline(con: Connection, actor: Actor, trainee_id: str, *, key: str) -> None:
+def timeline(con: Connection, actor: Actor, trainee_id: str, *, key: str, table: bool = True) -> None:
+    """The timeline chart and counts; with ``table`` also every period in one table (the ST-läkare's own
+    page lists placements, leave and credits each with its forms instead: ``entries.records``)."""
     with shown_errors():
         df: pd.DataFrame = cache.read("timeline", con, actor, trainee_id)
     if df.empty:
-        st.info("Inga placeringar eller ledigheter är registrerade ännu. Lägg till dem under Intyg.")
+        st.info("Inga placeringar eller ledigheter är registrerade ännu.")
         return
     plot(charts.timeline_chart(df, cache.as_of()), key=f"{key}_timeline")
     st.caption(
-        "Ljusare staplar = deltid (omfattningen står i etiketten). Randiga staplar = planerat "
-        "(startar efter i dag). Den prickade linjen är dagens datum."
+        "Smalare staplar = deltid: stapelns tjocklek är omfattningen, så 50 % är hälften så tjock som heltid "
+        "(procenten står i etiketten när den får plats, och när du håller muspekaren över stapeln). "
+        "Randiga, ljusare staplar = planerat (startar efter i dag). Den prickade linjen är dagens datum."
     )
     placements = df[df["category"] == "Placering"]
     planned = placements[placements["planned"]]
@@ -168,7 +171,9 @@ def timeline(con: Connection, actor: Actor, trainee_id: str, *, key: str) -> Non
     a.metric("Placeringar", len(placements))
     b.metric("Varav planerade", len(planned))
     c.metric("Ledigheter", int((df["category"] == "Ledighet").sum()))
-    table = pd.DataFrame(
+    if not table:
+        return
+    periods = pd.DataFrame(
         {
             "Typ": df["category"],
             "Vad": df["name"],
@@ -177,8 +182,8 @@ def timeline(con: Connection, actor: Actor, trainee_id: str, *, key: str) -> Non
             "Planerad": ["Ja" if p else "" for p in df["planned"]],
         }
     )
-    st.dataframe(table, hide_index=True, width="stretch")
-    download(table, "tidslinje", key=f"{key}_timeline_csv")
+    st.dataframe(periods, hide_index=True, width="stretch")
+    download(periods, "tidslinje", key=f"{key}_timeline_csv")
 
 
 # --- delmål -----------------------------------------------------------------------------------
@@ -260,17 +265,22 @@ def _delmal_block(df: pd.DataFrame, *, key: str) -> None:
     )
     if shown["doubt"].astype(bool).any():
         table["Tveksamt"] = shown["doubt"].map(lambda v: v or fmt.DASH)
+    # Rows taller than one line let the grid wrap the long texts (what is missing, the intyg) instead of
+    # cutting them off; every delmål's full text is also in its expander below.
+    longest = max((len(str(v)) for col in ("Rubrik", "Vad saknas", "Intyg") for v in table[col]), default=0)
+    row = 35 if longest <= 40 else 76
     st.dataframe(
         table,
         hide_index=True,
         width="stretch",
-        height=min(38 + 35 * len(table), 38 + 35 * 30),
+        row_height=row,
+        height=min(38 + row * len(table), 38 + row * (30 if row == 35 else 12)),
         column_config={
             "Delmål": st.column_config.TextColumn(width="small"),
             "Rubrik": st.column_config.TextColumn(width="medium"),
             "Status": st.column_config.TextColumn(width="small"),
-            "Vad saknas": st.column_config.TextColumn(width="medium"),
-            "Intyg": st.column_config.TextColumn(width="medium"),
+            "Vad saknas": st.column_config.TextColumn(width=290),
+            "Intyg": st.column_config.TextColumn(width=290),
             "Tveksamt": st.column_config.TextColumn(width="medium"),
         },
     )
@@ -289,3 +299,5 @@ def _delmal_block(df: pd.DataFrame, *, key: str) -> None:
                 st.markdown("**Utbildningsaktiviteter:** " + "; ".join(fmt.plain(a) for a in r["activities"]))
             if r["missing"]:
                 st.markdown(f"**Saknas:** {fmt.plain(r['missing'])}")
+            if len(r["certificates"]):
+                st.markdown("**Intyg:** " + "; ".join(fmt.plain(c) for c in r["certificates"]))

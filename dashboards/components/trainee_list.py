@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import NoReturn
+
 import pandas as pd
 import streamlit as st
 
@@ -14,6 +16,15 @@ from tracker import services
 from tracker.accounts import Actor
 from tracker.domain import REG_2021
 from tracker.services import Connection
+
+OFFICE_LIST_PAGE = "dashboards/pages/utbildningsenhet/st_lakare.py"
+
+
+def open_in_office_list(trainee_id: str) -> NoReturn:
+    """Go to the utbildningsenhet's ST-läkare page with ``trainee_id`` chosen in its "Öppna ST-läkare" box
+    (the list's ``tl_open_False``), so that the trainee opens below the list."""
+    st.session_state["tl_open_False"] = trainee_id
+    st.switch_page(OFFICE_LIST_PAGE)
 
 
 def trainee_list(con: Connection, actor: Actor, *, supervised_only: bool) -> str | None:
@@ -56,12 +67,13 @@ def trainee_list(con: Connection, actor: Actor, *, supervised_only: bool) -> str
         "Ej påbörjade delmål": (["delmal_ej", "name"], [False, True]),
     }[sort]
     shown = shown.sort_values(order[0], ascending=order[1], na_position="last")
+    names_of = services.trainee_labels(shown)  # two trainees of the same name are told apart
     table = pd.DataFrame(
         {
-            "Namn": shown["name"],
+            "Namn": [names_of[t] for t in shown["trainee_id"]],
             "Väntar": shown["waiting_for_me"].astype(int),
             "Andel": shown["progress_pct"].round(0),
-            "Tillgodoräknat": [
+            "Tid mot minimitiden": [
                 fmt.months_of(c, r) for c, r in zip(shown["counted_months"], shown["required_months"], strict=True)
             ],
             "Beräknat klar": shown["projected_completion_date"].map(fmt.iso_date),
@@ -85,9 +97,11 @@ def trainee_list(con: Connection, actor: Actor, *, supervised_only: bool) -> str
         column_config={
             "Väntar": st.column_config.NumberColumn(help="Intyg som väntar på din signatur"),
             "Andel": st.column_config.ProgressColumn(
-                min_value=0, max_value=100, format="%d %%", help="Andel av minimitiden som är tillgodoräknad"
+                min_value=0, max_value=100, format="%d %%", help="Andel av minimitiden som är uppnådd"
             ),
-            "Tillgodoräknat": st.column_config.TextColumn(help="Tillgodoräknad tid av minimitiden, heltidsmånader"),
+            "Tid mot minimitiden": st.column_config.TextColumn(
+                help="Tjänstgöringstid omräknad till heltid plus tillgodoräknanden, av minimitiden"
+            ),
             "Delmål klara": st.column_config.TextColumn(help="Uppfyllda delmål av alla som gäller"),
             "Pågår": st.column_config.NumberColumn(help="Delmål där något är registrerat men inte allt signerat"),
             "Ej påbörjade": st.column_config.NumberColumn(help="Delmål där inget är registrerat"),
@@ -101,7 +115,7 @@ def trainee_list(con: Connection, actor: Actor, *, supervised_only: bool) -> str
     )
 
     st.divider()
-    names = dict(zip(shown["trainee_id"], shown["name"], strict=True))
+    names = names_of
     if not names:
         return None
     pick = st.selectbox(

@@ -484,7 +484,8 @@ def nav_links(page: Page) -> dict[str, str]:
     nav = page.get_by_test_id("stSidebarNav")
     expect(nav).to_be_visible()
     more = nav.get_by_test_id("stSidebarNavViewButton")
-    if more.count() and "more" in more.inner_text().lower():
+    # "Visa 3 till" (dashboards/assets/look.js translates Streamlit's "View 3 more"); "Visa färre" when open
+    if more.count() and re.fullmatch(r"(Visa \d+ till|View \d+ more)", more.inner_text().strip()):
         more.click()
     links: dict[str, str] = {}
     for a in nav.get_by_test_id("stSidebarNavLink").all():
@@ -552,6 +553,14 @@ def open_nav_page(page: Page, title: str) -> None:
     page.get_by_test_id("stSidebarNav").get_by_role("link", name=title, exact=True).click()
     wait_for_app(page)
     expect(page.locator("h1").first).to_have_text(title)
+
+
+def choose_section(page: Page, label: str) -> None:
+    """Choose a page's section in its segmented control (a keyed choice that stays after a save)."""
+    option = page.get_by_test_id("stButtonGroup").get_by_role("radio", name=label, exact=True)
+    option.click()
+    wait_for_app(page)
+    expect(option).to_have_attribute("aria-checked", "true")
 
 
 MAX_SHOT_HEIGHT = 9000

@@ -1,4 +1,4 @@
-"""The ST-läkare corrects a wrong placement and deletes a duplicate one, in the browser."""
+"""The ST-läkare corrects a wrong placement and deletes a duplicate one on Tidslinje, in the browser."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import duckdb
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from .conftest import ROLE_EMAILS, SignedIn, assert_healthy, open_nav_page, screenshot, wait_for_app
+from .conftest import ROLE_EMAILS, SignedIn, assert_healthy, choose_section, open_nav_page, screenshot, wait_for_app
 from .test_workflows import _fill_date
 
 
@@ -43,7 +43,8 @@ def _period(p: dict[str, object]) -> str:
 
 
 def _open_corrections(page: Page) -> None:
-    page.get_by_role("tab", name="Ändra eller ta bort", exact=True).click()
+    """The placements on Tidslinje: the list, the form for a new one, the select of one to change."""
+    choose_section(page, "Placeringar")
     expect(page.get_by_text("Välj placeringen att ändra eller ta bort")).to_be_visible()
 
 
@@ -77,7 +78,7 @@ def test_trainee_corrects_a_placement_and_deletes_a_duplicate(
     signed_in: SignedIn, last_placement: dict[str, object]
 ) -> None:
     page, log = signed_in("st")
-    open_nav_page(page, "Intyg")
+    open_nav_page(page, "Tidslinje")
     workplace, period = str(last_placement["workplace"]), _period(last_placement)
 
     # A wrong percent: 100 % becomes 50 %, and the list shows the new value.
@@ -87,7 +88,7 @@ def test_trainee_corrects_a_placement_and_deletes_a_duplicate(
     expect(_table_row(page, workplace, period).first).to_contain_text("50 %")
     chosen = page.get_by_test_id("stSelectbox").filter(has_text="Välj placeringen att ändra eller ta bort")
     expect(chosen.locator("input")).to_have_value(re.compile(f"{re.escape(period)} · 50 %$"))
-    screenshot(page, "st", "intyg-andrad-placering")
+    screenshot(page, "st", "tidslinje-andrad-placering")
     assert_healthy(page, log, "after correcting a placement")
     # Set back, so that the other journeys see the demo's plan.
     _open_corrections(page)
@@ -95,9 +96,9 @@ def test_trainee_corrects_a_placement_and_deletes_a_duplicate(
     _save_percent(page, "100")
     expect(_table_row(page, workplace, period).first).to_contain_text("100 %")
 
-    # A duplicate of the same placement: the app asks before saving it.
-    page.get_by_role("tab", name="Ny placering", exact=True).click()
+    # A duplicate of the same placement, in the form beside the list: the app asks before saving it.
     form = page.get_by_test_id("stForm").filter(has=page.get_by_role("button", name="Spara placering"))
+    form.scroll_into_view_if_needed()  # a select's list closes when the page scrolls under it
     form.get_by_test_id("stSelectbox").nth(1).click()
     page.get_by_role("option", name=SETTING_NAMES[str(last_placement["setting"])], exact=True).click()
     form.get_by_test_id("stTextInput").locator("input").fill("Dubblett")
@@ -110,7 +111,7 @@ def test_trainee_corrects_a_placement_and_deletes_a_duplicate(
     warning = page.get_by_test_id("stAlertContentWarning").filter(has_text="överlappar")
     expect(warning).to_contain_text(f"{workplace} {period} (100 %)")
     expect(warning).to_contain_text("100 % + 100 % = 200 %, som räknas som högst 100 % av heltid per dag")
-    screenshot(page, "st", "intyg-overlapp")
+    screenshot(page, "st", "tidslinje-overlapp")
     page.get_by_role("button", name="Spara ändå", exact=True).click()
     wait_for_app(page)
     expect(page.get_by_test_id("stAlertContentSuccess")).to_contain_text("Placeringen är sparad.")
@@ -130,17 +131,19 @@ def test_trainee_corrects_a_placement_and_deletes_a_duplicate(
     expect(_table_row(page, workplace, period)).to_have_count(1)
     assert_healthy(page, log, "after deleting the duplicate")
 
-    # The other corrections on the page: drafts and sent intyg, and the BT approval date.
-    page.get_by_role("tab", name="Ändra intyg", exact=True).click()
+    # The intyg's corrections on the Intyg page: drafts and sent intyg, and the BT approval date.
+    open_nav_page(page, "Intyg")
+    choose_section(page, "Ändra intyg")
     # The pickers start empty (a stale list never acts on another intyg); the buttons follow a choice.
     for label, action in (("Utkast att ta bort", "Ta bort utkastet"), ("Skickat intyg", "Dra tillbaka")):
         select = page.get_by_test_id("stSelectbox").filter(has_text=label)
         expect(page.get_by_role("button", name=action, exact=True)).to_have_count(0)
+        select.scroll_into_view_if_needed()  # a select's list closes when the page scrolls under it
         select.click()
         page.get_by_role("option").first.click()
         wait_for_app(page)
         expect(page.get_by_role("button", name=action, exact=True)).to_be_visible()
     screenshot(page, "st", "intyg-andra-intyg")
-    page.get_by_role("tab", name="Godkänd BT", exact=True).click()
+    choose_section(page, "Godkänd BT")
     expect(page.get_by_role("button", name="Spara datum", exact=True)).to_be_visible()
     screenshot(page, "st", "intyg-godkand-bt")

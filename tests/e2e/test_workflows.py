@@ -15,6 +15,7 @@ from .conftest import (
     OpenApp,
     SignedIn,
     assert_healthy,
+    choose_section,
     error_alerts,
     open_nav_page,
     screenshot,
@@ -93,13 +94,13 @@ def test_handledare_signs_and_trainee_sees_it_signed(
 
 def _fill_date(form: Locator, label: str, value: date) -> None:
     """Type a date into st.date_input (a segmented year/month/day field that advances by itself)."""
-    year = form.get_by_role("spinbutton", name=f"year, {label}")
+    year = form.get_by_role("spinbutton", name=f"år, {label}")
     year.click()
     form.page.keyboard.type(f"{value.year:04d}{value.month:02d}{value.day:02d}")
     form.page.keyboard.press("Tab")
     expect(year).to_have_text(f"{value.year:04d}")
-    expect(form.get_by_role("spinbutton", name=f"month, {label}")).to_have_text(f"{value.month:02d}")
-    expect(form.get_by_role("spinbutton", name=f"day, {label}")).to_have_text(f"{value.day:02d}")
+    expect(form.get_by_role("spinbutton", name=f"månad, {label}")).to_have_text(f"{value.month:02d}")
+    expect(form.get_by_role("spinbutton", name=f"dag, {label}")).to_have_text(f"{value.day:02d}")
 
 
 def test_leave_moves_the_projected_date(signed_in: SignedIn) -> None:
@@ -107,9 +108,10 @@ def test_leave_moves_the_projected_date(signed_in: SignedIn) -> None:
     open_nav_page(page, "Översikt")
     before = parse_sv_date(metric_value(page, "Beräknat klar"))
 
-    open_nav_page(page, "Intyg")
-    page.get_by_role("tab", name="Ny ledighet").click()
+    open_nav_page(page, "Tidslinje")
+    choose_section(page, "Ledigheter")
     form = page.get_by_test_id("stForm").filter(has=page.get_by_role("button", name="Spara ledighet"))
+    form.scroll_into_view_if_needed()  # a select's list closes when the page scrolls under it
     start = date.today() + timedelta(days=30)
     end = start + timedelta(days=89)
     # Föräldraledighet does not count as service.
@@ -173,9 +175,10 @@ def test_import_with_a_bad_row_writes_nothing(open_app: OpenApp, app_server: App
 def test_trainee_records_a_credit_and_sees_it_as_a_notice(signed_in: SignedIn) -> None:
     # RULES 2: tidigare ST at most 30 months in total; every credit is listed as something to act on.
     page, log = signed_in("st")
-    open_nav_page(page, "Intyg")
-    page.get_by_role("tab", name="Tillgodoräknande").click()
+    open_nav_page(page, "Tidslinje")
+    choose_section(page, "Tillgodoräknanden")
     form = page.get_by_test_id("stForm").filter(has=page.get_by_role("button", name="Spara tillgodoräknande"))
+    form.scroll_into_view_if_needed()  # a select's list closes when the page scrolls under it
     form.get_by_test_id("stSelectbox").first.click()
     page.get_by_role("option", name="Tidigare ST").click()
     months = form.get_by_test_id("stNumberInput").locator("input")

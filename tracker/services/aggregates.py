@@ -10,9 +10,11 @@ from typing import Any
 import pandas as pd
 
 from tracker.accounts import Actor
-from tracker.domain import REG_2021
+from tracker.domain import REG_2021, TYPE_LABELS
 from tracker.rules import setbased
 from tracker.rules.facts import RISK_LATE_SHARE, RISK_LEAVE_DAYS, RISK_PACE, RISK_PACE_MIN_ELAPSED
+from tracker.rules.numbers import sv_number
+from tracker.rules.readiness import REQUIRED_DOCUMENTS, lower_first
 from tracker.services.access import supervised_sql, trainee_scope, visible_sql
 from tracker.services.certificates import signer_valid_sql
 from tracker.services.shared import DELMAL_LISTS_SQL, certificate_lists, date_columns, query
@@ -119,15 +121,37 @@ def cohort_breakdown(
     return breakdown_of(con, cohort(con, actor, as_of, flt), by)
 
 
+# What a cohort row belongs to, as SQL over ``_cohort``: each written once, for the counts and for the
+# trainees behind a bar (``members_of``).
+_BREAKDOWN_GROUP = {"specialty": "specialty", "unit": "coalesce(unit_name, 'Ingen enhet')", "regulation": "regulation"}
+_PROGRESS_BIN = "least(floor(progress_pct / 10) * 10, 90)"
+
+# Where a trainee stands against the minimum time (``completions_of``): already reached it and ready to
+# apply, reached it with something else missing, or projected to reach it after the as-of date.
+COMPLETION_READY, COMPLETION_REACHED, COMPLETION_PROJECTED = "klar", "nadd", "beraknad"
+COMPLETION_LABELS = {
+    COMPLETION_READY: "Har nått minimitiden, klar att ansöka",
+    COMPLETION_REACHED: "Har nått minimitiden, annat saknas",
+    COMPLETION_PROJECTED: "Beräknas nå minimitiden",
+}
+_COMPLETION_STATUS = (
+    f"CASE WHEN CAST(projected_completion_date AS DATE) > $as_of THEN '{COMPLETION_PROJECTED}' "
+    f"WHEN ready_to_apply THEN '{COMPLETION_READY}' ELSE '{COMPLETION_REACHED}' END"
+)
+
+
+def _group_sql(by: str) -> str:
+    if by not in _BREAKDOWN_GROUP:
+        raise ValueError("by must be 'specialty', 'unit' or 'regulation'")
+    return _BREAKDOWN_GROUP[by]
+
+
 def breakdown_of(con: Connection, frame: pd.DataFrame, by: str = "specialty") -> pd.DataFrame:
     """``cohort_breakdown`` of a cohort frame already computed."""
-    column = {"specialty": "specialty", "unit": "coalesce(unit_name, 'Ingen enhet')", "regulation": "regulation"}
-    if by not in column:
-        raise ValueError("by must be 'specialty', 'unit' or 'regulation'")
     return _over(
         con,
         frame,
-        f"""SELECT {column[by]} AS grp, count(*) AS n, median(progress_pct) AS median_pct,
+        f"""SELECT {_group_sql(by)} AS grp, count(*) AS n, median(progress_pct) AS median_pct,
                    count(*) FILTER (WHERE regulation = '{REG_2021}' AND NOT coalesce(bt_approved, false)) AS in_bt,
                    count(*) FILTER (WHERE ready_to_apply) AS ready
             FROM _cohort GROUP BY ALL ORDER BY n DESC, grp""",
@@ -144,27 +168,83 @@ def bins_of(con: Connection, frame: pd.DataFrame) -> pd.DataFrame:
     return _over(
         con,
         frame,
-        """WITH bins AS (SELECT range * 10 AS lo FROM range(10))
+        f"""WITH bins AS (SELECT range * 10 AS lo FROM range(10)),
+                c AS (SELECT trainee_id, {_PROGRESS_BIN} AS lo FROM _cohort)
            SELECT b.lo, b.lo + 10 AS hi, count(c.trainee_id) AS n
-           FROM bins b LEFT JOIN _cohort c
-             ON least(floor(c.progress_pct / 10) * 10, 90) = b.lo
+           FROM bins b LEFT JOIN c USING (lo)
            GROUP BY ALL ORDER BY b.lo""",
     )
 
 
 def expected_specialists(con: Connection, actor: Actor, as_of: date, flt: CohortFilter = ALL) -> pd.DataFrame:
-    """Trainees per year of projected completion of the minimum time."""
-    return completions_of(con, cohort(con, actor, as_of, flt))
+    """Trainees per year in which they reached, or are projected to reach, the minimum time."""
+    return completions_of(con, cohort(con, actor, as_of, flt), as_of)
 
 
-def completions_of(con: Connection, frame: pd.DataFrame) -> pd.DataFrame:
-    """``expected_specialists`` of a cohort frame already computed."""
-    return _over(
+def completions_of(con: Connection, frame: pd.DataFrame, as_of: date) -> pd.DataFrame:
+    """``expected_specialists`` of a cohort frame already computed: one row per year and status.
+
+    Columns ``year``, ``status`` (``COMPLETION_READY``, ``COMPLETION_REACHED`` or ``COMPLETION_PROJECTED``:
+    a date on or before ``as_of`` is reached, a later one projected), ``label`` (Swedish) and ``n``.
+    Reaching the minimum time is not the bevis om specialistkompetens: the tracker records no date for
+    that, so a past year counts who reached the time, and of them who has everything for the application.
+    Trainees without a projected date (the time cannot be reached within the projection) are not counted.
+    """
+    order = {s: i for i, s in enumerate(COMPLETION_LABELS)}
+    df = _over(
         con,
         frame,
-        """SELECT year(CAST(projected_completion_date AS DATE)) AS year, count(*) AS n
-           FROM _cohort WHERE projected_completion_date IS NOT NULL GROUP BY ALL ORDER BY year""",
+        f"""SELECT year(CAST(projected_completion_date AS DATE)) AS year, {_COMPLETION_STATUS} AS status,
+                   count(*) AS n
+            FROM _cohort WHERE projected_completion_date IS NOT NULL GROUP BY ALL""",
+        {"as_of": as_of},
     )
+    df["label"] = df["status"].map(COMPLETION_LABELS)
+    df = df.sort_values(["year", "status"], key=lambda c: c.map(order) if c.name == "status" else c)
+    return df[["year", "status", "label", "n"]].reset_index(drop=True)
+
+
+_MEMBER_COLUMNS = """trainee_id, name, specialty, regulation, unit_name, progress_pct, counted_months, required_months,
+                     projected_completion_date, ready_to_apply"""
+
+
+def members_of(
+    con: Connection,
+    frame: pd.DataFrame,
+    as_of: date,
+    *,
+    by: str | None = None,
+    group: str | None = None,
+    progress_from: float | None = None,
+    year: int | None = None,
+    status: str | None = None,
+) -> pd.DataFrame:
+    """The trainees of a cohort frame behind one bar of ``breakdown_of`` (``by`` and ``group``), of
+    ``bins_of`` (``progress_from``, the bin's lower bound) or of ``completions_of`` (``year`` and
+    ``status``), by the same definitions; one row per trainee, by name."""
+    where: list[str] = []
+    params: dict[str, Any] = {}
+    if by is not None:
+        where.append(f"{_group_sql(by)} = $group")
+        params["group"] = group
+    if progress_from is not None:
+        where.append(f"{_PROGRESS_BIN} = $lo")
+        params["lo"] = progress_from
+    if year is not None:
+        where.append("projected_completion_date IS NOT NULL AND year(CAST(projected_completion_date AS DATE)) = $year")
+        params["year"] = int(year)
+    if status is not None:
+        where.append(f"projected_completion_date IS NOT NULL AND {_COMPLETION_STATUS} = $status")
+        params["status"] = status
+        params["as_of"] = as_of
+    df = _over(
+        con,
+        frame,
+        f"""SELECT {_MEMBER_COLUMNS} FROM _cohort WHERE {" AND ".join(where) or "true"}
+            ORDER BY name, trainee_id""",
+        params,
+    )
+    return date_columns(df, ["projected_completion_date"])
 
 
 def delmal_long(con: Connection, actor: Actor, as_of: date) -> pd.DataFrame:
@@ -195,6 +275,24 @@ def course_gaps(
     return ranked.drop(columns="ordinal").head(limit).reset_index(drop=True)
 
 
+_C_CODE = "regexp_matches(l.code, '^(c|STc)[0-9]')"
+_BOTTLENECK_GROUP = {"unit": "coalesce(n.unit_name, 'Ingen enhet')", "specialty": "l.specialty", "all": "'Alla'"}
+
+
+def _delmal_frames(
+    con: Connection, actor: Actor, as_of: date, by: str, flt: CohortFilter
+) -> tuple[dict[str, pd.DataFrame], str]:
+    """The delmål rows and trainee names of a bottleneck view, registered as ``_long l`` and ``_names n``,
+    and the condition on them: no BT delmål, and per unit only the common delmål unless the filter
+    names exactly one specialty (c/STc codes mean different things in different specialties)."""
+    if by not in _BOTTLENECK_GROUP:
+        raise ValueError("by must be 'specialty', 'unit' or 'all'")
+    long = flt.apply(delmal_long(con, actor, as_of))
+    names = cohort(con, actor, as_of, flt)[["trainee_id", "name", "unit_name"]]
+    common_only = by == "unit" and len(flt.specialties) != 1
+    return {"_long": long, "_names": names}, "NOT l.is_bt" + (f" AND NOT {_C_CODE}" if common_only else "")
+
+
 def delmal_bottlenecks(
     con: Connection, actor: Actor, as_of: date, by: str = "specialty", flt: CohortFilter = ALL
 ) -> pd.DataFrame:
@@ -203,24 +301,65 @@ def delmal_bottlenecks(
     c/STc codes mean different things in different specialties, so per unit only the common
     delmål (a/b, STa/STb) are compared unless the filter names exactly one specialty.
     """
-    if by not in ("specialty", "unit", "all"):
-        raise ValueError("by must be 'specialty', 'unit' or 'all'")
-    long = flt.apply(delmal_long(con, actor, as_of))
-    common_only = by == "unit" and len(flt.specialties) != 1
-    grp_sql = {"unit": "coalesce(n.unit_name, 'Ingen enhet')", "specialty": "l.specialty", "all": "'Alla'"}[by]
-    names = cohort(con, actor, as_of, flt)[["trainee_id", "unit_name"]]
+    frames, where = _delmal_frames(con, actor, as_of, by, flt)
     return query(
         con,
-        f"""SELECT {grp_sql} AS grp,
+        f"""SELECT {_BOTTLENECK_GROUP[by]} AS grp,
                    l.regulation, l.code,
                    count(*) AS n,
                    count(*) FILTER (WHERE l.status = 'uppfyllt') AS n_uppfyllt,
                    count(*) FILTER (WHERE l.status = 'ej påbörjat') AS n_ej,
                    100.0 * count(*) FILTER (WHERE l.status = 'uppfyllt') / count(*) AS share_uppfyllt
             FROM _long l LEFT JOIN _names n USING (trainee_id)
-            WHERE NOT l.is_bt {"AND NOT regexp_matches(l.code, '^(c|STc)[0-9]')" if common_only else ""}
+            WHERE {where}
             GROUP BY ALL ORDER BY l.regulation, grp, l.code""",
-        frames={"_long": long, "_names": names},
+        frames=frames,
+    )
+
+
+def delmal_shares(
+    con: Connection, actor: Actor, as_of: date, by: str = "specialty", flt: CohortFilter = ALL
+) -> pd.DataFrame:
+    """Each delmål of a bottleneck view once, over all its trainees: the common delmål (a/b, STa/STb) once
+    whatever the specialty, a c/STc delmål once per specialty (``specialty`` '' for a common one).
+
+    The same delmål as ``delmal_bottlenecks`` shows for ``by`` and ``flt``, not one per group: the
+    count of delmål few have uppfyllt. Columns regulation, specialty, code, n, n_uppfyllt, share_uppfyllt.
+    """
+    frames, where = _delmal_frames(con, actor, as_of, by, flt)
+    return query(
+        con,
+        f"""SELECT l.regulation, CASE WHEN {_C_CODE} THEN l.specialty ELSE '' END AS specialty, l.code,
+                   count(*) AS n,
+                   count(*) FILTER (WHERE l.status = 'uppfyllt') AS n_uppfyllt,
+                   100.0 * count(*) FILTER (WHERE l.status = 'uppfyllt') / count(*) AS share_uppfyllt
+            FROM _long l
+            WHERE {where}
+            GROUP BY ALL ORDER BY l.regulation, specialty, l.code""",
+        frames=frames,
+    )
+
+
+def delmal_members(
+    con: Connection,
+    actor: Actor,
+    as_of: date,
+    by: str,
+    flt: CohortFilter,
+    group: str,
+    code: str,
+) -> pd.DataFrame:
+    """The trainees behind one cell of ``delmal_bottlenecks`` (group ``group``, delmål ``code``) with
+    their status on it: not started first, then in progress, then uppfyllt, by name."""
+    frames, where = _delmal_frames(con, actor, as_of, by, flt)
+    return query(
+        con,
+        f"""SELECT l.trainee_id, n.name, l.specialty, n.unit_name, l.status
+            FROM _long l LEFT JOIN _names n USING (trainee_id)
+            WHERE {where} AND {_BOTTLENECK_GROUP[by]} = $group AND l.code = $code
+            ORDER BY CASE l.status WHEN 'ej påbörjat' THEN 0 WHEN 'pågår' THEN 1 ELSE 2 END, n.name, l.trainee_id""",
+        {"group": group, "code": code},
+        frames=frames,
     )
 
 
@@ -230,7 +369,19 @@ def at_risk(con: Connection, actor: Actor, as_of: date, flt: CohortFilter = ALL)
 
 
 def risks_of(con: Connection, frame: pd.DataFrame, as_of: date) -> pd.DataFrame:
-    """``at_risk`` of a cohort frame already computed."""
+    """``at_risk`` of a cohort frame already computed, by name.
+
+    A trainee not ready to apply is listed when one of these holds (``tracker.rules.facts`` RISK_*):
+
+    * ``time_reached``: the minimum time is reached; the reasons then say what else is missing (delmål,
+      the summary intyg, BT, the bevis in the basspecialitet), not the pace;
+    * ``behind_pace``: the minimum time is not reached and the service since ST start is below the
+      expected pace (judged after the first months);
+    * ``long_leave``: long leave in the last twelve months;
+    * ``late_delmal``: the minimum time is not reached, most of it is, and some delmål is not started.
+
+    ``reason_list`` holds the sentences, ``reasons`` the same joined by '; ' (for a table or a file).
+    """
     df = _over(
         con,
         frame,
@@ -240,42 +391,91 @@ def risks_of(con: Connection, frame: pd.DataFrame, as_of: date) -> pd.DataFrame:
                          AS leave_days
                 FROM leave WHERE end_date >= $from AND start_date <= $as_of GROUP BY trainee_id
             ), x AS (
-                SELECT c.trainee_id, c.name, c.specialty, c.unit_name, c.counted_months, c.service_months,
-                       c.required_months, c.delmal_ej, c.projected_completion_date,
+                SELECT c.trainee_id, c.name, c.specialty, c.regulation, c.unit_name, c.counted_months,
+                       c.service_months, c.required_months, c.delmal_total, c.delmal_uppfyllt, c.delmal_ej,
+                       c.projected_completion_date, c.fullgjord_st_signed, c.specialistkompetens_signed,
+                       c.bas_recorded, c.bt_approved, c.bt_time_complete,
+                       c.goal <= c.service_units AS time_reached,
                        date_diff('day', CAST(c.st_start_date AS DATE), $as_of) / 30.436875 AS elapsed_months,
                        coalesce(lv.leave_days, 0) AS leave_days
                 FROM _cohort c LEFT JOIN lv USING (trainee_id)
                 WHERE NOT c.ready_to_apply
             )
             SELECT *,
-                   elapsed_months >= {RISK_PACE_MIN_ELAPSED}
+                   NOT time_reached AND elapsed_months >= {RISK_PACE_MIN_ELAPSED}
                      AND service_months < {RISK_PACE} * elapsed_months AS behind_pace,
                    leave_days >= {RISK_LEAVE_DAYS} AS long_leave,
-                   counted_months >= {RISK_LATE_SHARE} * required_months AND delmal_ej > 0 AS late_delmal
-            FROM x""",
+                   NOT time_reached AND counted_months >= {RISK_LATE_SHARE} * required_months
+                     AND delmal_ej > 0 AS late_delmal
+            FROM x
+            ORDER BY name, trainee_id""",
         {"as_of": as_of, "from": as_of - timedelta(days=365)},
     )
-    df = df[df["behind_pace"] | df["long_leave"] | df["late_delmal"]].copy()
+    flags = ["time_reached", "behind_pace", "long_leave", "late_delmal"]
+    df = df[df[flags].astype("boolean").fillna(False).any(axis=1)].reset_index(drop=True)
+    reason_lists: list[object] = [risk_reasons(r) for r in df.to_dict("records")]
+    df["reason_list"] = pd.Series(reason_lists, index=df.index, dtype=object)
+    df["reasons"] = df["reason_list"].map("; ".join).astype(object)
+    return date_columns(df, ["projected_completion_date"])
 
-    def reasons(r: pd.Series) -> str:
-        out = []
-        if r["behind_pace"]:
-            out.append(
-                f"Efter förväntad takt: {_sv(r['service_months'])} tjänstgöringsmånader på "
-                f"{_sv(r['elapsed_months'])} månader sedan ST-start"
-            )
-        if r["long_leave"]:
-            out.append(f"Lång ledighet: {int(r['leave_days'])} dagar det senaste året")
-        if r["late_delmal"]:
-            out.append(f"{int(r['delmal_ej'])} delmål ej påbörjade sent i ST")
-        return "; ".join(out)
 
-    df["reasons"] = df.apply(reasons, axis=1) if len(df) else pd.Series(dtype=str)
-    return date_columns(df.reset_index(drop=True), ["projected_completion_date"])
+def risk_reasons(r: Mapping[Any, Any]) -> list[str]:
+    """The sentences for one row of ``risks_of`` (its flags and the cohort columns it names)."""
+    out = []
+    if r["time_reached"]:
+        out.append(
+            f"Minimitiden är nådd ({_sv(r['counted_months'])} av {_sv(r['required_months'])} mån) "
+            "men ansökan är inte klar"
+        )
+        out.extend(_still_missing(r))
+    if r["behind_pace"]:
+        out.append(
+            f"Efter förväntad takt: {_sv(r['service_months'])} tjänstgöringsmånader på "
+            f"{_sv(r['elapsed_months'])} månader sedan ST-start"
+        )
+    if r["long_leave"]:
+        out.append(f"Lång ledighet: {int(r['leave_days'])} dagar det senaste året")
+    if r["late_delmal"]:
+        n = int(r["delmal_ej"])
+        share = sv_number(100 * float(r["counted_months"]) / float(r["required_months"]), 0)
+        out.append(f"Sent i ST ({share} % av minimitiden): {n} delmål ej {_pl(n, 'påbörjat', 'påbörjade')}")
+    return out
+
+
+def _still_missing(r: Mapping[Any, Any]) -> list[str]:
+    """What keeps a trainee who reached the minimum time from applying (the cohort's readiness columns)."""
+    out = []
+    missing = int(r["delmal_total"]) - int(r["delmal_uppfyllt"])
+    if missing:
+        text = f"{missing} delmål är inte {_pl(missing, 'uppfyllt', 'uppfyllda')}"
+        ej = int(r["delmal_ej"])
+        if ej:
+            text += f", varav {ej} ej {_pl(ej, 'påbörjat', 'påbörjade')}"
+        out.append(text)
+    docs = [
+        f"{TYPE_LABELS[doc]} ({form})"
+        for doc, form in REQUIRED_DOCUMENTS[str(r["regulation"])]
+        if not r[f"{doc}_signed"]
+    ]
+    if docs:
+        listed = " och ".join([docs[0], *(lower_first(d) for d in docs[1:])])
+        out.append(f"{listed} är inte {_pl(len(docs), 'signerat', 'signerade')}")
+    if r["regulation"] == REG_2021:
+        if not r["bt_approved"]:
+            out.append("Bastjänstgöringen är inte godkänd")
+        if not r["bt_time_complete"]:
+            out.append("BT-tiden är inte fullgjord")
+    if not r["bas_recorded"]:
+        out.append("Bevis om specialistkompetens i basspecialiteten är inte registrerat")
+    return out
+
+
+def _pl(n: int, one: str, many: str) -> str:
+    return one if n == 1 else many
 
 
 def _sv(x: float) -> str:
-    return f"{float(x):.1f}".replace(".", ",")
+    return sv_number(float(x), 1)
 
 
 def bt_overview(con: Connection, actor: Actor, as_of: date, flt: CohortFilter = ALL) -> pd.DataFrame:

@@ -17,6 +17,8 @@ from typing import Any
 import pandas as pd
 
 from tracker.accounts import Actor
+from tracker.domain import TYPE_LABELS
+from tracker.services import audit_changes
 from tracker.services.access import require_read, visible_sql
 from tracker.services.shared import query
 from tracker.spreadsheet import csv_bytes
@@ -90,7 +92,9 @@ CSV_COLUMNS: dict[str, str] = {
     "action_label": "Händelse",
     "entity_label": "Post",
     "entity_id": "Post-id",
+    "record_name": "Avser",
     "trainee_name": "ST-läkare",
+    "change": "Ändring",
     "before_json": "Före",
     "after_json": "Efter",
 }
@@ -107,7 +111,9 @@ def audit_trail(
     """The audit rows the actor may see, newest first; optionally for one trainee and a date range.
 
     Columns: audit_id, logged_at (local time), actor_person_id, actor_name, action, action_label, entity,
-    entity_label, entity_id, trainee_id, trainee_name, before_json, after_json.
+    entity_label, entity_id, trainee_id, trainee_name, before_json, after_json, and readable: change (the
+    changed fields, "Slutdatum: 2024-03-31 → 2024-06-30"; ``audit_changes.describe_change``), change_lines
+    (the same, one text per field) and record_name (what the row is about, by name where one is known).
     """
     params: dict[str, Any] = {}
     where: list[str] = []
@@ -144,7 +150,54 @@ def audit_trail(
     df["trainee_name"] = df["trainee_name"].fillna(df["trainee_id"]).fillna("")
     df["action_label"] = df["action"].map(lambda a: ACTION_LABELS.get(a, a))
     df["entity_label"] = df["entity"].map(lambda e: ENTITY_LABELS.get(e, e))
+    return _readable(con, df)
+
+
+def _readable(con: Connection, df: pd.DataFrame) -> pd.DataFrame:
+    """The rows' ``change`` and ``record_name`` columns, with the names of the ids they hold."""
+    befores = [audit_changes.parse(v) for v in df["before_json"]]
+    afters = [audit_changes.parse(v) for v in df["after_json"]]
+    ids = audit_changes.referenced_ids([*befores, *afters])
+    ids["people"] |= {str(e) for e, k in zip(df["entity_id"], df["entity"], strict=True) if k == "person"}
+    ids["units"] |= {str(e) for e, k in zip(df["entity_id"], df["entity"], strict=True) if k == "unit"}
+    ids["certificates"] |= {str(e) for e, k in zip(df["entity_id"], df["entity"], strict=True) if k == "certificate"}
+    names = audit_changes.Names(
+        people=_names(con, "SELECT person_id, name FROM person WHERE list_contains($ids, person_id)", ids["people"]),
+        units=_names(con, "SELECT unit_id, name FROM unit WHERE list_contains($ids, unit_id)", ids["units"]),
+        regions=_names(con, "SELECT region_id, name FROM region WHERE list_contains($ids, region_id)", ids["regions"]),
+        certificates={
+            **{k: TYPE_LABELS.get(v, v) for k, v in _names(
+                con, "SELECT certificate_id, type FROM certificate WHERE list_contains($ids, certificate_id)",
+                ids["certificates"],
+            ).items()},
+            **_names(
+                con,
+                "SELECT certificate_id, title FROM certificate WHERE list_contains($ids, certificate_id) AND title <> ''",
+                ids["certificates"],
+            ),
+        },
+        trainees={
+            **dict(zip(df["trainee_id"].dropna(), df["trainee_name"][df["trainee_id"].notna()], strict=True)),
+            **_names(con, "SELECT trainee_id, name FROM trainee WHERE list_contains($ids, trainee_id)", ids["trainees"]),
+        },
+    )
+    rows = zip(df["entity"], df["entity_id"], befores, afters, strict=True)
+    lines, records = [], []
+    for entity, entity_id, before, after in rows:
+        lines.append(audit_changes.change_lines(str(entity), before, after, names))
+        records.append(audit_changes.record_name(str(entity), str(entity_id), before, after, names))
+    df["change_lines"] = pd.Series(lines, index=df.index, dtype=object)
+    df["change"] = df["change_lines"].map(audit_changes.SEPARATOR.join)
+    df["record_name"] = pd.Series(records, index=df.index, dtype=object)
     return df
+
+
+def _names(con: Connection, sql: str, ids: set[str]) -> dict[str, str]:
+    """id -> name for the given ids (a query selecting the two, with the ids as ``$ids``)."""
+    if not ids:
+        return {}
+    rows = query(con, sql, {"ids": sorted(ids)})
+    return {str(k): str(v) for k, v in zip(rows.iloc[:, 0], rows.iloc[:, 1], strict=True)}
 
 
 def audit_csv(df: pd.DataFrame) -> bytes:

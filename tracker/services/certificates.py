@@ -12,6 +12,23 @@ certificate only while their supervision of the trainee covers today (or, for fu
 they are a verksamhetschef of the trainee's unit). A request whose addressee can no longer sign it is
 stale: it is no longer shown to them, and the trainee may send it to a current signer instead.
 
+The rule for an intyg addressed to a handledare whose supervision has ended: it must be re-addressed;
+it does not stay signable by them. Signing and reading go together: a handledare signs only for a
+trainee whose record they can open (``access.visible_sql``: a supervision covering today), so nobody
+signs an intyg about a record they can no longer see. When the handledare of an ended placement is the
+one who should still sign, the office extends that supervision's end date. ``pending_signatures`` (Att
+signera) and ``aggregates.trainee_table``'s ``waiting_for_me`` (Mina ST-läkare's "Väntar") apply the
+same predicate (``signer_valid_sql``), so the two pages count the same intyg; the only ones Att signera
+holds beyond the "Väntar" column are intyg om fullgjord BT/ST the actor signs as verksamhetschef for
+trainees they do not supervise (``pending_signatures``' ``supervised`` is False for them).
+
+What may be recorded depends on the trainee's regelverk and stage (``certificate_types``,
+``delmal_choices``): each regelverk has its own certificate types (``REGULATION_TYPES``); an activity
+certificate lists only delmål whose målbeskrivning requires that activity (the catalogue's
+requirements; a recommended activity may list any ST delmål), BT delmål only on an intyg om delmål i
+bastjänstgöringen and only while the BT is not approved, and a summary document lists no delmål. The
+writes refuse anything else with a field error; an edit keeps the delmål the certificate already had.
+
 Each certificate write decides on the certificate's state with a conditional UPDATE inside its own
 transaction (``_write_if``): a refused write changes nothing, and a write that collides with a
 concurrent one fails as a whole with ``ConflictError``.
@@ -32,7 +49,17 @@ import duckdb
 import pandas as pd
 
 from tracker.accounts import Actor
-from tracker.domain import BEVIS_BAS, DOCUMENT_TYPES
+from tracker.domain import (
+    ACTIVITY_TYPES,
+    BEVIS_BAS,
+    DOCUMENT_TYPES,
+    RECOMMENDED_TYPES,
+    REG_2015,
+    REG_2021,
+    SUMMARY_TYPES,
+    TYPE_LABELS,
+    TraineeRecord,
+)
 from tracker.errors import (
     AccessDenied,
     ConflictError,
@@ -42,7 +69,9 @@ from tracker.errors import (
     StateConflict,
     StorageError,
 )
+from tracker.rules.reference import resolve_regulation
 from tracker.services.access import office_units_sql, require_own_write, require_read
+from tracker.services.audit import LOCAL_TIMEZONE
 from tracker.services.corrections import require_correction
 from tracker.services.shared import (
     certificate_lists,
@@ -53,13 +82,27 @@ from tracker.services.shared import (
     records_of,
     todays_date,
 )
-from tracker.services.trainees import handledare_for, requirements_for
+from tracker.services.trainees import delmal_catalogue, handledare_for, trainee_record
 from tracker.services.validation import CERTIFICATE_INPUT, validate_input
-from tracker.store import Connection, transaction
+from tracker.store import Connection, catalogue, transaction
 from tracker.store.records import load_record
 
 # Certificate types a verksamhetschef of the trainee's unit may sign (besides the handledare).
 VERKSAMHETSCHEF_TYPES: tuple[str, ...] = ("fullgjord_bt", "fullgjord_st")
+
+# The certificate types of each regelverk (DOMAIN 3.2, 3.3; RULES 7): SOSFS 2015:8 has kvalitets- och
+# utvecklingsarbete and självständigt skriftligt arbete, no BT and no intyg om fullgjord ST; HSLF-FS
+# 2021:8 has deltagande i utvecklingsarbete, STa3 medicinsk vetenskap and BT's intyg.
+REGULATION_TYPES: dict[str, tuple[str, ...]] = {
+    REG_2015: tuple(
+        t
+        for t in ACTIVITY_TYPES
+        if t not in ("utvecklingsarbete", "vetenskap", "bt_delmal", "fullgjord_bt", "baskompetens", "fullgjord_st")
+    ),
+    REG_2021: tuple(t for t in ACTIVITY_TYPES if t not in ("kvalitetsarbete", "skriftligt_arbete")),
+}
+# Summary documents of BT: no longer asked for once Socialstyrelsen has approved the BT.
+_BT_DOCUMENTS = ("fullgjord_bt", "baskompetens")
 
 # --- why a certificate change is refused: every text in one place --------------------------------
 
@@ -79,6 +122,7 @@ _NOT_SIGNED = "Intyget är inte signerat; ett osignerat intyg ändras i stället
 _ONLY_VOID_REISSUED = "Bara ett makulerat intyg kan utfärdas på nytt."
 _CHANGED_SINCE_SEEN = "Intyget har ändrats sedan du öppnade det. Läs det igen innan du signerar eller returnerar."
 _CONFLICT = "Någon annan ändrade intyget samtidigt; inget av din ändring sparades. Ladda om och försök igen."
+_COMMENT_MISSING = "saknas: skriv vad ST-läkaren behöver ändra"
 
 
 def signer_valid_sql(day_param: str = "day") -> str:
@@ -108,21 +152,43 @@ def _unchanged_since_seen(before: Mapping[str, Any], seen: str | None) -> None:
 
 def pending_signatures(con: Connection, actor: Actor) -> pd.DataFrame:
     """Certificates sent to the actor for signature (status 'skickat') that the actor may sign today,
-    each with the ``fingerprint`` of its content (``content_fingerprint``)."""
+    each with the ``fingerprint`` of its content (``content_fingerprint``), ``sent_at`` (local time of
+    the last request in the app, from the audit log; None for one that arrived by import) and
+    ``supervised`` (the actor supervises the trainee today, so the trainee is on Mina ST-läkare: False only
+    for an intyg om fullgjord BT/ST addressed to the actor as verksamhetschef)."""
     df = query(
         con,
         f"""SELECT c.certificate_id, c.trainee_id, t.name AS trainee_name, c.type, c.title, c.start_date,
                    c.end_date,
-                   coalesce(list(cd.code ORDER BY cd.code) FILTER (WHERE cd.code IS NOT NULL), []) AS delmal
+                   coalesce(list(cd.code ORDER BY cd.code) FILTER (WHERE cd.code IS NOT NULL), []) AS delmal,
+                   any_value(r.sent_at) AS sent_at,
+                   bool_or(s.trainee_id IS NOT NULL) AS supervised
             FROM certificate c JOIN trainee t USING (trainee_id)
             LEFT JOIN certificate_delmal cd USING (certificate_id)
+            LEFT JOIN (SELECT entity_id AS certificate_id, max(logged_at) AS sent_at FROM audit_log
+                       WHERE entity = 'certificate' AND action = 'request_signature'
+                         AND entity_id IN (SELECT certificate_id FROM certificate
+                                           WHERE status = 'skickat' AND signer_person_id = $p)
+                       GROUP BY entity_id) r USING (certificate_id)
+            LEFT JOIN (SELECT DISTINCT trainee_id FROM supervision
+                       WHERE person_id = $p AND start_date <= $day AND (end_date IS NULL OR end_date >= $day)) s
+              ON s.trainee_id = c.trainee_id
             WHERE c.status = 'skickat' AND c.signer_person_id = $p AND {signer_valid_sql()}
-            GROUP BY ALL ORDER BY t.name, c.start_date NULLS LAST, c.certificate_id""",
+            GROUP BY c.certificate_id, c.trainee_id, t.name, c.type, c.title, c.start_date, c.end_date
+            ORDER BY t.name, c.start_date NULLS LAST, c.certificate_id""",
         {"p": actor.person_id, "day": todays_date()},
     )
     df = certificate_lists(date_columns(df, ["start_date", "end_date"]))
     df["fingerprint"] = [content_fingerprint(r) for r in records_of(df)]
+    df["sent_at"] = _local_times(df["sent_at"])
+    df["supervised"] = df["supervised"].fillna(False).astype(bool)
     return df
+
+
+def _local_times(stamps: pd.Series) -> pd.Series:
+    """Audit-log timestamps (UTC, naive) as naive Swedish local times; missing ones stay missing."""
+    utc = pd.to_datetime(stamps).dt.tz_localize("UTC")
+    return utc.dt.tz_convert(LOCAL_TIMEZONE).dt.tz_localize(None)
 
 
 def _stale_ids(con: Connection, trainee_id: str) -> set[str]:
@@ -143,30 +209,141 @@ def stale_requests(con: Connection, actor: Actor, trainee_id: str) -> set[str]:
     return _stale_ids(con, trainee_id)
 
 
-def _codes_for(con: Connection, trainee_id: str) -> set[str]:
-    return set(requirements_for(con, load_record(con, trainee_id)))
+# What an activity certificate that lists a delmål its målbeskrivning does not ask for is called in a
+# refusal ("målbeskrivningen anger inte kurs för ...").
+_ACTIVITY_NOUNS: dict[str, str] = {
+    "klinisk_tjanstgoring": "klinisk tjänstgöring",
+    "auskultation": "auskultation",
+    "kurs": "kurs",
+    "utvecklingsarbete": "utvecklingsarbete",
+    "kvalitetsarbete": "kvalitets- och utvecklingsarbete",
+    "skriftligt_arbete": "självständigt skriftligt arbete",
+    "vetenskap": "intyg om medicinsk vetenskap",
+}
+
+
+@dataclasses.dataclass(frozen=True)
+class _Fit:
+    """The trainee's delmål (code -> is a BT delmål) and those a certificate of one type may list."""
+
+    regulation: str
+    bt_open: bool  # HSLF-FS 2021:8 and the BT not yet approved
+    codes: dict[str, bool]
+    fits: frozenset[str]
+
+
+def _fit(con: Connection, rec: TraineeRecord, certificate_type: str) -> _Fit:
+    reg = resolve_regulation(rec.trainee)
+    st_reqs = catalogue.requirements(con, reg, rec.trainee.specialty)
+    bt_reqs = catalogue.requirements(con, REG_2021, catalogue.BT_SPECIALTY) if reg == REG_2021 else []
+    bt_open = reg == REG_2021 and rec.trainee.bt_approved_date is None
+    if certificate_type == "bt_delmal":
+        fits = {r.code for r in bt_reqs} if bt_open else set()
+    elif certificate_type in RECOMMENDED_TYPES:
+        fits = {r.code for r in st_reqs}
+    elif certificate_type in DOCUMENT_TYPES:
+        fits = set()
+    else:  # a required activity: the delmål whose målbeskrivning names it (or names no activity at all)
+        fits = {r.code for r in st_reqs if not r.required or any(certificate_type in g for g in r.required)}
+    codes = {r.code: False for r in st_reqs} | {r.code: True for r in bt_reqs}
+    return _Fit(reg, bt_open, codes, frozenset(fits))
+
+
+def _misfit(certificate_type: str, fit: _Fit, codes: Sequence[str]) -> str:
+    """Why these delmål (the trainee's, not fitting) cannot be listed on a certificate of this type."""
+    bt = [c for c in codes if fit.codes.get(c)]
+    listed = ", ".join(codes)
+    if bt and not fit.bt_open:
+        return f"BT är redan godkänd; BT-delmål registreras inte längre ({', '.join(bt)})"
+    if bt and certificate_type != "bt_delmal":
+        return f"BT-delmål ({', '.join(bt)}) registreras på ett intyg om delmål i bastjänstgöringen"
+    if certificate_type == "bt_delmal":
+        return f"ett intyg om delmål i bastjänstgöringen avser bara BT-delmål, inte {listed}"
+    if certificate_type in DOCUMENT_TYPES:
+        return f"ett sammanfattande intyg avser inga enskilda delmål ({listed})"
+    noun = _ACTIVITY_NOUNS.get(certificate_type, TYPE_LABELS.get(certificate_type, certificate_type))
+    return (
+        f"målbeskrivningen anger inte {noun} som utbildningsaktivitet för {listed}; en aktivitet som inte "
+        "krävs för ett delmål registreras som övrig utbildningsaktivitet"
+    )
 
 
 def _validate_certificate(
-    con: Connection, trainee_id: str, values: Mapping[str, Any], delmal: Sequence[str]
+    con: Connection,
+    trainee_id: str,
+    values: Mapping[str, Any],
+    delmal: Sequence[str],
+    *,
+    keep: Sequence[str] | None = None,
 ) -> list[str]:
+    """The certificate's delmål codes (sorted), or InputError with every problem: the form's values, a type
+    of the other regelverk, delmål outside the trainee's målbeskrivning or not fitting the type and stage.
+    ``keep``: for an edit, the codes the certificate already lists, accepted as they are (and its type,
+    which an edit does not change, is not judged again)."""
     errors: list[FieldError] = []
     try:
         validate_input(CERTIFICATE_INPUT, "intyg", values)
     except InputError as exc:
         errors.extend(exc.errors)
+    ctype = str(values.get("type"))
+    rec = load_record(con, trainee_id)
+    fit = _fit(con, rec, ctype)
+    type_ok = ctype in REGULATION_TYPES[fit.regulation] or keep is not None
+    if ctype in ACTIVITY_TYPES and not type_ok:
+        other = REG_2015 if fit.regulation == REG_2021 else REG_2021
+        errors.append(
+            FieldError("type", f"”{TYPE_LABELS[ctype]}” hör till {other}; ST-läkaren följer {fit.regulation}")
+        )
+    elif ctype == "bt_delmal" and not fit.bt_open and keep is None:
+        type_ok = False  # the one refusal says it all
+        errors.append(FieldError("type", "BT är redan godkänd; intyg om delmål i bastjänstgöringen behövs inte längre"))
     codes = sorted({c.strip() for c in delmal if c and c.strip()})
-    known = _codes_for(con, trainee_id)
-    unknown = [c for c in codes if c not in known]
+    unknown = [c for c in codes if c not in fit.codes]
     if unknown:
         errors.append(FieldError("delmal", f"{', '.join(unknown)} finns inte i ST-läkarens målbeskrivning"))
-    if values.get("type") == BEVIS_BAS:
+    misfit = [c for c in codes if c in fit.codes and c not in fit.fits and c not in (keep or ())]
+    if misfit and type_ok and ctype != BEVIS_BAS:
+        errors.append(FieldError("delmal", _misfit(ctype, fit, misfit)))
+    if ctype == BEVIS_BAS:
         errors.append(FieldError("type", "ett bevis i basspecialiteten registreras med sitt datum, inte som utkast"))
-    elif not codes and values.get("type") not in DOCUMENT_TYPES:
+    elif not codes and ctype not in DOCUMENT_TYPES:
         errors.append(FieldError("delmal", "välj minst ett delmål som intyget avser"))
     if errors:
         raise InputError(sorted(set(errors)))
     return codes
+
+
+def certificate_types(con: Connection, actor: Actor, trainee_id: str, summary: bool = False) -> tuple[str, ...]:
+    """The certificate types the trainee may record now, in the domain's order (``REGULATION_TYPES``).
+
+    ``summary`` False: the activity certificates and recommended activities of the trainee's regelverk
+    (the intyg om delmål i bastjänstgöringen only while the BT is not approved). ``summary`` True: the
+    summary documents (fullgjord BT, baskompetens, fullgjord ST, specialistkompetens) of the regelverk,
+    BT's only while the BT is not approved. A bevis in the basspecialitet is recorded on its own
+    (``record_bevis_bas``) and is in neither list."""
+    rec = trainee_record(con, actor, trainee_id)
+    reg = resolve_regulation(rec.trainee)
+    bt_open = reg == REG_2021 and rec.trainee.bt_approved_date is None
+    out = []
+    for t in REGULATION_TYPES[reg]:
+        if t == BEVIS_BAS or (t in SUMMARY_TYPES) != summary:
+            continue
+        if not bt_open and t in ("bt_delmal", *_BT_DOCUMENTS):
+            continue
+        out.append(t)
+    return tuple(out)
+
+
+def delmal_choices(
+    con: Connection, actor: Actor, trainee_id: str, certificate_type: str, *, keep: Sequence[str] = ()
+) -> pd.DataFrame:
+    """The trainee's delmål a certificate of this type may list (``delmal_catalogue``'s columns, in its
+    order), plus the ``keep`` codes (those a certificate being edited already lists) with ``fits`` False
+    when they would not be accepted on a new one."""
+    table = delmal_catalogue(con, actor, trainee_id)
+    fit = _fit(con, trainee_record(con, actor, trainee_id), certificate_type)
+    table["fits"] = table["code"].isin(fit.fits)
+    return table[table["fits"] | table["code"].isin(list(keep))].reset_index(drop=True)
 
 
 def add_certificate(
@@ -180,7 +357,8 @@ def add_certificate(
     start_date: date | None = None,
     end_date: date | None = None,
 ) -> str:
-    """Record an activity (certificate) as 'utkast'; delmål codes must be the trainee's. Returns its id."""
+    """Record an activity (certificate) as 'utkast'; the type must be of the trainee's regelverk and the
+    delmål the trainee's and fitting the type and stage (module docstring). Returns its id."""
     require_own_write(con, actor, trainee_id)
     values = {"type": type, "title": (title or "").strip(), "start_date": start_date, "end_date": end_date}
     codes = _validate_certificate(con, trainee_id, values, delmal)
@@ -308,7 +486,8 @@ def update_certificate(
     start_date: date | None = None,
     end_date: date | None = None,
 ) -> None:
-    """Change an unsigned certificate ('utkast' or 'returnerat'); a signed one is locked."""
+    """Change an unsigned certificate ('utkast' or 'returnerat'); a signed one is locked. The delmål are
+    checked as for ``add_certificate``; those the certificate already lists may stay."""
     current, trainee_id = _own_certificate(con, actor, certificate_id)
     refusal = _edit_refusal(str(current["status"]), meanwhile=False)
     if refusal:
@@ -319,7 +498,7 @@ def update_certificate(
         "start_date": start_date,
         "end_date": end_date,
     }
-    codes = _validate_certificate(con, trainee_id, values, delmal)
+    codes = _validate_certificate(con, trainee_id, values, delmal, keep=list(current["delmal"]))
     with _certificate_transaction(con) as cur:
         before = _certificate(cur, certificate_id)
         if not _write_if(
@@ -503,7 +682,7 @@ def return_certificate(
     for ``sign_certificate``)."""
     text = (comment or "").strip()
     if not text:
-        raise InputError([FieldError("comment", "skriv vad ST-läkaren behöver ändra")])
+        raise InputError([FieldError("comment", _COMMENT_MISSING)])
     with _certificate_transaction(con) as cur:
         before = _certificate(cur, certificate_id)
         _unchanged_since_seen(before, seen)

@@ -522,7 +522,7 @@ def office_trainees(con: Connection, actor: Actor) -> pd.DataFrame:
     where = "" if actor.is_admin else f"WHERE t.unit_id IN ({units})"
     return query(
         con,
-        f"""SELECT t.trainee_id, t.name, t.specialty, t.unit_id, u.name AS unit_name, u.region_id, u.area
+        f"""SELECT t.trainee_id, t.name, t.specialty, t.st_start_date, t.unit_id, u.name AS unit_name, u.region_id, u.area
             FROM trainee t LEFT JOIN unit u USING (unit_id) {where}
             ORDER BY t.name, t.trainee_id""",
         params,

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
 
@@ -18,13 +19,16 @@ from tracker.domain import (
     STATUS_UPPFYLLT,
     TYPE_LABELS,
     TraineeRecord,
+    as_date,
 )
+from tracker.errors import FieldError, InputError
 from tracker.rules.facts import regulation_sql
 from tracker.rules.planning import PlannedLeave, changed_plan
 from tracker.rules.progress import progress_for, progress_for_record
 from tracker.rules.reference import Progress, Requirement, missing_activities, resolve_regulation
 from tracker.services.access import office_units_sql, require_read, visible_sql
 from tracker.services.shared import DELMAL_LISTS_SQL, certificate_lists, date_columns, query, records_of, todays_date
+from tracker.services.validation import LEAVE_INPUT, validate_input
 from tracker.store import Connection, catalogue
 from tracker.store.records import load_record
 
@@ -51,6 +55,26 @@ def visible_trainees(con: Connection, actor: Actor) -> pd.DataFrame:
         params,
     )
     return date_columns(df, ["st_start_date"])
+
+
+def trainee_labels(df: pd.DataFrame) -> dict[str, str]:
+    """trainee_id -> how a list or picker names the trainee: the name, and for a name that two trainees share,
+    the unit and ST start year as well (and the id, if even those are the same)."""
+    def year(value: object) -> str:
+        d = as_date(value)
+        return f"ST {d.year}" if d else "ST-start saknas"
+
+    rows = df.to_dict("records")
+    seen = Counter(str(r["name"]) for r in rows)
+    labels = {
+        str(r["trainee_id"]): str(r["name"]) if seen[str(r["name"])] == 1 else (
+            f"{r['name']} ({r['unit_name'] if isinstance(r.get('unit_name'), str) else 'ingen enhet'}, "
+            f"{year(r.get('st_start_date'))})"
+        )
+        for r in rows
+    }
+    again = Counter(labels.values())
+    return {tid: f"{label[:-1]}, {tid})" if again[label] > 1 else label for tid, label in labels.items()}
 
 
 def trainee_name(con: Connection, actor: Actor, trainee_id: str) -> str:
@@ -286,7 +310,21 @@ def what_if(
     future_percent: float | None = None,
     planned_leave: Sequence[PlannedLeave] = (),
 ) -> tuple[Progress, Progress]:
-    """Progress now and under a changed plan (``tracker.rules.planning``; nothing is saved)."""
+    """Progress now and under a changed plan (``tracker.rules.planning``; nothing is saved).
+
+    The plan is checked as the forms check recorded leave (``LEAVE_INPUT``: dates within the domain's
+    range, the end not before the start, 1–100 %), and the future percent likewise: an InputError rather
+    than a projection of a plan that cannot be."""
     rec = trainee_record(con, actor, trainee_id)
+    errors: list[FieldError] = []
+    if future_percent is not None and not 1 <= future_percent <= 100:
+        errors.append(FieldError("percent", "omfattningen framåt ska vara mellan 1 och 100 procent"))
+    for lv in planned_leave:
+        try:
+            validate_input(LEAVE_INPUT, "planerad ledighet", asdict(lv))
+        except InputError as exc:
+            errors.extend(exc.errors)
+    if errors:
+        raise InputError(errors)
     changed = changed_plan(rec, as_of, future_percent=future_percent, planned_leave=planned_leave)
     return progress_for_record(con, rec, as_of), progress_for_record(con, changed, as_of)

@@ -1,7 +1,7 @@
-"""Min ST: intyg och aktiviteter; lägg till placering, ledighet eller intyg och skicka för signering, rätta
-eller ta bort det som blev fel, och registrera godkänd BT."""
+"""Min ST: intyg och aktiviteter; lägg till ett intyg och skicka det för signering, rätta eller ta bort det
+som blev fel, registrera bevis i basspecialiteten och godkänd BT. Placeringar, ledigheter och
+tillgodoräknanden registreras under Tidslinje, bredvid sina listor."""
 
-from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
@@ -9,18 +9,13 @@ import streamlit as st
 
 from dashboards import cache
 from dashboards import format as fmt
-from dashboards.components import certificates, entries, feedback, trainee
+from dashboards.components import certificate_forms, certificates, dates, entries, feedback, trainee
 from dashboards.components.pickers import choose
 from dashboards.signin import page_context
 from tracker import services
 from tracker.accounts import Actor
-from tracker.domain import ACTIVITY_TYPES, BEVIS_BAS, REG_2021, TYPE_LABELS
+from tracker.domain import REG_2021
 from tracker.services import Connection
-
-
-def _delmal_options(con: Connection, actor: Actor, trainee_id: str) -> dict[str, str]:
-    cat: pd.DataFrame = cache.read("delmal_catalogue", con, actor, trainee_id)
-    return {r["code"]: f"{r['code']} {r['title']}" for r in cat.to_dict("records")}
 
 
 def _cert_label(r: dict[str, Any]) -> str:
@@ -70,56 +65,15 @@ def _send_form(con: Connection, actor: Actor, trainee_id: str, certs: pd.DataFra
 
 
 def _certificate_form(con: Connection, actor: Actor, trainee_id: str) -> None:
-    options = _delmal_options(con, actor, trainee_id)
-    with st.form("add_certificate", clear_on_submit=False):
-        types = [t for t in ACTIVITY_TYPES if t != BEVIS_BAS]
-        ctype = st.selectbox("Typ", types, format_func=lambda t: TYPE_LABELS.get(t, t))
-        title = st.text_input("Rubrik", placeholder="t.ex. Kurs i försäkringsmedicin")
-        a, b = st.columns(2)
-        start = entries.date_field(a, "Startdatum", None)
-        end = entries.date_field(b, "Slutdatum", None)
-        codes = st.multiselect(
-            "Delmål som intyget avser", list(options), format_func=lambda c: options[c], placeholder="Välj delmål"
-        )
-        submitted = st.form_submit_button("Spara som utkast", type="primary", icon=":material/save:")
-    st.caption("Intyget sparas som utkast. Skicka det sedan till din handledare för signering.")
-    if submitted:
-        feedback.write(
-            lambda: services.add_certificate(
-                con, actor, trainee_id, type=ctype, title=title, delmal=codes, start_date=start, end_date=end
-            ),
-            "Aktiviteten är sparad som utkast.",
-        )
-
-
-def _placement_form(con: Connection, actor: Actor, trainee_id: str) -> None:
-    with st.form("add_placement"):
-        values = entries.placement_fields()
-        submitted = st.form_submit_button("Spara placering", type="primary", icon=":material/save:")
-
-    def add(v: Mapping[str, Any], confirm: bool) -> object:
-        return services.add_placement(con, actor, trainee_id, **v, confirm_overlap=confirm)
-
-    entries.overlap_checked_write("add_placement", values if submitted else None, add, "Placeringen är sparad.")
-
-
-def _credit_form(con: Connection, actor: Actor, trainee_id: str) -> None:
-    with st.form("add_credit"):
-        values = entries.credit_fields()
-        submitted = st.form_submit_button("Spara tillgodoräknande", type="primary", icon=":material/save:")
-    st.caption(
-        "Ett tillgodoräknande bedöms av Socialstyrelsen. Tidigare ST räknas med högst 30 månader sammanlagt; "
-        "mot BT bara under HSLF-FS 2021:8."
-    )
-    if submitted:
-        feedback.write(lambda: services.add_credit(con, actor, trainee_id, **values), "Tillgodoräknandet är sparat.")
+    certificate_forms.add_form(con, actor, trainee_id)  # the types of the regelverk, the delmål that fit
 
 
 def _bevis_form(con: Connection, actor: Actor, trainee_id: str, choices: tuple[str, ...]) -> None:
     with st.form("add_bevis_bas"):
         a, b = st.columns(2)
         specialty = a.selectbox("Basspecialitet", list(choices))
-        when = entries.date_field(b, "Bevisets datum", None, latest=cache.as_of())
+        # The app's whole range: a future date is refused by the service with a message, not dropped.
+        when = dates.date_field(b, "Bevisets datum", None)
         submitted = st.form_submit_button("Registrera bevis", type="primary", icon=":material/save:")
     st.caption("Beviset om specialistkompetens i basspecialiteten behövs för att ansöka i din specialitet.")
     if submitted:
@@ -127,15 +81,6 @@ def _bevis_form(con: Connection, actor: Actor, trainee_id: str, choices: tuple[s
             lambda: services.record_bevis_bas(con, actor, trainee_id, specialty=specialty, bevis_date=when),
             "Beviset är registrerat.",
         )
-
-
-def _leave_form(con: Connection, actor: Actor, trainee_id: str) -> None:
-    with st.form("add_leave"):
-        values = entries.leave_fields()
-        submitted = st.form_submit_button("Spara ledighet", type="primary", icon=":material/save:")
-    st.caption("Semester och jourkompensation räknas som tjänstgöring och registreras inte här.")
-    if submitted:
-        feedback.write(lambda: services.add_leave(con, actor, trainee_id, **values), "Ledigheten är sparad.")
 
 
 def _edit_form(con: Connection, actor: Actor, trainee_id: str, certs: pd.DataFrame) -> None:
@@ -149,23 +94,22 @@ def _edit_form(con: Connection, actor: Actor, trainee_id: str, certs: pd.DataFra
     cid = r["certificate_id"]
     if r["comment"]:
         st.info(f"Handledarens kommentar: {fmt.plain(r['comment'])}")
-    options = _delmal_options(con, actor, trainee_id)
     with st.form(f"edit_{cid}"):
         title = st.text_input("Rubrik", value=r["title"])
         a, b = st.columns(2)
-        start = entries.date_field(a, "Startdatum", r["start_date"])
-        end = entries.date_field(b, "Slutdatum", r["end_date"])
-        codes = st.multiselect(
-            "Delmål", list(options), default=[c for c in r["delmal"] if c in options], format_func=lambda c: options[c]
+        start = dates.date_field(a, "Startdatum", r["start_date"])
+        end = dates.date_field(b, "Slutdatum", r["end_date"])
+        codes = certificate_forms.edit_delmal(
+            con, actor, trainee_id, str(r["type"]), list(r["delmal"]), key=f"edit_delmal_{cid}"
         )
         submitted = st.form_submit_button("Spara ändringar", type="primary", icon=":material/save:")
-    if submitted:
-        feedback.write(
-            lambda: services.update_certificate(
-                con, actor, cid, title=title, delmal=codes, start_date=start, end_date=end
-            ),
-            "Intyget är ändrat. Skicka det igen för signering.",
-        )
+    values = {"title": title, "delmal": codes, "start_date": start, "end_date": end}
+    certificate_forms.confirmed_write(
+        f"edit_{cid}",
+        values if submitted else None,
+        lambda v: services.update_certificate(con, actor, cid, **v),
+        "Intyget är ändrat. Skicka det igen för signering.",
+    )
 
 
 def _certificate_corrections(con: Connection, actor: Actor, trainee_id: str, certs: pd.DataFrame) -> None:
@@ -175,24 +119,23 @@ def _certificate_corrections(con: Connection, actor: Actor, trainee_id: str, cer
 
 con, actor = page_context("st_lakare")
 st.title("Intyg")
-# The flash and the intyg table (with its notices) sit in containers of their own, so that what they show
-# after a write does not move the tabs below: the selected tab stays selected.
-with st.container():
-    feedback.show_flash()
 trainee_id = trainee.own_id(actor)
 tv = trainee.view(con, actor, trainee_id)
 trainee.header(tv)
+# The table and its notices in a block of their own: what they show after a write moves nothing below.
 with st.container():
     certs = certificates.table(con, actor, trainee_id)
 st.subheader("Registrera och skicka")
+st.caption("Placeringar, ledigheter och tillgodoräknanden registreras under Tidslinje.")
 bas_choices: tuple[str, ...] = cache.read("bas_choices", con, actor, trainee_id)
 in_bt = tv.progress.regulation == REG_2021
 forms = {
     "Skicka för signering": lambda: _send_form(con, actor, trainee_id, certs),
     "Ny aktivitet eller intyg": lambda: _certificate_form(con, actor, trainee_id),
-    "Ny placering": lambda: _placement_form(con, actor, trainee_id),
-    "Ny ledighet": lambda: _leave_form(con, actor, trainee_id),
-    "Tillgodoräknande": lambda: _credit_form(con, actor, trainee_id),
+    "Sammanfattande intyg": lambda: certificate_forms.summary_form(
+        con, actor, trainee_id, certs, tv.record.trainee.st_start_date
+    ),
+    "Ändra intyg": lambda: _certificate_corrections(con, actor, trainee_id, certs),
     **({"Bevis i basspecialitet": lambda: _bevis_form(con, actor, trainee_id, bas_choices)} if bas_choices else {}),
     **(
         {
@@ -203,9 +146,11 @@ forms = {
         if in_bt
         else {}
     ),
-    "Ändra intyg": lambda: _certificate_corrections(con, actor, trainee_id, certs),
-    "Ändra eller ta bort": lambda: entries.corrections(con, actor, trainee_id, key="own"),
 }
-for tab, show in zip(st.tabs(list(forms)), forms.values(), strict=True):
-    with tab:
-        show()
+# A keyed choice rather than st.tabs: the section chosen stays chosen after the rerun of a save.
+section = st.segmented_control(
+    "Vad vill du göra?", list(forms), default="Skicka för signering", required=True, key="own_certs_section"
+)
+with st.container():  # what a save says, under the choice it was made in
+    feedback.show_flash()
+forms[section if section in forms else "Skicka för signering"]()

@@ -37,9 +37,9 @@ if linked:
 
 st.subheader("Delmålskatalog")
 st.caption(
-    "Socialstyrelsen reviderar målbeskrivningarna. Ladda upp en ny katalogfil (samma format som "
-    "data/catalogue.json, byggd med scripts/build_catalogue.py) för att ersätta den som används. "
-    "Intygen behåller sina delmålskoder."
+    "Socialstyrelsen reviderar målbeskrivningarna. När en uppdaterad delmålskatalog finns (en JSON-fil som "
+    "den som förvaltar ST-trackern tar fram ur Socialstyrelsens målbeskrivningar) laddar du upp den här: den "
+    "ersätter katalogen som används nu. Intygen behåller sina delmålskoder."
 )
 with st.form("catalogue"):
     upload = st.file_uploader("Katalogfil (JSON)", type=["json"])

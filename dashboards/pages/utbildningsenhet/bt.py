@@ -53,6 +53,16 @@ else:
         ),
         "bt-st-lakare",
         key="bt_table",
+        column_config={
+            "Namn": st.column_config.TextColumn(width=140),
+            "Enhet": st.column_config.TextColumn(width=180),
+            "BT-tid": st.column_config.TextColumn(width=80),
+            "Primärvård": st.column_config.TextColumn(width=90),
+            "Akut sjukvård": st.column_config.TextColumn(width=105),
+            "BT-delmål": st.column_config.TextColumn(width=80, help="Uppfyllda BT-delmål av alla"),
+            "Väntar på signering": st.column_config.NumberColumn(width=140),
+            "Klar att ansöka": st.column_config.TextColumn(width=115),
+        },
     )
 
 st.subheader("BT-intyg som väntar på signering")
@@ -71,4 +81,10 @@ else:
         ),
         "bt-intyg-vantar",
         key="bt_waiting_table",
+        column_config={
+            "ST-läkare": st.column_config.TextColumn(width="medium"),
+            "Intyg": st.column_config.TextColumn(width=270),
+            "Rubrik": st.column_config.TextColumn(width="medium"),
+            "Skickat till": st.column_config.TextColumn(width="medium"),
+        },
     )

@@ -1,14 +1,12 @@
 """Utbildningsenhet: handledarskap (tilldela och avsluta), flytta ST-läkare mellan enheter, och enheterna i
 området (lägga upp och ändra; administratören även regioner)."""
 
-from datetime import date
-
 import pandas as pd
 import streamlit as st
 
 from dashboards import cache
 from dashboards import format as fmt
-from dashboards.components import feedback
+from dashboards.components import dates, feedback
 from dashboards.components.export import shown_table
 from dashboards.signin import page_context
 from tracker import services
@@ -27,10 +25,7 @@ with feedback.shown_errors():
 today = cache.as_of()
 units = dict(zip(unit_df["unit_id"], unit_df["name"], strict=True))
 regions = dict(zip(region_df["region_id"], region_df["name"], strict=True))
-trainees = {
-    r["trainee_id"]: f"{r['name']} ({r['unit_name'] if isinstance(r['unit_name'], str) else 'ingen enhet'})"
-    for r in trainee_df.to_dict("records")
-}
+trainees = services.trainee_labels(trainee_df)
 
 tab_supervision, tab_move, tab_units = st.tabs(["Handledning", "Flytta ST-läkare", "Enheter"])
 
@@ -75,8 +70,8 @@ with tab_supervision:
                 help="Personer med rollen handledare i ditt område. Ge rollen under personerna först.",
             )
             kind = st.selectbox("Typ", list(KIND_LABELS), index=1, format_func=lambda k: KIND_LABELS[k])
-            start = st.date_input("Startdatum", value=today, format="YYYY-MM-DD")
-            end = st.date_input("Slutdatum (valfritt)", value=None, format="YYYY-MM-DD")
+            start = dates.date_field(st, "Startdatum", today)
+            end = dates.date_field(st, "Slutdatum (valfritt)", None)
             assigned = st.form_submit_button("Tilldela handledare", type="primary", icon=":material/person_add:")
         if assigned:
             if pid is None:
@@ -99,7 +94,7 @@ with tab_supervision:
             sid = st.selectbox(
                 "Handledarskap", list(running), format_func=lambda i: running[i], index=None, placeholder="Välj"
             )
-            last: date | None = st.date_input("Sista dag", value=today, format="YYYY-MM-DD")
+            last = dates.date_field(st, "Sista dag", today)
             ended = st.form_submit_button("Avsluta handledarskap", icon=":material/event_busy:")
         if ended:
             if sid is None or last is None:

@@ -1,13 +1,14 @@
-"""Utbildningsenhet: delmål som få har uppfyllt, per specialitet eller enhet."""
+"""Utbildningsenhet: delmål som få har uppfyllt, per specialitet eller enhet; från en ruta till ST-läkarna bakom
+den."""
 
 import pandas as pd
 import streamlit as st
 
 from dashboards import cache, charts
 from dashboards import format as fmt
-from dashboards.components import feedback
+from dashboards.components import drilldown, feedback
 from dashboards.components.export import shown_table
-from dashboards.components.plot import plot
+from dashboards.components.trainee import STATUS_TEXT
 from dashboards.signin import page_context
 from tracker.services import CohortFilter
 
@@ -47,7 +48,39 @@ if by == "unit" and len(specialties) != 1:
 else:
     st.caption("c-/STc-delmål har samma kod men olika innehåll i olika specialiteter: jämför dem inom en specialitet.")
 
-plot(charts.delmal_heatmap(df, group), key="bn_heatmap")
+chosen = drilldown.chart_choice(
+    charts.delmal_heatmap(df, group),
+    key=f"bn_heatmap_{by}_{regulation.split()[-1].replace(':', '_')}",
+    label="Visa ST-läkarna bakom en ruta",
+    options={
+        f"{g}|{c}": f"{g}, {c}: {fmt.pct(v)} uppfyllt ({int(n)} ST-läkare)"
+        for g, c, v, n in zip(df["grp"], df["code"], df["share_uppfyllt"], df["n"], strict=True)
+    },
+)
+if chosen is not None:
+    cell_group, code = chosen.rsplit("|", 1)
+    with feedback.shown_errors():
+        cell: pd.DataFrame = cache.read("delmal_members", con, actor, as_of, by, flt, cell_group, code)
+    drilldown.trainees(
+        pd.DataFrame(
+            {
+                "Namn": cell["name"],
+                "Specialitet": cell["specialty"],
+                "Enhet": cell["unit_name"].fillna(fmt.DASH),
+                "Status": cell["status"].map(STATUS_TEXT),
+            }
+        ),
+        list(cell["trainee_id"]),
+        list(cell["name"]),
+        key=f"bn_members_{by}",
+        file_name="delmal-st-lakare",
+        heading=f"Delmål {code} i {cell_group}",
+        column_config={
+            "Namn": st.column_config.TextColumn(width="medium"),
+            "Specialitet": st.column_config.TextColumn(width="medium"),
+            "Enhet": st.column_config.TextColumn(width="medium"),
+        },
+    )
 left, right = st.columns([3, 2], gap="large")
 with left:
     per_code = df.sort_values(["share_uppfyllt", "n_ej"], ascending=[True, False])
@@ -69,9 +102,20 @@ with right:
     st.markdown("**Så läses diagrammet**")
     st.caption(
         "Varje ruta är andelen av ST-läkarna i gruppen som har delmålet uppfyllt (alla krävda "
-        "utbildningsaktiviteter signerade). Röda rutor är flaskhalsar. Håll muspekaren över en ruta för antal."
+        "utbildningsaktiviteter signerade). Röda rutor är flaskhalsar. Håll muspekaren över en ruta för antal, "
+        "klicka på den för att se ST-läkarna."
     )
-    st.metric("Delmål under 50 % uppfyllt", int((df["share_uppfyllt"] < 50).sum()))
+    with feedback.shown_errors():
+        shares: pd.DataFrame = cache.read("delmal_shares", con, actor, as_of, by, flt)
+    st.metric(
+        "Delmål under 50 % uppfyllt",
+        fmt.count_of(int((shares["share_uppfyllt"] < 50).sum()), len(shares)),
+    )
+    st.caption(
+        "Delmål där under hälften av ST-läkarna i urvalet har delmålet uppfyllt. Varje delmål räknas en gång, "
+        "inte en gång per ruta: ett gemensamt delmål (a/b eller STa/STb) en gång, ett c-/STc-delmål en gång per "
+        "specialitet, eftersom samma kod betyder olika saker i olika specialiteter."
+    )
 
 st.subheader("Vilka kurser skulle stänga flest luckor?")
 gaps: pd.DataFrame = cache.read("course_gaps", con, actor, as_of, flt)

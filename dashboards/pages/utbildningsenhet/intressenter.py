@@ -8,14 +8,13 @@ import streamlit as st
 
 from dashboards import cache, charts
 from dashboards import format as fmt
-from dashboards.components import feedback
+from dashboards.components import dates, feedback
 from dashboards.components.export import shown_table
 from dashboards.components.plot import plot
 from dashboards.signin import page_context
 from tracker import services
 from tracker.domain import INTRESSENT_STEPS
 
-EARLIEST_INPUT = date(1990, 1, 1)
 ENROLLED_KEY = "_intressent_enrolled"  # the one-time code, shown in the run after inskrivning only
 NOTICE_KEY = "_intressent_notice"  # the BT notice of a registration just made
 
@@ -71,18 +70,15 @@ with st.expander("Ny ST-intressent", expanded=queue.empty, icon=":material/perso
             placeholder="Välj enhet",
             key="reg_unit",
         )
-        legitimation = a.date_input(
+        # The app's whole range in every date input: a future date is refused by the service, with a message.
+        legitimation = dates.date_field(
+            a,
             "Legitimationsdatum",
-            value=None,
-            min_value=EARLIEST_INPUT,
-            max_value=as_of,
-            format="YYYY-MM-DD",
-            help="Lämna tomt om legitimationen inte har kommit än.",
+            None,
+            hint="Lämna tomt om legitimationen inte har kommit än.",
             key="reg_legitimation",
         )
-        reported = b.date_input(
-            "Anmäld", value=as_of, min_value=EARLIEST_INPUT, max_value=as_of, format="YYYY-MM-DD", key="reg_reported"
-        )
+        reported = dates.date_field(b, "Anmäld", as_of, key="reg_reported")
         swedish_at = a.checkbox("Har gjort svensk AT", key="reg_at")
         language_ok = b.checkbox("Språkkrav uppfyllt", key="reg_language")
         note = st.text_input("Anteckning", key="reg_note")
@@ -251,7 +247,7 @@ with st.container(border=True):
                 index=min(current + 1, len(choices) - 1),
                 format_func=lambda s: services.STEP_LABELS[s],
             )
-            when = b.date_input("Datum", value=as_of, min_value=EARLIEST_INPUT, format="YYYY-MM-DD")
+            when = dates.date_field(b, "Datum", as_of)
             note = st.text_input("Anteckning")
             moved = st.form_submit_button("Flytta", type="primary", icon=":material/arrow_forward:")
         if moved:
@@ -306,31 +302,13 @@ with st.container(border=True):
             legitimation_known = row["legitimation_date"] if isinstance(row["legitimation_date"], date) else None
             with st.form(f"enrol_{pick}"):
                 a, b = st.columns(2)
-                start = a.date_input(
-                    "ST-start",
-                    value=date(as_of.year, as_of.month, 1),
-                    min_value=EARLIEST_INPUT,
-                    max_value=date(as_of.year + 5, 12, 31),
-                    format="YYYY-MM-DD",
-                )
-                contract = b.date_input(
-                    "ST-kontrakt",
-                    value=as_of,
-                    min_value=EARLIEST_INPUT,
-                    max_value=as_of,
-                    format="YYYY-MM-DD",
-                    help="Datum då ST-kontraktet skrevs under.",
-                )
+                start = dates.date_field(a, "ST-start", date(as_of.year, as_of.month, 1))
+                contract = dates.date_field(b, "ST-kontrakt", as_of, hint="Datum då ST-kontraktet skrevs under.")
                 document = a.text_input(
                     "Dokumentreferens (valfri)", help="Till exempel diarienummer eller var kontraktet finns arkiverat."
                 )
-                enrol_legitimation = b.date_input(
-                    "Legitimationsdatum",
-                    value=legitimation_known,
-                    min_value=EARLIEST_INPUT,
-                    max_value=as_of,
-                    format="YYYY-MM-DD",
-                    key=f"enrol_legitimation_{pick}",
+                enrol_legitimation = dates.date_field(
+                    b, "Legitimationsdatum", legitimation_known, key=f"enrol_legitimation_{pick}"
                 )
                 supervisor = st.selectbox(
                     "Huvudhandledare",

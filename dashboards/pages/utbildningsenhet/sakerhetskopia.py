@@ -24,9 +24,10 @@ root = settings.backup_dir
 st.title("Säkerhetskopia")
 feedback.show_flash()
 st.caption(
-    f"En säkerhetskopia är varje tabell i databasen som Parquet-fil, schemats version och kontrollsummor, i en "
-    f"egen mapp under {fmt.plain(root)} på servern. Återställ med tracker restore till en ny databasfil "
-    "(se docs/backup.md). Kopiera säkerhetskopiorna även till en annan maskin."
+    f"En säkerhetskopia är hela databasen med kontrollsummor, i en egen mapp under {fmt.plain(root)} på "
+    "servern. En säkerhetskopia läses tillbaka på servern av den som driftar ST-trackern (kommandot "
+    "tracker restore i driftdokumentationen), till en ny databasfil. Kopiera säkerhetskopiorna även till en "
+    "annan maskin."
 )
 if settings.backup_every_hours:
     st.info(
@@ -36,8 +37,8 @@ if settings.backup_every_hours:
     )
 else:
     st.info(
-        "Ingen schemalagd säkerhetskopiering är inställd. Sätt TRACKER_BACKUP_EVERY_HOURS (t.ex. 24) när "
-        "appen startas, eller gör en säkerhetskopia här.",
+        "Ingen schemalagd säkerhetskopiering är inställd. Den som driftar ST-trackern ställer in den när appen "
+        "startas (TRACKER_BACKUP_EVERY_HOURS, t.ex. 24); du kan också göra en säkerhetskopia här.",
         icon=":material/schedule:",
     )
 
