@@ -9,6 +9,7 @@ from pathlib import Path
 import streamlit as st
 
 from dashboards import charts, components, connection, signin
+from dashboards.components import look
 from tracker import services
 from tracker.errors import DatabaseLockedError, TrackerError
 
@@ -84,6 +85,7 @@ def _unavailable(reason: str) -> None:
 def run() -> None:
     # A local image: a material icon as the favicon would be fetched from an outside font server.
     st.set_page_config(page_title="ST-tracker", page_icon=str(ICON), layout="wide")
+    look.apply()  # Swedish for Streamlit's own texts, the phone layout: on every page, the login page too
     try:
         con = connection.database()
     except DatabaseLockedError:

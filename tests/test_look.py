@@ -91,6 +91,7 @@ TRANSLATED = [
     ("year, Startdatum", "år, Startdatum"),
     ("day, Slutdatum", "dag, Slutdatum"),
     ("Choose date, december 2026", "Välj datum, december 2026"),
+    ("Choose date range, december 2026", "Välj period, december 2026"),
     ("Value must be 1950/01/01 or later.", "Datumet får inte vara före 1950/01/01."),
     ("0.7KB", "0,7 kB"),
     ("20MB per file", "Högst 20 MB per fil"),
