@@ -72,7 +72,8 @@ def test_every_text_translated_is_one_the_installed_streamlit_draws() -> None:
     # The exact texts, and the fixed parts of the texts translated by pattern.
     pieces = [*_exact_keys(), "Help for", "Remove ${", "Select ${", "} available.`", "View ${", " per file",
               "Value must be ${", "or later.", "files are not allowed.", "Press Enter to ${", "Choose date",
-              ", selected`", "Selected Date: ${", "Selected Range: ${"]  # fmt: skip
+              ", selected`", "Selected Date: ${", "Selected Range: ${", "**Error**: Date set outside allowed range.",
+              "Please select a date between ${", "Please enter a value less than or equal to ${"]  # fmt: skip
     missing = [p for p in pieces if p not in frontend]
     assert not missing, f"Streamlit {streamlit.__version__} no longer draws these texts: {missing}"
     assert len(_exact_keys()) > 80
@@ -93,6 +94,20 @@ TRANSLATED = [
     ("Choose date, december 2026", "Välj datum, december 2026"),
     ("Choose date range, december 2026", "Välj period, december 2026"),
     ("Value must be 1950/01/01 or later.", "Datumet får inte vara före 1950/01/01."),
+    (
+        "Error: Date set outside allowed range. Please select a date between 1950-01-01 and 2085-12-31.",
+        "Fel: Datumet ligger utanför det tillåtna: välj mellan 1950-01-01 och 2085-12-31.",
+    ),
+    (
+        "**Error**: Date set outside allowed range. Please select a date on or before 2085-12-31.",
+        "**Fel**: Datumet ligger utanför det tillåtna: välj 2085-12-31 eller tidigare.",
+    ),
+    ("Error", "Fel"),
+    (
+        ": Number is above the allowed range. Please enter a value less than or equal to 100.",
+        ": Talet är för stort: ange högst 100.",
+    ),
+    ("This field is required.", "Fältet måste fyllas i."),
     ("0.7KB", "0,7 kB"),
     ("20MB per file", "Högst 20 MB per fil"),
     ("trainees.csv, 0.5KB", "trainees.csv, 0,5 kB"),

@@ -4,7 +4,7 @@
 // draws later. Only whole texts are replaced, so a sentence of the app that merely contains one of
 // these words is never touched. Nothing here loads anything from anywhere.
 (() => {
-  return;
+  if (window.__stTrackerLook) return;
   window.__stTrackerLook = true;
 
   const EXACT = {
@@ -96,6 +96,9 @@
     "Hide password": "Dölj tecknen",
     "Clear entry": "Rensa",
     "Invalid input.": "Ogiltigt värde.",
+    "This field is required.": "Fältet måste fyllas i.",
+    "Unexpected error. Please try again.": "Ett oväntat fel. Försök igen.",
+    Error: "Fel",
     // Page chrome
     "Link to heading": "Länk till rubriken",
     "Collapse sidebar": "Stäng sidomenyn",
@@ -148,6 +151,18 @@
     [/^[a-z0-9_]+ icon$/, () => "symbol"],
     [/^Value must be (.+) or later\.$/, (_, d) => `Datumet får inte vara före ${d}.`],
     [/^Value must be (.+) or earlier\.$/, (_, d) => `Datumet får inte vara efter ${d}.`],
+    [/^Date( and time)? set outside allowed range\. Please select a date(?: and time)? between (.+) and (.+)\.$/,
+      (_, time, a, b) => `${time ? "Datum och tid" : "Datumet"} ligger utanför det tillåtna: välj mellan ${a} och ${b}.`],
+    [/^Date( and time)? set outside allowed range\. Please select a date(?: and time)? on or after (.+)\.$/,
+      (_, time, a) => `${time ? "Datum och tid" : "Datumet"} ligger utanför det tillåtna: välj ${a} eller senare.`],
+    [/^Date( and time)? set outside allowed range\. Please select a date(?: and time)? on or before (.+)\.$/,
+      (_, time, b) => `${time ? "Datum och tid" : "Datumet"} ligger utanför det tillåtna: välj ${b} eller tidigare.`],
+    [/^Number is above the allowed range\. Please enter a value less than or equal to (.+)\.$/,
+      (_, n) => `Talet är för stort: ange högst ${n}.`],
+    [/^Number is below the allowed range\. Please enter a value greater than or equal to (.+)\.$/,
+      (_, n) => `Talet är för litet: ange minst ${n}.`],
+    [/^Number is outside the allowed range\. Please enter a value between (.+) and (.+)\.$/,
+      (_, a, b) => `Talet ligger utanför det tillåtna: ange ett tal mellan ${a} och ${b}.`],
     [/^(\d+(?:\.\d+)?) ?(B|KB|MB|GB) per file(.*)$/s, (_, n, u, rest) => `Högst ${size(n, u)} per fil${rest}`],
     [/^(\d+(?:\.\d+)?) ?(B|KB|MB|GB)$/, (_, n, u) => size(n, u)],
     [/^(.+), (\d+(?:\.\d+)?) ?(B|KB|MB|GB)$/s, (_, name, n, u) => `${name}, ${size(n, u)}`],
@@ -157,12 +172,24 @@
     [/^Press (.+) to apply$/, (_, key) => `Tryck på ${key} för att verkställa`],
   ];
 
-  const translate = (text) => {
-    const key = text.trim();
-    if (!key || key.length > 200) return null;
+  const translateWhole = (key) => {
     if (Object.prototype.hasOwnProperty.call(EXACT, key)) return EXACT[key];
     for (const [re, fn] of PATTERNS) {
       if (re.test(key)) return key.replace(re, fn);
+    }
+    return null;
+  };
+  // A widget's error comes as "Error: …", "**Error**: …" (Markdown) or, after a bold "Error", as ": …".
+  const PREFIXES = [["**Error**: ", "**Fel**: "], ["Error: ", "Fel: "], [": ", ": "]];
+  const translate = (text) => {
+    const key = text.trim();
+    if (!key || key.length > 300) return null;
+    const whole = translateWhole(key);
+    if (whole !== null) return whole;
+    for (const [en, sv] of PREFIXES) {
+      if (!key.startsWith(en)) continue;
+      const rest = translateWhole(key.slice(en.length));
+      if (rest !== null) return sv + rest;
     }
     return null;
   };

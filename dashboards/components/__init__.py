@@ -11,6 +11,8 @@
 - ``entries``: the forms for placements, leave and credits, correcting them, and the BT approval date.
 - ``people``: people, roles and one-time codes, for the administrator's and the studierektor's pages.
 - ``documents``: documents about one trainee to download (the IUP report as PDF), made when asked for.
+- ``look``: what every page shares in the browser (Swedish for Streamlit's own texts, the phone layout);
+  the entry point applies it once per run.
 """
 
 from dashboards.components import (

@@ -18,13 +18,13 @@ NEW_PASSWORD = "mitt nya lösenord 2025"
 
 def fill_date(form: Locator, label: str, value: date) -> None:
     """Type a date into st.date_input (a segmented year/month/day field that advances by itself)."""
-    year = form.get_by_role("spinbutton", name=f"year, {label}")
+    year = form.get_by_role("spinbutton", name=f"år, {label}")
     year.click()
     form.page.keyboard.type(f"{value.year:04d}{value.month:02d}{value.day:02d}")
     form.page.keyboard.press("Tab")
     expect(year).to_have_text(f"{value.year:04d}")
-    expect(form.get_by_role("spinbutton", name=f"month, {label}")).to_have_text(f"{value.month:02d}")
-    expect(form.get_by_role("spinbutton", name=f"day, {label}")).to_have_text(f"{value.day:02d}")
+    expect(form.get_by_role("spinbutton", name=f"månad, {label}")).to_have_text(f"{value.month:02d}")
+    expect(form.get_by_role("spinbutton", name=f"dag, {label}")).to_have_text(f"{value.day:02d}")
 
 
 def form_with(page: Page, button: str) -> Locator:

@@ -3,7 +3,8 @@
 * No English text of Streamlit's own is left: not in the visible text, not in a tooltip, a placeholder or
   a screen-reader label (Streamlit has no translations; dashboards/assets/look.js replaces its texts). The
   widgets whose texts only show when used are used: the pickers opened and searched, a calendar opened,
-  the grid's toolbar hovered, a file chosen in the import, a trainee opened, the Intyg forms chosen.
+  a date out of range typed, the grid's toolbar and search opened, a file chosen in the import, a trainee
+  opened, the Intyg forms chosen.
 * No request leaves the loopback address (a hospital network may have no way out): every request of the
   walk is recorded, and anything outside is refused as well, so an outside asset would also show as a
   console error.
@@ -54,7 +55,8 @@ ENGLISH = [
     "available", "Show suggestions",
     # date input
     "Choose date", "Clear date", "Previous month", "Next month", "Use arrow keys", "Value must be",
-    "yyyy", "year,", "month,", "day,", "Selected Date", "Selected Range",
+    "yyyy", "year,", "month,", "day,", "Selected Date", "Selected Range", "outside allowed range",
+    "Error", "Please", "required",
     # data grid
     "Download as CSV", "Show/hide columns", "Search", "Fullscreen", "Type to search", "Sort ascending",
     "Sort descending", "Hide column", "Autosize", "_export",
@@ -288,6 +290,13 @@ def _page_specific(walk: Walk, title: str, where: str) -> None:
             _choose_section(page, section)
             walk.scan(f"{where}, {section}")
             _probe_picker_again(walk, f"{where}, {section}")
+    elif title == "Tidslinje" and walk.role == "st":
+        # A date before the first one the form accepts: the field's own message.
+        page.get_by_role("spinbutton", name="år, Startdatum").first.click()
+        page.keyboard.type("19000101")
+        page.keyboard.press("Tab")
+        expect(page.get_by_role("alert").filter(has_text="utanför det tillåtna")).to_be_visible()
+        walk.scan(f"{where}, a date out of range typed")
     elif title == "Import":
         uploader = page.get_by_test_id("stFileUploader")
         expect(uploader.get_by_role("button", name="Välj filer", exact=True)).to_be_visible()
