@@ -23,3 +23,10 @@ def app_copy(source: Path, target: Path, monkeypatch: pytest.MonkeyPatch, *, dev
         monkeypatch.delenv("TRACKER_DEMO", raising=False)
     st.cache_data.clear()
     return connect(target)
+
+
+def own_trainee(con: Connection) -> str:
+    """The demo ST-läkare's (st@demo.se) trainee id."""
+    row = con.execute("SELECT trainee_id FROM trainee JOIN person USING (person_id) WHERE email = 'st@demo.se'").fetchone()
+    assert row is not None
+    return str(row[0])

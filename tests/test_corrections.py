@@ -4,24 +4,22 @@ withdrawing a sent one, overlapping placements, the BT approval date; who may do
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date, timedelta
 from fractions import Fraction
-from pathlib import Path
 from typing import Any
 
 import pytest
 import test_services
-from appdb import app_copy
+from appdb import own_trainee
 from test_app import PAGES, button, signed_in
 from test_services import actor
 
 from tracker import services
-from tracker.demo import load_demo
 from tracker.errors import NotFoundError, OverlapConflict
 from tracker.rules.progress import progress_for
 from tracker.services import AccessDenied, InputError, StateConflict
-from tracker.store import Connection, connect
+from tracker.store import Connection
 
 # The hand-made database of tests/test_services.py: people pA (trainee TA), pB (TB), pH, pH2, pS, pS2, pV,
 # pAdm; a fresh copy for each test.
@@ -489,29 +487,6 @@ def test_a_studierektor_corrects_only_in_their_own_region(con: Connection) -> No
 # --- the pages (AppTest) ----------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("corrections") / "demo.duckdb"
-    c = connect(path)
-    load_demo(c, trainees=12, seed=7, as_of=TODAY)
-    c.close()
-    return path
-
-
-@pytest.fixture
-def wdb(demo_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Connection]:
-    """A writable copy of the demo database that the app under test opens."""
-    c = app_copy(demo_db, tmp_path / "write.duckdb", monkeypatch, dev_auth=True)
-    yield c
-    c.close()
-
-
-def _own(wdb: Connection) -> str:
-    row = wdb.execute("SELECT trainee_id FROM trainee JOIN person USING (person_id) WHERE email = 'st@demo.se'").fetchone()
-    assert row is not None
-    return str(row[0])
-
-
 def _free_placement(wdb: Connection, tid: str) -> tuple[int, date, date]:
     """The demo trainee's last placement: planned, so no signed intyg covers it."""
     row = wdb.execute(
@@ -542,7 +517,7 @@ def _texts(at: Any, kind: str) -> list[str]:
 
 
 def test_the_trainee_changes_a_placement_on_tidslinje(wdb: Connection) -> None:
-    tid = _own(wdb)
+    tid = own_trainee(wdb)
     pid, _, end = _free_placement(wdb, tid)
     before = progress_for(wdb, tid, TODAY).projected_completion_date
     at = signed_in(wdb, "st@demo.se", "st_lakare/tidslinje")
@@ -565,7 +540,7 @@ def test_the_trainee_changes_a_placement_on_tidslinje(wdb: Connection) -> None:
 
 
 def test_a_duplicate_placement_asks_for_confirmation_and_is_then_deleted(wdb: Connection) -> None:
-    tid = _own(wdb)
+    tid = own_trainee(wdb)
     pid, start, end = _free_placement(wdb, tid)
     setting, percent = wdb.execute("SELECT setting, percent FROM placement WHERE placement_id = ?", [pid]).fetchone()
     at = signed_in(wdb, "st@demo.se", "st_lakare/tidslinje")
@@ -594,7 +569,7 @@ def test_a_duplicate_placement_asks_for_confirmation_and_is_then_deleted(wdb: Co
 
 
 def test_a_placement_under_a_signed_intyg_is_shown_as_locked(wdb: Connection) -> None:
-    tid = _own(wdb)
+    tid = own_trainee(wdb)
     row = wdb.execute(
         """SELECT p.placement_id, c.title FROM placement p JOIN certificate c USING (trainee_id)
            WHERE p.trainee_id = ? AND c.status = 'signerat' AND c.start_date <= p.end_date AND c.end_date >= p.start_date
@@ -610,7 +585,7 @@ def test_a_placement_under_a_signed_intyg_is_shown_as_locked(wdb: Connection) ->
 
 
 def test_the_trainee_deletes_a_draft_and_withdraws_a_sent_intyg(wdb: Connection) -> None:
-    tid = _own(wdb)
+    tid = own_trainee(wdb)
     draft, sent = (
         wdb.execute(
             f"SELECT certificate_id FROM certificate WHERE trainee_id = ? AND status = '{s}' ORDER BY certificate_id LIMIT 1",
@@ -633,7 +608,7 @@ def test_the_trainee_deletes_a_draft_and_withdraws_a_sent_intyg(wdb: Connection)
 
 
 def test_the_trainee_records_the_bt_approval_and_the_overview_shows_it(wdb: Connection) -> None:
-    tid = _own(wdb)
+    tid = own_trainee(wdb)
     approved = D("2025-04-10")
     at = signed_in(wdb, "st@demo.se", "st_lakare/intyg")
     at.segmented_control(key="own_certs_section").set_value("Godkänd BT").run()

@@ -5,13 +5,11 @@ inputs disabled, the plan's check in the service, the shift in days, years and m
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-from appdb import app_copy
 from streamlit.testing.v1.element_tree import AppTestError
 from test_app import button, metrics, signed_in
 
@@ -19,9 +17,8 @@ from dashboards import format as fmt
 from dashboards.components import dates
 from tracker import services
 from tracker.accounts import Actor, actor_for_person
-from tracker.demo import load_demo
 from tracker.services import InputError
-from tracker.store import Connection, connect
+from tracker.store import Connection
 
 ROOT = Path(__file__).resolve().parents[1]
 TODAY = date.today()
@@ -90,23 +87,6 @@ def test_the_range_reaches_from_the_domains_earliest_date_to_the_projection_hori
 
 
 # --- the demo trainee, through the service and the pages --------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("entries") / "demo.duckdb"
-    c = connect(path)
-    load_demo(c, trainees=12, seed=7, as_of=TODAY)
-    c.close()
-    return path
-
-
-@pytest.fixture
-def wdb(demo_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Connection]:
-    """A writable copy of the demo database that the app under test opens."""
-    c = app_copy(demo_db, tmp_path / "write.duckdb", monkeypatch, dev_auth=True)
-    yield c
-    c.close()
 
 
 def _own(con: Connection) -> tuple[Actor, str]:

@@ -13,7 +13,7 @@ from typing import Any
 
 import duckdb
 import pytest
-from appdb import app_copy
+from appdb import own_trainee
 from rows import insert_rows
 from test_app import button, signed_in
 
@@ -453,28 +453,6 @@ def test_the_same_seed_gives_the_same_demo_details(demo: Connection, tmp_path: P
 # --- the pages --------------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("personal_app") / "demo.duckdb"
-    c = connect(path)
-    load_demo(c, trainees=12, seed=7, as_of=TODAY)
-    c.close()
-    return path
-
-
-@pytest.fixture
-def wdb(demo_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Connection]:
-    c = app_copy(demo_db, tmp_path / "write.duckdb", monkeypatch, dev_auth=True)
-    yield c
-    c.close()
-
-
-def _own(con: Connection) -> str:
-    row = con.execute("SELECT trainee_id FROM trainee JOIN person USING (person_id) WHERE email = 'st@demo.se'").fetchone()
-    assert row is not None
-    return str(row[0])
-
-
 def _everything_shown(at: Any) -> str:
     parts = [
         str(e.value)
@@ -486,7 +464,7 @@ def _everything_shown(at: Any) -> str:
 
 
 def test_the_trainee_saves_their_address_on_mina_uppgifter_and_reads_it_back(wdb: Connection) -> None:
-    tid = _own(wdb)
+    tid = own_trainee(wdb)
     at = signed_in(wdb, "st@demo.se", "st_lakare/uppgifter")
     assert "Socialstyrelsens blanketter" in _everything_shown(at)
     at.text_input(key=f"own_{tid}_street").set_value("Nygatan 5")
@@ -507,7 +485,7 @@ def test_the_trainee_saves_their_address_on_mina_uppgifter_and_reads_it_back(wdb
 
 
 def test_a_bad_postal_code_on_mina_uppgifter_is_shown_and_not_saved(wdb: Connection) -> None:
-    tid = _own(wdb)
+    tid = own_trainee(wdb)
     before = wdb.execute("SELECT * FROM trainee_personal WHERE trainee_id = ?", [tid]).fetchall()
     at = signed_in(wdb, "st@demo.se", "st_lakare/uppgifter")
     at.text_input(key=f"own_{tid}_postal_code").set_value("4131")
@@ -519,7 +497,7 @@ def test_a_bad_postal_code_on_mina_uppgifter_is_shown_and_not_saved(wdb: Connect
 
 
 def test_the_handledares_view_shows_the_masked_personnummer_and_no_address(wdb: Connection) -> None:
-    tid = _own(wdb)
+    tid = own_trainee(wdb)
     row = wdb.execute(
         "SELECT personnummer, street_address, postal_code, phone_mobile FROM trainee_personal WHERE trainee_id = ?", [tid]
     ).fetchone()
@@ -539,7 +517,7 @@ def test_the_handledares_view_shows_the_masked_personnummer_and_no_address(wdb: 
 def test_the_studierektor_opens_the_personuppgifter_tab_with_a_button_and_the_read_is_logged_once(
     wdb: Connection,
 ) -> None:
-    tid = _own(wdb)
+    tid = own_trainee(wdb)
     street = wdb.execute("SELECT street_address FROM trainee_personal WHERE trainee_id = ?", [tid]).fetchone()
     assert street is not None
     at = signed_in(wdb, "studierektor@demo.se", "utbildningsenhet/st_lakare")
@@ -571,7 +549,7 @@ def test_the_studierektor_opens_the_personuppgifter_tab_with_a_button_and_the_re
 
 
 def test_the_office_form_writes_only_what_it_changed_and_then_shows_the_details_as_stored(wdb: Connection) -> None:
-    tid = _own(wdb)
+    tid = own_trainee(wdb)
     at = signed_in(wdb, "studierektor@demo.se", "utbildningsenhet/st_lakare")
     at.selectbox(key="tl_open_False").set_value(tid).run()
     button(at, "Visa personuppgifter").click().run()
