@@ -6,8 +6,6 @@ dates on date axes, so that nothing shows English month names or decimal points.
 
 from __future__ import annotations
 
-import math
-import textwrap
 import threading
 from datetime import date, timedelta
 
@@ -21,8 +19,6 @@ from tracker.rules.facts import BT_MIN_ACUTE, BT_MIN_MONTHS, BT_MIN_PRIMARY
 from tracker.services import COMPLETION_PROJECTED, COMPLETION_REACHED, COMPLETION_READY
 
 SEPARATORS = ", "  # decimal comma, thin space for thousands
-TITLE_LINE = 48  # characters on one line of a chart title (what fits a phone's width, about 340 px)
-TITLE_LINE_PX, TITLE_TOP, DEFAULT_HEIGHT = 22, 10, 450  # a title line's height, its gap above; Plotly's height
 PALETTE = {
     "Placering": "#2E6DA4",
     "Ledighet": "#C9822B",
@@ -40,36 +36,12 @@ COMPLETION_STYLE = {  # status -> (colour, pattern): reached and ready, reached 
 }
 
 
-def wrapped_title(title: str) -> str:
-    """A title longer than ``TITLE_LINE`` as balanced lines joined by ``<br>``: Plotly never wraps a title,
-    so on a phone (a chart about 360 px wide) a long one-line title is cut off."""
-    if len(title) <= TITLE_LINE:
-        return title
-    lines = math.ceil(len(title) / TITLE_LINE)
-    width = math.ceil(len(title) / lines)
-    while len(parts := textwrap.wrap(title, width, break_long_words=False)) > lines:
-        width += 1
-    return "<br>".join(parts)
-
-
 def _layout(fig: go.Figure, title: str, x_title: str | None, y_title: str | None, height: int | None) -> go.Figure:
-    text = wrapped_title(title)
-    lines = text.count("<br>") + 1
+    # The title is part of the figure; the page draws it as text above the plot (components.plot).
     fig.update_layout(
-        # A title of several lines hangs from the figure's top edge, in a top margin that holds every
-        # line: anchored anywhere else, Plotly (which places a title by its first line) lets the further
-        # lines run into the plot. Hung from the top, a title of several lines starts about 12 px higher
-        # than one of one line, hence the extra gap.
-        title={
-            "text": text,
-            "x": 0,
-            "xanchor": "left",
-            "yref": "container",
-            "y": 1 - (TITLE_TOP + (12 if lines > 1 else 0)) / (height or DEFAULT_HEIGHT),
-            "yanchor": "top",
-        },
+        title={"text": title, "x": 0, "xanchor": "left"},
         separators=SEPARATORS,
-        margin={"l": 10, "r": 10, "t": max(60, 26 + TITLE_LINE_PX * lines), "b": 10},
+        margin={"l": 10, "r": 10, "t": 60, "b": 10},
         legend_title_text="",
     )
     if height:

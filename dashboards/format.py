@@ -50,6 +50,11 @@ def pct(x: float | None, decimals: int = 0) -> str:
     return text if text == DASH else f"{text} %"
 
 
+def count(n: int, one: str, many: str) -> str:
+    """ "1 punkt", "3 punkter": Swedish counts in the singular for one."""
+    return f"{int(n)} {one if int(n) == 1 else many}"
+
+
 def count_of(done: int, total: int) -> str:
     return f"{int(done)} av {int(total)}"
 

@@ -92,7 +92,16 @@ def metrics(at: AppTest) -> dict[str, str]:
 
 
 def figures(at: AppTest) -> list[dict[str, Any]]:
-    return [json.loads(el.proto.spec) for el in at.get("plotly_chart")]
+    """Each chart's figure, with the text drawn right above it as "title_above" (components.plot draws
+    a figure's title as page text)."""
+    out: list[dict[str, Any]] = []
+    above = None
+    for node in at.main:
+        if node.type == "plotly_chart":
+            out.append({**json.loads(node.proto.spec), "title_above": above})
+        if node.type in ("markdown", "plotly_chart"):
+            above = node.value if node.type == "markdown" else None
+    return out
 
 
 def arr(v: Any) -> list[Any]:
@@ -118,7 +127,8 @@ def all_text(at: AppTest) -> str:
 
 def assert_chart_labelled(fig: dict[str, Any]) -> None:
     layout = fig["layout"]
-    assert layout["title"]["text"], "every chart has a title"
+    assert fig["title_above"], "every chart has a title, drawn as text above it"
+    assert not layout.get("title", {}).get("text"), "and not inside the figure, where it cannot wrap"
     assert layout.get("separators") == ", ", "decimal comma in charts"
 
 

@@ -28,6 +28,7 @@ from pypdf import PdfReader
 from test_app import button, signed_in
 from test_services import actor, audit_rows
 
+from dashboards import format as fmt
 from tracker import services
 from tracker.application import FORMS, build, fetch, read_application
 from tracker.application.content import FormContent, delmal_text, numbers_text, period, plan, split_name, yymmdd
@@ -571,6 +572,28 @@ def test_the_overview_page_offers_the_filled_application(
         labels = [b.label for b in at.get("download_button")]
         assert "Ladda ner ansökan (PDF)" in labels and "Ladda ner alla blanketter (zip)" in labels
         assert [r[2] for r in audit_rows(c, "application")] == [ready[REG_2021]]  # every package made is recorded
+    finally:
+        c.close()
+
+
+def test_what_keeps_a_trainee_from_applying_is_folded_under_the_overview_warning(
+    demo_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    c = app_copy(demo_db, tmp_path / "app.duckdb", monkeypatch, dev_auth=True)
+    try:
+        tid, pid = c.execute(
+            "SELECT trainee_id, person_id FROM trainee JOIN person USING (person_id) WHERE email = 'st@demo.se'"
+        ).fetchone()
+        status = services.application_status(c, actor(c, pid), tid, date.today())
+        assert len(status.problems) > 2  # the demo's own trainee is half-way
+        at = signed_in(c, "st@demo.se", "st_lakare/oversikt")
+        blocked = sum(f.blocked for f in status.forms)
+        warning = f"{blocked} {'blankett' if blocked == 1 else 'blanketter'} saknar uppgifter och ST-läkaren är inte klar att ansöka."
+        assert warning in [w.value for w in at.warning]
+        folded = [e for e in at.expander if e.label.startswith("Visa vad som saknas")]
+        assert len(folded) == 2  # the readiness checklist's and the application's, each a list behind a click
+        assert folded[1].label == f"Visa vad som saknas ({len(status.problems)} punkter)"
+        assert [m.value for m in folded[1].markdown] == ["\n".join(f"- {fmt.plain(p)}" for p in status.problems)]
     finally:
         c.close()
 

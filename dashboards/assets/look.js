@@ -1,5 +1,7 @@
 // Swedish for the texts Streamlit's frontend draws itself (it has no translations): widget
 // instructions, the grid's toolbar and menus, pickers, screen-reader labels and the status widget.
+// Also names each cell of a static table by its column (data-label), so that on a phone look.css can
+// show each row as a card.
 // Runs once per browser tab (dashboards/components/look.py); a MutationObserver translates what React
 // draws later. Only whole texts are replaced, so a sentence of the app that merely contains one of
 // these words is never touched. Nothing here loads anything from anywhere.
@@ -221,9 +223,21 @@
       if (sv !== null && sv !== value) el.setAttribute(name, sv);
     }
   };
+  const TABLE = "[data-testid='stTableStyledTable']";
+  const labelCells = (table) => {
+    const names = [...table.querySelectorAll("thead th")].map((th) => th.textContent.trim());
+    for (const row of table.querySelectorAll("tbody tr")) {
+      [...row.children].forEach((cell, i) => {
+        if (names[i] && cell.getAttribute("data-label") !== names[i]) cell.setAttribute("data-label", names[i]);
+      });
+    }
+  };
   const fixTree = (root) => {
     if (root.nodeType === Node.TEXT_NODE) return fixText(root);
     if (root.nodeType !== Node.ELEMENT_NODE) return;
+    const table = root.closest(TABLE);
+    if (table) labelCells(table);
+    for (const t of root.querySelectorAll(TABLE)) labelCells(t);
     fixAttrs(root);
     for (const el of root.querySelectorAll(ATTRS.map((a) => `[${a}]`).join(","))) fixAttrs(el);
     const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);

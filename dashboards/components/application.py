@@ -10,7 +10,7 @@ from dashboards import cache
 from dashboards import format as fmt
 from dashboards.components import feedback
 from dashboards.components.export import shown_table
-from dashboards.components.trainee import view
+from dashboards.components.trainee import folded_list, view
 from tracker import services
 from tracker.accounts import Actor
 from tracker.errors import TrackerError
@@ -77,12 +77,11 @@ def application(con: Connection, actor: Actor, trainee_id: str, *, key: str) -> 
     if status.complete:
         st.success("Alla blanketter kan fyllas i.", icon=":material/task_alt:")
     else:
-        parts = [f"{blocked} {'blankett' if blocked == 1 else 'blanketter'} saknar uppgifter"] if blocked else []
+        parts = [f"{fmt.count(blocked, 'blankett', 'blanketter')} saknar uppgifter"] if blocked else []
         if status.problems:
             parts.append("ST-läkaren är inte klar att ansöka")
         st.warning(" och ".join(parts) + ".", icon=":material/pending_actions:")
-        for problem in status.problems:
-            st.markdown(f"- {fmt.plain(problem)}")
+        folded_list([fmt.plain(problem) for problem in status.problems])
     # The progress notices are the overview's "Att tänka på" on the same page; here only the forms' notes.
     for notice in dict.fromkeys(n for f in status.forms for n in f.notes):
         st.caption(fmt.plain(notice))

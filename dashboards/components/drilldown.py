@@ -16,7 +16,7 @@ import streamlit as st
 from dashboards import charts
 from dashboards import format as fmt
 from dashboards.components.export import download
-from dashboards.components.plot import PLOTLY_CONFIG
+from dashboards.components.plot import PLOTLY_CONFIG, untitled
 from dashboards.components.trainee_list import open_in_office_list
 
 PICK_PLACEHOLDER = "Klicka i diagrammet eller välj här"
@@ -26,7 +26,7 @@ def chart_choice(fig: Any, *, key: str, label: str, options: Mapping[str, str]) 
     """Draw ``fig`` (built with a key per point, ``charts.picked``) and a select box of ``options`` (key ->
     text) below it; a click on the chart chooses that key in the box. Returns the chosen key."""
     event = st.plotly_chart(
-        fig, key=key, width="stretch", config=PLOTLY_CONFIG, on_select="rerun", selection_mode="points"
+        untitled(fig), key=key, width="stretch", config=PLOTLY_CONFIG, on_select="rerun", selection_mode="points"
     )
     clicked = charts.picked(list(event["selection"]["points"]))
     pick_key, seen_key = f"{key}_pick", f"{key}_clicked"

@@ -6,6 +6,8 @@ utbildningsenhet's read-only trainee view (``trainee_list.trainee_view``) calls 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pandas as pd
 import streamlit as st
 
@@ -138,14 +140,19 @@ def _checklist(progress: Progress) -> None:
     for done, label, lines in services.readiness(progress):
         icon = ":green[:material/check_circle:]" if done else ":red[:material/cancel:]"
         st.markdown(f"{icon} **{label}**")
-        if done or not lines:
-            continue
-        if len(lines) <= 2:
-            for line in lines:
-                st.markdown(f"&nbsp;&nbsp;&nbsp;&nbsp;{line}")
-        else:
-            with st.expander(f"Visa vad som saknas ({len(lines)} punkter)"):
-                st.markdown("\n".join(f"- {line}" for line in lines))
+        if not done:
+            folded_list(lines)
+
+
+def folded_list(lines: Sequence[str]) -> None:
+    """What is missing (Markdown lines): up to two lines as they are, more behind "Visa vad som saknas
+    (N punkter)", so that a long list does not push the rest of the page out of sight (on a phone above all)."""
+    if len(lines) <= 2:
+        for line in lines:
+            st.markdown(f"&nbsp;&nbsp;&nbsp;&nbsp;{line}")
+        return
+    with st.expander(f"Visa vad som saknas ({fmt.count(len(lines), 'punkt', 'punkter')})"):
+        st.markdown("\n".join(f"- {line}" for line in lines))
 
 
 # --- timeline ---------------------------------------------------------------------------------

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Error, Page, expect
@@ -346,9 +347,46 @@ class BrowserLog:
 LOOPBACK_ONLY = re.compile(r"^https?://(?!127\.0\.0\.1[:/])")
 
 
-def block_outside(context: BrowserContext) -> None:
-    """The app must work offline: any request that leaves the loopback address is refused."""
+def is_local(url: str) -> bool:
+    parts = urlsplit(url)
+    return parts.scheme in ("data", "blob", "about") or parts.hostname == "127.0.0.1"
+
+
+@dataclass
+class RequestLog:
+    """Every request of every browser context in the session: the app must work on a hospital network
+    with no way out, so each test fails when a request of its own left 127.0.0.1 (it is refused too,
+    so an outside asset would also show as a console error)."""
+
+    urls: list[str] = field(default_factory=list)
+
+    def record(self, url: str) -> None:
+        self.urls.append(url)
+
+    def outside(self, since: int = 0) -> list[str]:
+        return sorted({u for u in self.urls[since:] if not is_local(u)})
+
+
+REQUESTS = RequestLog()
+
+
+def offline_context(browser: Browser, **args: Any) -> BrowserContext:
+    """A browser context whose every request, websockets included, is recorded in ``REQUESTS``, and
+    whose requests to anywhere but the loopback address are refused."""
+    context = browser.new_context(**args)
+    context.on("request", lambda request: REQUESTS.record(request.url))
+    context.on("page", lambda page: page.on("websocket", lambda ws: REQUESTS.record(ws.url)))
     context.route(LOOPBACK_ONLY, lambda route: route.abort())
+    return context
+
+
+@pytest.fixture(autouse=True)
+def stays_on_loopback() -> Iterator[None]:
+    """No test's requests leave 127.0.0.1 (see ``RequestLog``)."""
+    first = len(REQUESTS.urls)
+    yield
+    outside = REQUESTS.outside(first)
+    assert not outside, "requests that left 127.0.0.1:\n" + "\n".join(outside)
 
 
 @pytest.fixture(scope="session")
@@ -358,8 +396,7 @@ def app_context(browser: Browser, browser_context_args: dict[str, Any]) -> Itera
     Local sign-in lives in the Streamlit session of one page (one websocket), so pages of the same
     context do not share a login. Tests that depend on cookies (OIDC) make their own context.
     """
-    context = browser.new_context(**browser_context_args)
-    block_outside(context)
+    context = offline_context(browser, **browser_context_args)
     yield context
     context.close()
 
@@ -442,8 +479,7 @@ def open_app(app_context: BrowserContext, request: pytest.FixtureRequest) -> Ite
 @pytest.fixture
 def own_context(browser: Browser, browser_context_args: dict[str, Any]) -> Iterator[BrowserContext]:
     """A fresh context (own cookies) for one test."""
-    context = browser.new_context(**browser_context_args)
-    block_outside(context)
+    context = offline_context(browser, **browser_context_args)
     yield context
     context.close()
 
@@ -532,9 +568,11 @@ def sign_in(page: Page, email: str, password: str = DEMO_PASSWORD) -> None:
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
-    if SIGN_IN_SECONDS:
+    if SIGN_IN_SECONDS or REQUESTS.urls:
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         (ARTIFACTS / "timings.json").write_text(json.dumps({"sign_in_seconds": SIGN_IN_SECONDS}, indent=1), "utf-8")
+        requests = {"recorded": len(REQUESTS.urls), "outside": REQUESTS.outside()}
+        (ARTIFACTS / "requests.json").write_text(json.dumps(requests, indent=1), "utf-8")
 
 
 def sign_out(page: Page) -> None:

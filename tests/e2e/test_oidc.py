@@ -18,9 +18,9 @@ from .conftest import (
     AppServer,
     OpenApp,
     assert_healthy,
-    block_outside,
     error_alerts,
     nav_links,
+    offline_context,
     screenshot,
     wait_for_app,
 )
@@ -155,9 +155,8 @@ def test_oidc_sign_in_and_out(
     assert_healthy(page, log, "after OIDC sign-out")
 
     # A copy of the identity cookie taken before signing out is refused (it would live for 30 days).
-    replay_context = browser.new_context(**browser_context_args)
+    replay_context = offline_context(browser, **browser_context_args)
     try:
-        block_outside(replay_context)
         replay_context.add_cookies(signed_in_cookies)  # type: ignore[arg-type]
         replay, replay_log = open_app(oidc_server, replay_context)
         expect(replay.get_by_role("button", name=OIDC_BUTTON)).to_be_visible()

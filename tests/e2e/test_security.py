@@ -15,9 +15,9 @@ from .conftest import (
     AppServer,
     OpenApp,
     assert_healthy,
-    block_outside,
     error_alerts,
     expect_login_page,
+    offline_context,
     screenshot,
     sign_in,
 )
@@ -47,9 +47,8 @@ def test_the_developer_picker_is_refused_behind_a_reverse_proxy(
     page, _ = open_app(dev_server)
     expect(page.get_by_text("Utvecklarinloggning")).to_be_visible()
     # ... a request forwarded by a proxy on the same host (it connects from 127.0.0.1 too) does not.
-    proxied = browser.new_context(**browser_context_args, extra_http_headers={"X-Forwarded-For": "203.0.113.7"})
+    proxied = offline_context(browser, **browser_context_args, extra_http_headers={"X-Forwarded-For": "203.0.113.7"})
     try:
-        block_outside(proxied)
         page, log = open_app(dev_server, proxied)
         expect_login_page(page)
         expect(page.get_by_text("Utvecklarinloggning")).to_have_count(0)
