@@ -242,7 +242,7 @@ def progress_histogram(bins: pd.DataFrame) -> go.Figure:
     fig.update_xaxes(type="category")
     _count_axis(fig, "y", float(bins["n"].max()) if len(bins) else 0)
     fig.update_layout(bargap=0.05)
-    return _layout(fig, "Fördelning av tillgodoräknad tid", "Andel av minimitiden", "Antal ST-läkare", 320)
+    return _layout(fig, "Fördelning av tid mot minimitiden", "Andel av minimitiden", "Antal ST-läkare", 320)
 
 
 def completions_chart(df: pd.DataFrame) -> go.Figure:

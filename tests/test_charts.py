@@ -73,7 +73,7 @@ def test_cohort_charts_have_swedish_titles_and_counts() -> None:
     fig = charts.progress_histogram(bins)
     assert list(fig.data[0].x) == ["0–10 %", "10–20 %", "90–100 %"]
     assert list(fig.data[0].y) == [2, 0, 5]
-    assert titles(fig) == ("Fördelning av tillgodoräknad tid", "Andel av minimitiden", "Antal ST-läkare")
+    assert titles(fig) == ("Fördelning av tid mot minimitiden", "Andel av minimitiden", "Antal ST-läkare")
 
 
     groups = pd.DataFrame({"grp": ["Allmänmedicin", "Kardiologi"], "n": [8, 2]})

@@ -159,6 +159,23 @@ def test_signed_certificates_have_signer_and_date_not_after_as_of(demo: Connecti
     assert {"signerat", "skickat", "utkast"} <= statuses
 
 
+def test_every_certificate_waiting_today_was_sent_once_by_its_trainee_by_today(demo: Connection) -> None:
+    # The request_signature audit row the app writes, so that "Att signera" says when each was sent.
+    rows = _rows(
+        demo,
+        """SELECT c.certificate_id, count(a.audit_id), any_value(a.actor_person_id = t.person_id),
+                  any_value(a.logged_at::DATE <= DATE '2026-03-15'),
+                  any_value(c.end_date IS NULL OR a.logged_at::DATE > c.end_date OR c.end_date >= DATE '2026-03-15'),
+                  any_value(json_extract_string(a.after_json, '$.signer_person_id') = c.signer_person_id)
+           FROM certificate c JOIN trainee t USING (trainee_id)
+           LEFT JOIN audit_log a ON a.entity = 'certificate' AND a.entity_id = c.certificate_id
+                                AND a.action = 'request_signature'
+           WHERE c.status = 'skickat' GROUP BY c.certificate_id""",
+    )
+    assert rows and all(r[1:] == (1, True, True, True, True) for r in rows), [r for r in rows if r[1:] != (1, True, True, True, True)]
+    assert _rows(demo, "SELECT DISTINCT action FROM audit_log") == [("request_signature",)]
+
+
 def test_demo_accounts_exist_with_bcrypt_hashes_of_demo(demo: Connection) -> None:
     hashed = {
         str(email): str(value)

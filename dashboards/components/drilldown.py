@@ -66,7 +66,7 @@ MEMBER_COLUMNS = {
     "Specialitet": st.column_config.TextColumn(width=140),
     "Enhet": st.column_config.TextColumn(width=160),
     "Andel av minimitiden": st.column_config.ProgressColumn(
-        width=120, min_value=0, max_value=100, format="%d %%", help="Andel av minimitiden som är tillgodoräknad"
+        width=120, min_value=0, max_value=100, format="%d %%", help="Tid mot minimitiden (tjänstgöring och tillgodoräknanden) delad med minimitiden"
     ),
     "Beräknat klar": st.column_config.TextColumn(width=100),
     "Klar att ansöka": st.column_config.TextColumn(width=110),

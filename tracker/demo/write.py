@@ -9,7 +9,7 @@ from __future__ import annotations
 import base64
 import hashlib
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 
 import bcrypt
@@ -24,6 +24,7 @@ from tracker.demo.reference import AREAS, DEMO_ACCOUNTS, DEMO_EMAIL_DOMAIN, REGI
 from tracker.domain import REG_2015, REG_2021
 from tracker.errors import TrackerError
 from tracker.store import Connection, catalogue, transaction
+from tracker.store.audit import as_json
 
 DEMO_SOURCE = "demo"
 
@@ -81,6 +82,8 @@ def _write_rows(cur: duckdb.DuckDBPyConnection, gen: Generator) -> None:
     ], [(cid,) + row + (DEMO_SOURCE,) for cid, row in zip(cert_ids, gen.certs, strict=True)])
     _insert(cur, "certificate_delmal", ["certificate_id", "code"],
             [(cert_ids[i], code) for i, code in gen.cert_codes])
+    _insert(cur, "audit_log", ["logged_at", "actor_person_id", "action", "entity", "entity_id", "trainee_id",
+                               "before_json", "after_json"], _sent_rows(gen, cert_ids))
     _insert(cur, "intressent", [
         "intressent_id", "name", "email", "specialty", "unit_id", "legitimation_date", "swedish_at",
         "language_ok", "doc_anstallningsbevis", "doc_cv", "doc_personligt_brev", "doc_legitimation", "step",
@@ -88,6 +91,27 @@ def _write_rows(cur: duckdb.DuckDBPyConnection, gen: Generator) -> None:
     ], gen.intressenter)
     _insert(cur, "intressent_step", ["intressent_id", "step", "step_date", "by_person_id", "note"],
             gen.intressent_steps)
+
+
+def _sent_rows(gen: Generator, cert_ids: Sequence[str]) -> list[tuple[object, ...]]:
+    """The trainee's "sent for signing" audit row of each certificate waiting today, as the app writes it
+    (so that the handledare's list says when it was sent): within three weeks after the period ended (not
+    after today), or a few days ago for one still running; in working hours."""
+    person_of = {str(r[0]): r[1] for r in gen.trainee_rows}
+    rows: list[tuple[object, ...]] = []
+    for i, (cid, cert) in enumerate(zip(cert_ids, gen.certs, strict=True)):
+        trainee_id, end, status, signer = cert[0], cert[4], cert[5], cert[6]
+        if status != "skickat":
+            continue
+        if end is None or end >= gen.as_of:
+            day = gen.as_of - timedelta(days=1 + i % 5)
+        else:
+            day = min(end + timedelta(days=1 + i % 20), gen.as_of)
+        logged = datetime.combine(day, time(7 + i % 8, (13 * i) % 60))  # UTC, as the log keeps it
+        before = {"status": "utkast", "signer_person_id": None}
+        rows.append((logged, person_of[str(trainee_id)], "request_signature", "certificate", cid, trainee_id,
+                     as_json(before), as_json({**before, "status": "skickat", "signer_person_id": signer})))
+    return rows
 
 
 def _with_ids(cur: duckdb.DuckDBPyConnection, sequence: str, rows: Sequence[tuple[object, ...]]) -> list[
