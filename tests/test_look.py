@@ -128,7 +128,7 @@ TRANSLATED = [
 
 _RUN = """
 const vm = require("vm");
-const stub = {nodeType: 1, getAttribute: () => null, querySelectorAll: () => []};
+const stub = {nodeType: 1, getAttribute: () => null, querySelectorAll: () => [], closest: () => null};
 const context = {
   window: {}, Node: {TEXT_NODE: 3, ELEMENT_NODE: 1}, NodeFilter: {SHOW_TEXT: 4}, Element: class {},
   MutationObserver: class { observe() {} },
