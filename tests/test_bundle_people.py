@@ -16,12 +16,18 @@ from tracker import services
 from tracker.accounts import actor_for_email
 from tracker.errors import ImportRejected
 from tracker.ingest.load import import_frames
+from tracker.ingest.validate import validate
 from tracker.personal import personnummer_error
 from tracker.store import Connection, connect
 
 D = date.fromisoformat
 # 19811218-9876: the control digit of 811218987 is 6 (Luhn: 2·8, 1, 2·1, 8, 2·1, 8, 2·9, 8, 2·7 → 44 → 6).
 PERSONNUMMER = "19811218-9876"
+# 19820304-1234: 820304123 → 16→7, 2, 0, 3, 0, 4, 2, 2, 6 → 26 → 4. 20991231-1231, born in 2099: 991231123 →
+# 18→9, 9, 2, 2, 6, 1, 2, 2, 6 → 39 → 1.
+OTHER = "19820304-1234"
+FUTURE = "20991231-1231"
+TAKEN = "personnumret finns redan hos en annan person i ST-trackern"
 
 
 @pytest.fixture
@@ -118,8 +124,13 @@ def test_the_same_bundle_twice_adds_nothing_and_a_new_end_date_ends_the_assignme
         (lambda b: b.trainee("T8", email="T9@example.se", unit_id="U4"),
          "trainees.csv:3: email: e-postadressen förekommer för mer än en ST-läkare"),
         (lambda b: b.trainee("T8", unit_id="U4", personnummer="19811218-9875"),
-         "trainees.csv:3: personnummer: ogiltigt personnummer: skrivs ÅÅÅÅMMDD-NNNN, med ett giltigt födelsedatum och "
-         "rätt kontrollsiffra"),
+         "trainees.csv:3: personnummer: personnumrets kontrollsiffra stämmer inte"),
+        (lambda b: b.trainee("T8", unit_id="U4", personnummer=FUTURE),
+         "trainees.csv:3: personnummer: personnumrets födelsedatum ligger i framtiden"),
+        (lambda b: b.trainee("T8", unit_id="U4", personnummer=PERSONNUMMER),  # T9's, on line 2
+         "trainees.csv:3: personnummer: personnumret står redan på en tidigare rad för en annan person"),
+        (lambda b: b.trainee("T8", email="t8@example.se", unit_id="U4", personnummer=PERSONNUMMER),
+         "trainees.csv:3: personnummer: personnumret står redan på en tidigare rad för en annan person"),
     ],
 )
 def test_a_bad_row_is_a_row_error_and_nothing_is_written(con: Connection, change: object, expected: str) -> None:
@@ -128,6 +139,62 @@ def test_a_bad_row_is_a_row_error_and_nothing_is_written(con: Connection, change
     counts = {t: _count(con, t) for t in ("unit", "person", "role_assignment", "supervision", "trainee", "region")}
     assert _errors(con, "pS", b) == [expected]
     assert {t: _count(con, t) for t in counts} == counts
+
+
+# (who holds PERSONNUMMER in the database, the bundle's rows besides _area_bundle's T9, the row errors).
+# TA is Anna's (pA, entered in the app), TC a record without an account (imported).
+@pytest.mark.parametrize(
+    ("holder", "change", "expected"),
+    [
+        ("TA", lambda b: None, [f"trainees.csv:2: personnummer: {TAKEN}"]),
+        ("TC", lambda b: None, [f"trainees.csv:2: personnummer: {TAKEN}"]),
+        # Cecilia's row is above T9's: her number is the database's all the same, and T9's row is refused.
+        ("TC", lambda b: (b.trainee("TC", unit_id="U1", personnummer=PERSONNUMMER),
+                          b.rows["trainees.csv"].reverse()), [f"trainees.csv:3: personnummer: {TAKEN}"]),
+        # Cecilia's number changes in the same bundle: after the import only T9 holds it.
+        ("TC", lambda b: b.trainee("TC", unit_id="U1", personnummer=OTHER), []),
+        # Cecilia's own number, unchanged, on her row; T9 has another.
+        ("TC", lambda b: (b.rows["trainees.csv"][0].update(personnummer=OTHER),
+                          b.trainee("TC", unit_id="U1", personnummer=PERSONNUMMER)), []),
+    ],
+)
+def test_a_personnummer_another_person_holds_in_the_database_is_a_row_error(
+    con: Connection, holder: str, change: object, expected: list[str]
+) -> None:
+    con.execute("INSERT INTO trainee_personal (trainee_id, personnummer) VALUES (?, ?)", [holder, PERSONNUMMER])
+    b = _area_bundle()
+    change(b)  # type: ignore[operator]
+    before = con.execute("SELECT * FROM trainee_personal ORDER BY trainee_id").fetchall()
+    assert _errors(con, "pS", b) == expected
+    if expected:
+        assert con.execute("SELECT * FROM trainee_personal ORDER BY trainee_id").fetchall() == before
+        assert _count(con, "trainee") == 4
+    else:
+        numbers = dict(con.execute("SELECT trainee_id, personnummer FROM trainee_personal").fetchall())
+        assert sorted(numbers.values()) == sorted([PERSONNUMMER, OTHER])  # one each, Cecilia's and T9's
+
+
+# The forms' rule on the import's day (control digits as in test_personal_details: 240531123 → 0,
+# 240601123 → 5, 240661123 → 2, 240591123 → 7).
+@pytest.mark.parametrize(
+    ("value", "problem"),
+    [
+        ("20240531-1230", None),
+        ("20240591-1237", None),
+        ("20240601-1235", "personnumrets födelsedatum ligger i framtiden"),
+        ("20240661-1232", "personnumrets födelsedatum ligger i framtiden"),
+        ("20240601-1234", "personnumrets kontrollsiffra stämmer inte"),
+        ("20240631-1230", "personnumret har inget giltigt födelsedatum"),
+        ("202406011235", "personnummer skrivs ÅÅÅÅMMDD-NNNN (t.ex. 19900101-1234)"),
+    ],
+)
+def test_an_imported_personnummer_is_judged_by_the_forms_rule_on_the_day_of_the_import(
+    con: Connection, value: str, problem: str | None
+) -> None:
+    b = _area_bundle()
+    b.rows["trainees.csv"][0]["personnummer"] = value
+    _, errors = validate(con, b.frames(), today=D("2024-05-31"))
+    assert [str(e) for e in errors] == ([] if problem is None else [f"trainees.csv:2: personnummer: {problem}"])
 
 
 def test_an_administrator_adds_regions_studierektorer_and_renames_people(con: Connection) -> None:

@@ -27,10 +27,12 @@ from tracker.personal import (
     PERSONNUMMER_DATE_MSG,
     PERSONNUMMER_FORMAT_MSG,
     PERSONNUMMER_FUTURE_MSG,
+    PERSONNUMMER_TAKEN_MSG,
     PHONE_MSG,
     POSTAL_CODE_MSG,
     mask_personnummer,
     personnummer_error,
+    personnummer_problem,
 )
 from tracker.services.validation import personal_input, validate_input
 from tracker.store import Connection, apply_migrations, connect
@@ -326,6 +328,85 @@ def test_an_unknown_field_is_a_programming_error(con: Connection) -> None:
         services.update_personal_details(con, actor(con, "pA"), "TA", shoe_size="42")
 
 
+# One rule for the forms and an import. The control digits, by Luhn over ÅÅMMDDNNN (weights 2, 1, …; a
+# product's digits summed): 240531123 → 4+4+0+5+6+1+2+2+6 = 30 → 0; 240601123 → 4+4+0+6+0+1+2+2+6 = 25 → 5;
+# 240661123 (samordningsnummer of 1 June) → 4+4+0+6+3+1+2+2+6 = 28 → 2; 240591123 (of 31 May) → 33 → 7.
+@pytest.mark.parametrize(
+    ("value", "problem"),
+    [
+        ("20240531-1230", None),  # born on the day
+        ("20240591-1237", None),  # the samordningsnummer of that day
+        ("20240601-1235", PERSONNUMMER_FUTURE_MSG),  # born the day after
+        ("20240661-1232", PERSONNUMMER_FUTURE_MSG),  # the samordningsnummer of the day after
+        ("20240601-1234", PERSONNUMMER_CONTROL_MSG),  # a wrong control digit is said first
+        ("20240631-1230", PERSONNUMMER_DATE_MSG),
+        ("202406011235", PERSONNUMMER_FORMAT_MSG),
+    ],
+)
+def test_personnummer_problem_judges_format_date_control_digit_and_a_birth_after_today(
+    value: str, problem: str | None
+) -> None:
+    assert personnummer_problem(value, D("2024-05-31")) == problem
+
+
+# 19900101-2385: Luhn over 900101238 → 9+0+0+1+0+1+4+3+7 = 25 → 5. 19920315-4563: over 920315456 →
+# 9+2+0+3+2+5+8+5+3 = 37 → 3.
+NOBODYS = "19900101-2385"
+UNLINKEDS = "19920315-4563"
+
+
+def _unlinked_record(con: Connection) -> None:
+    """TU: a record without an account, at U1, holding UNLINKEDS."""
+    insert_rows(
+        con,
+        "trainee",
+        [{"trainee_id": "TU", "person_id": None, "name": "Utan Konto", "specialty": "Allmänmedicin",
+          "swedish_at": True, "legitimation_date": D("2020-06-01"), "st_start_date": D("2024-01-01"), "unit_id": "U1"}],
+    )
+    insert_rows(con, "trainee_personal", [{"trainee_id": "TU", "personnummer": UNLINKEDS}])
+
+
+TAKEN = ("personnummer", PERSONNUMMER_TAKEN_MSG)
+
+
+# (the record whose details are saved, by whom, the fields given, the field errors: none when saved)
+@pytest.mark.parametrize(
+    ("trainee_id", "pid", "fields", "errors"),
+    [
+        ("TB", "pB", {"personnummer": PNR}, [TAKEN]),  # Anna's number
+        ("TB", "pB", {"personnummer": "198506121238"}, [TAKEN]),  # the same, as typed without the hyphen
+        ("TB", "pB", {"personnummer": UNLINKEDS}, [TAKEN]),  # a record without an account is a person of its own
+        ("TU", "pS", {"personnummer": PNR}, [TAKEN]),  # and Anna is another person to it
+        ("TB", "pB", {"personnummer": PNR, "postal_code": "4131"}, [TAKEN, ("postal_code", POSTAL_CODE_MSG)]),
+        ("TB", "pB", {"personnummer": "20991231-1231"}, [("personnummer", PERSONNUMMER_FUTURE_MSG)]),
+        ("TA", "pA", {"personnummer": PNR, "street_address": "Nygatan 5"}, []),  # her own number, kept
+        ("TA", "pS", {"personnummer": "198506121238"}, []),
+        ("TB", "pB", {"personnummer": NOBODYS}, []),
+        ("TU", "pS", {"personnummer": UNLINKEDS, "postal_town": "Lund"}, []),
+    ],
+)
+def test_a_personnummer_another_person_holds_is_refused_and_nothing_is_written(
+    con: Connection, trainee_id: str, pid: str, fields: dict[str, str], errors: list[tuple[str, str]]
+) -> None:
+    _unlinked_record(con)
+    before = con.execute("SELECT * FROM trainee_personal ORDER BY trainee_id").fetchall()
+    if errors:
+        with pytest.raises(InputError) as exc:
+            services.update_personal_details(con, actor(con, pid), trainee_id, **fields)
+        assert [(e.column, e.message) for e in exc.value.errors] == errors
+        assert con.execute("SELECT * FROM trainee_personal ORDER BY trainee_id").fetchall() == before
+        assert audit(con) == []
+    else:
+        got = services.update_personal_details(con, actor(con, pid), trainee_id, **fields)
+        assert got.personnummer == fields["personnummer"].replace("198506121238", PNR)
+
+
+def test_a_number_held_twice_before_the_rule_does_not_block_saving_the_other_fields(con: Connection) -> None:
+    insert_rows(con, "trainee_personal", [{"trainee_id": "TB", "personnummer": PNR}])  # Anna's, on Bertil's record
+    got = services.update_personal_details(con, actor(con, "pB"), "TB", personnummer=PNR, postal_town="Lund")
+    assert (got.personnummer, got.postal_town) == (PNR, "Lund")
+
+
 @pytest.mark.parametrize(
     ("value", "shown"),
     [
@@ -493,6 +574,24 @@ def test_a_bad_postal_code_on_mina_uppgifter_is_shown_and_not_saved(wdb: Connect
     assert not at.exception
     assert any("kunde inte sparas" in e.value for e in at.error)
     assert list(at.dataframe[-1].value["Fält"]) == ["Postnummer"]
+    assert wdb.execute("SELECT * FROM trainee_personal WHERE trainee_id = ?", [tid]).fetchall() == before
+
+
+def test_another_trainees_personnummer_on_mina_uppgifter_is_refused_without_saying_whose(wdb: Connection) -> None:
+    tid = own_trainee(wdb)
+    row = wdb.execute(
+        "SELECT personnummer FROM trainee_personal WHERE trainee_id <> ? AND personnummer IS NOT NULL LIMIT 1", [tid]
+    ).fetchone()
+    assert row is not None
+    before = wdb.execute("SELECT * FROM trainee_personal WHERE trainee_id = ?", [tid]).fetchall()
+    at = signed_in(wdb, "st@demo.se", "st_lakare/uppgifter")
+    at.text_input(key=f"own_{tid}_pnr").set_value(row[0])
+    button(at, "Spara uppgifter").click().run()
+    assert not at.exception
+    assert any("kunde inte sparas" in e.value for e in at.error)
+    shown = at.dataframe[-1].value
+    assert list(shown["Fält"]) == ["Personnummer"]
+    assert list(shown["Vad är fel"]) == ["Personnumret finns redan hos en annan person i ST-trackern"]
     assert wdb.execute("SELECT * FROM trainee_personal WHERE trainee_id = ?", [tid]).fetchall() == before
 
 

@@ -3,6 +3,8 @@ personnummer (and samordningsnummer), the postal code and telephone numbers.
 
 A personnummer is written ÅÅÅÅMMDD-NNNN. The last digit is a control digit over the ten digits ÅÅMMDDNNN
 (the Luhn algorithm, weights 2 and 1 from the left); a samordningsnummer adds 60 to the day of birth.
+The app's forms and an import judge it by one rule, ``personnummer_problem`` (which also refuses a birth
+after today), and a personnummer may stand only on the records of one person.
 Shown to someone who may not see it in full, it is masked as ÅÅMMDD-**** (``mask_personnummer``).
 
 A postal code is five digits, stored as "NNN NN" (``normalise_postal_code``). A telephone number holds
@@ -32,6 +34,16 @@ PERSONNUMMER_FORMAT_MSG = "personnummer skrivs ÅÅÅÅMMDD-NNNN (t.ex. 19900101
 PERSONNUMMER_DATE_MSG = "personnumret har inget giltigt födelsedatum"
 PERSONNUMMER_CONTROL_MSG = "personnumrets kontrollsiffra stämmer inte"
 PERSONNUMMER_FUTURE_MSG = "personnumrets födelsedatum ligger i framtiden"
+# Every reason personnummer_problem gives, in the order it judges them.
+PERSONNUMMER_PROBLEMS: tuple[str, ...] = (
+    PERSONNUMMER_FORMAT_MSG,
+    PERSONNUMMER_DATE_MSG,
+    PERSONNUMMER_CONTROL_MSG,
+    PERSONNUMMER_FUTURE_MSG,
+)
+# A personnummer names one person: it may stand on several trainee records only of the same person. The
+# message does not say whose it is.
+PERSONNUMMER_TAKEN_MSG = "personnumret finns redan hos en annan person i ST-trackern"
 PERSONNUMMER_MASK = "******-****"
 
 POSTAL_CODE_RE = re.compile(r"^[0-9]{3} [0-9]{2}$")
@@ -67,6 +79,19 @@ def personnummer_error(value: str) -> str | None:
     digits = m[1][2:] + m[2] + m[3] + tail
     if control_digit(digits[:9]) != int(digits[9]):
         return PERSONNUMMER_CONTROL_MSG
+    return None
+
+
+def personnummer_problem(value: str, today: date) -> str | None:
+    """Why ``value`` is not the personnummer of someone born by ``today`` (Swedish text, one of
+    ``PERSONNUMMER_PROBLEMS``: its format, its date of birth, its control digit, a birth after ``today``),
+    or None. The one rule of the app's forms and of an import."""
+    error = personnummer_error(value)
+    if error is not None:
+        return error
+    born = birth_date(value)
+    if born is not None and born > today:
+        return PERSONNUMMER_FUTURE_MSG
     return None
 
 

@@ -21,7 +21,7 @@ from tracker.demo.generate import Generator
 from tracker.demo.personal import COLUMNS as PERSONAL_COLUMNS
 from tracker.demo.personal import personal_rows
 from tracker.demo.reference import AREAS, DEMO_ACCOUNTS, DEMO_EMAIL_DOMAIN, REGIONS, UNITS
-from tracker.domain import REG_2015, REG_2021
+from tracker.domain import REG_2015, REG_2021, as_date
 from tracker.errors import TrackerError
 from tracker.store import Connection, catalogue, transaction
 from tracker.store.audit import as_json
@@ -100,7 +100,7 @@ def _sent_rows(gen: Generator, cert_ids: Sequence[str]) -> list[tuple[object, ..
     person_of = {str(r[0]): r[1] for r in gen.trainee_rows}
     rows: list[tuple[object, ...]] = []
     for i, (cid, cert) in enumerate(zip(cert_ids, gen.certs, strict=True)):
-        trainee_id, end, status, signer = cert[0], cert[4], cert[5], cert[6]
+        trainee_id, end, status, signer = cert[0], as_date(cert[4]), cert[5], cert[6]
         if status != "skickat":
             continue
         if end is None or end >= gen.as_of:

@@ -32,7 +32,7 @@ from tracker.domain import (
     UNIT_KINDS,
 )
 from tracker.errors import RowError
-from tracker.personal import personnummer_error
+from tracker.personal import PERSONNUMMER_PROBLEMS, personnummer_problem
 from tracker.rules.facts import MAX_CREDIT_MONTHS
 from tracker.rules.numbers import sv_number
 
@@ -187,8 +187,19 @@ def control_character_errors(file: str, df: pd.DataFrame) -> list[RowError]:
     return errors
 
 
-def raw_schema(file: str) -> pa.DataFrameSchema:
-    """Stage 1: every cell is text; checks say whether it can be read at all."""
+def _personnummer_cells(today: date) -> list[pa.Check]:
+    """The app's rule for a personnummer (``personnummer_problem``): one check per problem, with its message."""
+
+    def problem(message: str) -> pa.Check:
+        return _cell(lambda v: personnummer_problem(v, today) != message, "personnummer", message, optional=True)
+
+    return [problem(m) for m in PERSONNUMMER_PROBLEMS]
+
+
+def raw_schema(file: str, *, today: date | None = None) -> pa.DataFrameSchema:
+    """Stage 1: every cell is text; checks say whether it can be read at all. ``today`` (default: today)
+    is the day a personnummer's date of birth may not lie after."""
+    day = today or date.today()
     date_msg = "datum ska skrivas ÅÅÅÅ-MM-DD (t.ex. 2024-03-01)"
     need = "värde saknas"
     bool_msg = "ska vara true eller false"
@@ -226,11 +237,7 @@ def raw_schema(file: str) -> pa.DataFrameSchema:
                   optional=file != "units.csv")
         ],
         "delmal": [_cell(_delmal_list, "delmal", "delmålskoder skrivs t.ex. STa1;STb3;STc12 eller a1;c3")],
-        "personnummer": [
-            _cell(lambda v: personnummer_error(v) is None, "personnummer",
-                  "ogiltigt personnummer: skrivs ÅÅÅÅMMDD-NNNN, med ett giltigt födelsedatum och rätt kontrollsiffra",
-                  optional=True),
-        ],
+        "personnummer": _personnummer_cells(day),
         "status": [
             _cell(lambda v: v in CERTIFICATE_STATUSES, "status", f"okänd status; tillåtna: {_vocab(CERTIFICATE_STATUSES)}",
                   optional=True)

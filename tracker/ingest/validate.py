@@ -28,6 +28,7 @@ from tracker.ingest.checks import (
     raw_schema,
     typed_schema,
 )
+from tracker.personal import PERSONNUMMER_TAKEN_MSG, normalise_personnummer
 from tracker.rules.credits import credit_error
 from tracker.rules.reference import resolve_regulation
 from tracker.store import Connection, catalogue
@@ -230,6 +231,7 @@ RENAME_IN_APP = "personen finns redan med ett annat namn; en administratör änd
 EMAIL_OF_OTHER_TRAINEE = "e-postadressen tillhör en annan ST-läkare"
 EMAIL_TWICE = "e-postadressen förekommer för mer än en ST-läkare"
 OTHER_ACCOUNT = "ST-läkaren har redan ett konto med en annan e-postadress; den ändras i appen"
+PERSONNUMMER_TWICE = "personnumret står redan på en tidigare rad för en annan person"
 
 
 def _organisation_errors(
@@ -305,6 +307,55 @@ def _organisation_errors(
     return errors, bundle_units, in_area
 
 
+def db_personnummer(cur: duckdb.DuckDBPyConnection) -> dict[str, tuple[str | None, str | None]]:
+    """Every trainee in the database by id: (its person_id, its personnummer), either may be None."""
+    rows = cur.execute(
+        "SELECT t.trainee_id, t.person_id, tp.personnummer FROM trainee t LEFT JOIN trainee_personal tp USING (trainee_id)"
+    ).fetchall()
+    return {str(t): (p, n) for t, p, n in rows}
+
+
+def _personnummer_errors(
+    typed: Mapping[str, pd.DataFrame], db: Mapping[str, tuple[str | None, str | None]], org: Organisation
+) -> list[RowError]:
+    """A personnummer of trainees.csv that another person holds: in the database (as it is after the
+    import) or on an earlier row. A record's person is its account, else the one its row's e-mail address
+    gives (an existing person's or a new one); a record with neither counts as a person of its own. Only a
+    new or changed number is judged; numbers are compared normalised."""
+    rows = _rows(typed, "trainees.csv")
+    emails = {r["trainee_id"]: r["email"].lower() for _, r in rows}
+
+    def owner(trainee_id: str) -> str:
+        person = db.get(trainee_id, (None, None))[0]
+        if person is not None:
+            return f"person:{person}"
+        email = emails.get(trainee_id, "")
+        if email:
+            known = org.people.get(email)
+            return f"person:{known[0]}" if known is not None else f"email:{email}"
+        return f"trainee:{trainee_id}"
+
+    given = {r["trainee_id"]: normalise_personnummer(r["personnummer"]) for _, r in rows if r["personnummer"]}
+    kept: dict[str, set[str]] = {}  # the numbers the import leaves in the database -> their holders
+    for tid, (_, stored) in db.items():
+        if stored is not None and given.get(tid, normalise_personnummer(stored)) == normalise_personnummer(stored):
+            kept.setdefault(normalise_personnummer(stored), set()).add(owner(tid))
+    errors: list[RowError] = []
+    earlier: dict[str, set[str]] = {}  # the new numbers of the rows above -> their holders
+    for idx, r in rows:
+        stored = db.get(r["trainee_id"], (None, None))[1]
+        number = normalise_personnummer(r["personnummer"]) if r["personnummer"] else None
+        if number is None or (stored is not None and normalise_personnummer(stored) == number):
+            continue
+        who = owner(r["trainee_id"])
+        if kept.get(number, set()) - {who}:
+            errors.append(RowError("trainees.csv", idx + 2, "personnummer", PERSONNUMMER_TAKEN_MSG))
+        elif earlier.get(number, set()) - {who}:
+            errors.append(RowError("trainees.csv", idx + 2, "personnummer", PERSONNUMMER_TWICE))
+        earlier.setdefault(number, set()).add(who)
+    return errors
+
+
 def _rows(typed: Mapping[str, pd.DataFrame], file: str) -> list[tuple[int, dict[str, Any]]]:
     """(index, row) of a typed file, or none when the bundle has no such file."""
     df = typed.get(file)
@@ -336,17 +387,19 @@ def validate(
     *,
     units: Collection[str] | None = None,
     new_unit_ok: Callable[[str, str], bool] | None = None,
+    today: date | None = None,
 ) -> tuple[dict[str, pd.DataFrame], list[RowError]]:
     """Both stages over every file. Returns the typed frames (rows that passed) and every error.
 
     ``units`` limits the import to trainees of those units (a studierektor's area); None is unrestricted.
-    A limited import may add units (units.csv) where ``new_unit_ok(region_id, area)`` says so.
+    A limited import may add units (units.csv) where ``new_unit_ok(region_id, area)`` says so. ``today``
+    (default: today) is the day no personnummer's date of birth may lie after.
     """
     scope = frozenset(units) if units is not None else None
     errors: list[RowError] = []
     typed: dict[str, pd.DataFrame] = {}
     for file, df in frames.items():
-        schema = raw_schema(file)
+        schema = raw_schema(file, today=today)
         file_errors = control_character_errors(file, df)
         cut_short = False
         # In chunks, stopping once the report is full: a file of 200 000 bad rows must not keep the
@@ -380,6 +433,7 @@ def validate(
         existing_certificates = db_certificates(cur)
         org = db_organisation(cur)
         kept_credits = _kept_credits(cur)
+        numbers = db_personnummer(cur)
     bundle_trainees: dict[str, Trainee] = {}
     if "trainees.csv" in typed:
         for r in records_of(typed["trainees.csv"]):
@@ -429,6 +483,7 @@ def validate(
             errors.extend(errors_from(file, exc, lines))
     org_errors, bundle_units, in_area = _organisation_errors(typed, org, scope, new_unit_ok)
     errors.extend(org_errors)
+    errors.extend(_personnummer_errors(typed, numbers, org))
     errors.extend(
         _trainee_errors(typed.get("trainees.csv"), db, set(org.units) | bundle_units, scope | in_area if scope is not None else None)
     )

@@ -24,9 +24,10 @@ from typing import Any
 import duckdb
 
 from tracker.accounts import Actor
-from tracker.errors import AccessDenied
+from tracker.errors import AccessDenied, FieldError, InputError
 from tracker.personal import (
     PERSONAL_FIELDS,
+    PERSONNUMMER_TAKEN_MSG,
     mask_personnummer,
     normalise_personnummer,
     normalise_phone,
@@ -147,6 +148,19 @@ def _cleaned(name: str, value: Any) -> Any:
     return text
 
 
+def _held_by_another_person(cur: duckdb.DuckDBPyConnection, trainee_id: str, personnummer: str) -> bool:
+    """Whether another person's trainee record holds ``personnummer`` (stored normalised). The trainee's
+    other records (of the same person_id) do not count; a record without a person counts as a person of
+    its own."""
+    row = cur.execute(
+        """SELECT count(*) FROM trainee_personal tp JOIN trainee t USING (trainee_id)
+           WHERE tp.personnummer = $pnr AND tp.trainee_id <> $tid
+             AND coalesce(t.person_id <> (SELECT person_id FROM trainee WHERE trainee_id = $tid), true)""",
+        {"pnr": personnummer, "tid": trainee_id},
+    ).fetchone()
+    return bool(row and row[0])
+
+
 def _audit_rows(stored: Mapping[str, Any], changed: Mapping[str, Any]) -> tuple[dict[str, Any] | None, dict[str, Any]]:
     """The audit row's before and after: the changed fields, the hidden ones only as 'ändrat' (after)."""
     before = {k: stored[k] for k in changed if k not in HIDDEN_FIELDS}
@@ -157,8 +171,9 @@ def _audit_rows(stored: Mapping[str, Any], changed: Mapping[str, Any]) -> tuple[
 def update_personal_details(con: Connection, actor: Actor, trainee_id: str, **fields: Any) -> PersonalDetails:
     """Change the given fields of the trainee's personal details (``PERSONAL_FIELDS``; a field left out is
     kept, None or '' clears it); the trainee themself and the office may. Every field is checked
-    (``validation.personal_input``; InputError with a FieldError per bad field, nothing written). One audit
-    row when anything changed. Returns the details as now stored."""
+    (``validation.personal_input``; InputError with a FieldError per bad field, nothing written), and a new
+    personnummer may not be another person's. One audit row when anything changed. Returns the details as
+    now stored."""
     unknown = sorted(set(fields) - set(PERSONAL_FIELDS))
     if unknown:
         raise TypeError(f"update_personal_details: unknown fields {unknown}")
@@ -168,11 +183,25 @@ def update_personal_details(con: Connection, actor: Actor, trainee_id: str, **fi
         if not _sees_everything(cur, actor, trainee_id):
             raise AccessDenied(_NOT_EDITOR)
         stored = _stored(cur, trainee_id)
-        validate_input(
-            personal_input(today=todays_date(), legitimation_date=stored["legitimation_date"]),
-            "personuppgifter",
-            {**{k: stored[k] for k in PERSONAL_FIELDS}, **values},
-        )
+        problems: list[FieldError] = []
+        try:
+            validate_input(
+                personal_input(today=todays_date(), legitimation_date=stored["legitimation_date"]),
+                "personuppgifter",
+                {**{k: stored[k] for k in PERSONAL_FIELDS}, **values},
+            )
+        except InputError as exc:
+            problems = list(exc.errors)
+        number = values.get("personnummer")
+        if (
+            number is not None
+            and number != stored["personnummer"]
+            and not any(p.column == "personnummer" for p in problems)
+            and _held_by_another_person(cur, trainee_id, number)
+        ):
+            problems.append(FieldError("personnummer", PERSONNUMMER_TAKEN_MSG))
+        if problems:
+            raise InputError(problems)
         changed = {k: v for k, v in values.items() if stored[k] != v}
         if not changed:
             return _details(stored, masked=False)

@@ -35,14 +35,10 @@ from tracker.ingest.checks import (
     errors_from,
 )
 from tracker.personal import (
-    PERSONNUMMER_CONTROL_MSG,
-    PERSONNUMMER_DATE_MSG,
-    PERSONNUMMER_FORMAT_MSG,
-    PERSONNUMMER_FUTURE_MSG,
+    PERSONNUMMER_PROBLEMS,
     PHONE_MSG,
     POSTAL_CODE_MSG,
-    birth_date,
-    personnummer_error,
+    personnummer_problem,
     phone_error,
     postal_code_error,
 )
@@ -421,18 +417,19 @@ def _optional(error: Any) -> Any:
     return lambda v: v is None or (isinstance(v, str) and error(v) is None)
 
 
-def _personnummer_check(message: str) -> pa.Check:
-    """One of personnummer_error's problems (each has its own message)."""
-    return _check(
-        "personnummer", message, lambda v: not isinstance(v, str) or personnummer_error(v) != message
+def _personnummer_col(today: date) -> pa.Column:
+    """The personnummer, None allowed: one check per problem ``personnummer_problem`` names (each with its
+    own message); a value that is no text has the first (its format)."""
+    first, *rest = PERSONNUMMER_PROBLEMS
+    return _col(
+        "personnummer",
+        first,
+        lambda v: v is None or (isinstance(v, str) and personnummer_problem(v, today) != first),
+        *(
+            _check("personnummer", m, lambda v, m=m: not isinstance(v, str) or personnummer_problem(v, today) != m)
+            for m in rest
+        ),
     )
-
-
-def _born_by(value: str, today: date) -> bool:
-    """A personnummer's date of birth is not after ``today`` (judged only for an otherwise valid one: the
-    other problems have their own messages)."""
-    born = birth_date(value)
-    return born is None or personnummer_error(value) is not None or born <= today
 
 
 def personal_input(*, today: date, legitimation_date: date | None) -> pa.DataFrameSchema:
@@ -441,14 +438,7 @@ def personal_input(*, today: date, legitimation_date: date | None) -> pa.DataFra
     of digits, spaces, hyphens and a leading +, and a läkarexamen not in the future nor after the
     legitimation."""
     cols: dict[str, pa.Column] = {
-        "personnummer": _col(
-            "personnummer",
-            PERSONNUMMER_FORMAT_MSG,
-            lambda v: v is None or (isinstance(v, str) and personnummer_error(v) != PERSONNUMMER_FORMAT_MSG),
-            _personnummer_check(PERSONNUMMER_DATE_MSG),
-            _personnummer_check(PERSONNUMMER_CONTROL_MSG),
-            _check("personnummer", PERSONNUMMER_FUTURE_MSG, lambda v: not isinstance(v, str) or _born_by(v, today)),
-        ),
+        "personnummer": _personnummer_col(today),
         "postal_code": _col("postal_code", POSTAL_CODE_MSG, _optional(postal_code_error)),
         "lakarexamen_date": _past_date(
             "lakarexamen_date", "datumet för läkarexamen kan inte ligga i framtiden", optional=True, today=today
