@@ -32,7 +32,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Error, Page, expect
+from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Error, Page, Request, expect
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
@@ -354,28 +354,43 @@ def is_local(url: str) -> bool:
 
 @dataclass
 class RequestLog:
-    """Every request of every browser context in the session: the app must work on a hospital network
-    with no way out, so each test fails when a request of its own left 127.0.0.1 (it is refused too,
-    so an outside asset would also show as a console error)."""
+    """Every request of every browser context in the session, with the page that made it: the app must
+    work on a hospital network with no way out, so each test fails when a request of its own left
+    127.0.0.1 (it is refused too, so an outside asset would also show as a console error). Pages of a
+    stand-in for someone else's service (the mock OIDC provider's sign-in forms) are ``not_under_test``."""
 
-    urls: list[str] = field(default_factory=list)
+    urls: list[tuple[str, str]] = field(default_factory=list)  # (request, the page that made it)
+    not_under_test: set[str] = field(default_factory=set)  # origins
 
-    def record(self, url: str) -> None:
-        self.urls.append(url)
+    def record(self, url: str, page_url: str = "") -> None:
+        self.urls.append((url, page_url))
 
     def outside(self, since: int = 0) -> list[str]:
-        return sorted({u for u in self.urls[since:] if not is_local(u)})
+        return sorted(
+            {
+                url
+                for url, page_url in self.urls[since:]
+                if not is_local(url) and not any(page_url.startswith(o) for o in self.not_under_test)
+            }
+        )
 
 
 REQUESTS = RequestLog()
+
+
+def _page_url(request: Request) -> str:
+    try:
+        return request.frame.url
+    except Error:  # a service worker's request has no frame
+        return ""
 
 
 def offline_context(browser: Browser, **args: Any) -> BrowserContext:
     """A browser context whose every request, websockets included, is recorded in ``REQUESTS``, and
     whose requests to anywhere but the loopback address are refused."""
     context = browser.new_context(**args)
-    context.on("request", lambda request: REQUESTS.record(request.url))
-    context.on("page", lambda page: page.on("websocket", lambda ws: REQUESTS.record(ws.url)))
+    context.on("request", lambda request: REQUESTS.record(request.url, _page_url(request)))
+    context.on("page", lambda page: page.on("websocket", lambda ws: REQUESTS.record(ws.url, page.url)))
     context.route(LOOPBACK_ONLY, lambda route: route.abort())
     return context
 
