@@ -249,6 +249,9 @@
       if (r.type === "characterData") fixText(r.target);
       else if (r.type === "attributes") fixAttrs(r.target);
       else r.addedNodes.forEach(fixTree);
+      // React reuses a table for another list and changes only its texts: name its cells again.
+      const table = (r.target.nodeType === Node.ELEMENT_NODE ? r.target : r.target.parentElement)?.closest(TABLE);
+      if (table) labelCells(table);
     }
   }).observe(document.documentElement, {
     subtree: true,

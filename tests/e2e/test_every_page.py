@@ -19,9 +19,11 @@ telefon-<roll>-<sida>.png.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
+import duckdb
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Error, Page, Playwright, expect
 
@@ -30,6 +32,7 @@ from .conftest import (
     AppServer,
     BrowserLog,
     assert_healthy,
+    choose_section,
     is_local,
     nav_links,
     offline_context,
@@ -415,3 +418,52 @@ def test_on_a_phone_the_menu_closes_and_nothing_is_wider_than_the_screen(
         walk.assert_clean()
     finally:
         page.close()
+
+
+def _leave_and_credit_for_the_demo_trainee(db: Path) -> None:
+    """The demo's own ST-läkare gets a leave and a credit, so that Tidslinje has three lists to switch."""
+    con = duckdb.connect(str(db))
+    try:
+        [(tid,)] = con.execute(
+            "SELECT trainee_id FROM trainee JOIN person USING (person_id) WHERE email = 'st@demo.se'"
+        ).fetchall()
+        con.execute(
+            "INSERT INTO leave (trainee_id, kind, start_date, end_date, percent) "
+            "VALUES (?, 'sjukfranvaro', DATE '2024-07-01', DATE '2024-07-05', 100)",
+            [tid],
+        )
+        con.execute("INSERT INTO credit (trainee_id, kind, months, note) VALUES (?, 'annan', 1.5, 'Kurs utomlands')", [tid])
+    finally:
+        con.close()
+
+
+def test_on_a_phone_each_card_names_its_values_after_switching_lists(
+    start_server: Callable[..., AppServer], playwright: Playwright, browser: Browser, browser_context_args: dict[str, Any]
+) -> None:
+    # The lists share one table element that React fills anew: the cards must follow its new columns.
+    server = start_server("three-lists", prepare=_leave_and_credit_for_the_demo_trainee)
+    device = {k: v for k, v in playwright.devices["iPhone 13"].items() if k != "default_browser_type"}
+    context = offline_context(browser, **{**device, **browser_context_args, "viewport": PHONE, "device_scale_factor": 1})
+    try:
+        walk = _start(context, server, "st")
+        page = walk.page
+        _show_menu(page)
+        _open(page, "Tidslinje")
+        expected = {
+            "Placeringar": ["Tjänstgöring", "Verksamhet", "Arbetsplats", "Period", "Omfattning", "BT-del", "Låst av intyg"],
+            "Ledigheter": ["Typ", "Period", "Omfattning", "Låst av intyg"],
+            "Tillgodoräknanden": ["Typ", "Månader", "Räknas mot", "Anteckning"],
+        }
+        for section in ("Ledigheter", "Tillgodoräknanden", "Placeringar", "Tillgodoräknanden", "Ledigheter"):
+            choose_section(page, section)
+            page.wait_for_timeout(300)  # look.js names the cells after React has drawn them
+            labels = page.evaluate(
+                """() => [...document.querySelectorAll("[data-testid='stTableStyledTable'] tbody tr:first-child > *")]
+                    .map(td => td.getAttribute('data-label'))"""
+            )
+            assert labels == expected[section], f"after choosing {section}: {labels}"
+            assert page.evaluate(_TABLES_NOT_CARDS) == 0, f"after choosing {section}: not shown as cards"
+        screenshot(page, "telefon-st", "tidslinje-ledigheter")
+        assert_healthy(page, walk.log, "Tidslinje (st, phone), switching lists")
+    finally:
+        context.close()
