@@ -299,6 +299,57 @@ def test_leave_under_a_signed_intyg_is_locked(con: Connection) -> None:
         services.delete_leave(con, anna, lid)
 
 
+# Whether a signed intyg over the leave's period locks it: the leave was added in the app today or came
+# without an 'add' row (demo, import); the intyg was signed in the app today, signed in the app days ago,
+# or came signed (no 'sign' row: its own date counts).
+LEAVE_LOCK_CASES = [
+    ("added today, signed in the app today", "app", "today", True),
+    ("added today, signed in the app two days ago", "app", "2 days ago", False),
+    ("added today, came signed on 2025-01-10", "app", "imported", False),
+    ("came with the demo, signed in the app two days ago", "demo", "2 days ago", True),
+    ("came with the demo, came signed on 2025-01-10", "demo", "imported", True),
+]
+
+
+@pytest.mark.parametrize(("case", "leave_from", "signed_how", "locked"), LEAVE_LOCK_CASES, ids=[c[0] for c in LEAVE_LOCK_CASES])
+def test_a_signed_intyg_locks_only_the_records_it_attested(
+    con: Connection, case: str, leave_from: str, signed_how: str, locked: bool
+) -> None:
+    anna = actor(con, "pA")
+    if signed_how == "imported":
+        cid = "C-IMP"
+        con.execute(
+            """INSERT INTO certificate (certificate_id, trainee_id, type, title, start_date, end_date, status,
+                   signer_person_id, signed_by, signed_role, signed_date, source)
+               VALUES (?, 'TA', 'klinisk_tjanstgoring', 'Akutmottagningen', DATE '2024-09-01', DATE '2024-12-31',
+                   'signerat', 'pH', 'Hanna Handledare', 'handledare', DATE '2025-01-10', 'import')""",
+            [cid],
+        )
+    else:
+        cid = signed(con, "2024-09-01", "2024-12-31", "Akutmottagningen", "2025-01-10")
+        if signed_how == "2 days ago":
+            con.execute(
+                "UPDATE audit_log SET logged_at = logged_at - INTERVAL 2 DAY WHERE action = 'sign' AND entity_id = ?", [cid]
+            )
+    if leave_from == "app":
+        lid = services.add_leave(
+            con, anna, "TA", kind="sjukfranvaro", start_date=D("2024-10-07"), end_date=D("2024-10-11"), percent=100
+        )
+    else:
+        [(lid,)] = con.execute(
+            """INSERT INTO leave (trainee_id, kind, start_date, end_date, percent, source)
+               VALUES ('TA', 'sjukfranvaro', DATE '2024-10-07', DATE '2024-10-11', 100, 'demo') RETURNING leave_id"""
+        ).fetchall()
+    covered = services.trainee_entries(con, anna, "TA").leave.set_index("leave_id").loc[lid, "covered_by"]
+    assert covered == ("”Akutmottagningen” (signerat 2025-01-10)" if locked else "")
+    if locked:
+        with pytest.raises(StateConflict, match="Ledigheten 2024-10-07 – 2024-10-11 kan inte ändras"):
+            services.delete_leave(con, anna, lid)
+    else:
+        services.delete_leave(con, anna, lid)  # registered after the signature: the intyg did not attest it
+        assert con.execute("SELECT count(*) FROM leave WHERE leave_id = ?", [lid]).fetchone() == (0,)
+
+
 def test_an_edited_credit_is_judged_against_the_other_credits(con: Connection) -> None:
     anna = actor(con, "pA")
     first = services.add_credit(con, anna, "TA", kind="tidigare_st", months=20, note="ST i kirurgi")

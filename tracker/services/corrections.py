@@ -10,7 +10,8 @@ What stays as it is:
   a type in ``domain.SERVICE_TYPES`` whose period overlaps it: klinisk tjänstgöring, BT's delmål intyg,
   the summary documents) is not changed or deleted: the intyg attests it. A course or a congress does
   not lock the placement it falls in. The refusal names the intyg; it is voided first if the record is
-  wrong.
+  wrong. A record added in the app on a later day than the intyg was signed is not what it attests (a
+  leave registered afterwards, say): it stays open to change and deletion.
 - A record that came with an import is corrected in the import file: the next import of the trainee
   replaces the imported records with the file's.
 
@@ -102,14 +103,18 @@ def _service_certificates(cur: duckdb.DuckDBPyConnection, trainee_id: str) -> li
     the placements and leave within it."""
     rows = cur.execute(
         """SELECT type, title, coalesce(start_date, end_date) AS start_date, coalesce(end_date, start_date) AS end_date,
-                  signed_date
-           FROM certificate
+                  signed_date,
+                  coalesce((SELECT max(a.logged_at)::DATE FROM audit_log a
+                            WHERE a.action = 'sign' AND a.entity = 'certificate' AND a.entity_id = c.certificate_id),
+                           signed_date) AS signed_day
+           FROM certificate c
            WHERE trainee_id = ? AND status = 'signerat' AND list_contains(?, type)
              AND coalesce(start_date, end_date) IS NOT NULL
            ORDER BY signed_date, certificate_id""",
         [trainee_id, list(SERVICE_TYPES)],
     ).fetchall()
-    return [dict(zip(("type", "title", "start_date", "end_date", "signed_date"), r, strict=True)) for r in rows]
+    keys = ("type", "title", "start_date", "end_date", "signed_date", "signed_day")
+    return [dict(zip(keys, r, strict=True)) for r in rows]
 
 
 def _intyg_text(cert: Mapping[str, Any]) -> str:
@@ -119,9 +124,29 @@ def _intyg_text(cert: Mapping[str, Any]) -> str:
     return f"”{title}” (signerat {signed.isoformat() if isinstance(signed, date) else signed})"
 
 
-def _covering(certs: list[dict[str, Any]], start: date, end: date) -> list[str]:
-    """The intyg of ``certs`` whose period overlaps start..end, as text."""
-    return [_intyg_text(c) for c in certs if c["start_date"] <= end and c["end_date"] >= start]
+def _covering(certs: list[dict[str, Any]], start: date, end: date, added: date | None = None) -> list[str]:
+    """The intyg of ``certs`` that attest a record of start..end, as text: those whose period overlaps it,
+    unless the record was added in the app on a later day than the intyg was signed (``added``; None for a
+    record of the demo, an import or from before the log: it counts as attested). The day of signing is the
+    day the app recorded the signature (its 'sign' row), else the intyg's own date."""
+    return [
+        _intyg_text(c)
+        for c in certs
+        if c["start_date"] <= end
+        and c["end_date"] >= start
+        and (added is None or c["signed_day"] is None or added <= c["signed_day"])
+    ]
+
+
+def _added_days(cur: duckdb.DuckDBPyConnection, table: str, trainee_id: str) -> dict[int, date]:
+    """The day (UTC) each of the trainee's placements or leave periods was added in the app: its 'add' row
+    in the audit log."""
+    rows = cur.execute(
+        """SELECT entity_id, min(logged_at)::DATE FROM audit_log
+           WHERE action = 'add' AND entity = ? AND trainee_id = ? GROUP BY entity_id""",
+        [table, trainee_id],
+    ).fetchall()
+    return {int(r[0]): r[1] for r in rows}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -139,6 +164,7 @@ def trainee_entries(con: Connection, actor: Actor, trainee_id: str) -> TraineeEn
     require_read(con, actor, trainee_id)
     with reading(con) as cur:
         certs = _service_certificates(cur, trainee_id)
+        added = {table: _added_days(cur, table, trainee_id) for table in ("placement", "leave")}
     frames: dict[str, pd.DataFrame] = {}
     for table, order in (("placement", "start_date, placement_id"), ("leave", "start_date, leave_id"), ("credit", "credit_id")):
         df = query(
@@ -149,7 +175,8 @@ def trainee_entries(con: Connection, actor: Actor, trainee_id: str) -> TraineeEn
         if table != "credit":
             df = date_columns(df, ["start_date", "end_date"])
             df["covered_by"] = [
-                "; ".join(_covering(certs, s, e)) for s, e in zip(df["start_date"], df["end_date"], strict=True)
+                "; ".join(_covering(certs, s, e, added[table].get(int(i))))
+                for i, s, e in zip(df[f"{table}_id"], df["start_date"], df["end_date"], strict=True)
             ]
         frames[table] = df
     return TraineeEntries(frames["placement"], frames["leave"], frames["credit"])
@@ -179,12 +206,13 @@ def _current(cur: duckdb.DuckDBPyConnection, table: str, row_id: int) -> dict[st
     if row["source"] == "import":
         raise StateConflict(_IMPORTED.format(what=_WHAT[table]))
     if "start_date" in row:
-        _refuse_covered(cur, table, row)
+        _refuse_covered(cur, table, int(row_id), row)
     return row
 
 
-def _refuse_covered(cur: duckdb.DuckDBPyConnection, table: str, row: Mapping[str, Any]) -> None:
-    names = _covering(_service_certificates(cur, row["trainee_id"]), row["start_date"], row["end_date"])
+def _refuse_covered(cur: duckdb.DuckDBPyConnection, table: str, row_id: int, row: Mapping[str, Any]) -> None:
+    added = _added_days(cur, table, row["trainee_id"]).get(row_id)
+    names = _covering(_service_certificates(cur, row["trainee_id"]), row["start_date"], row["end_date"], added)
     if names:
         period = f"{row['start_date'].isoformat()} – {row['end_date'].isoformat()}"
         which = "ett signerat intyg" if len(names) == 1 else f"{len(names)} signerade intyg"
