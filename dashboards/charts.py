@@ -25,7 +25,7 @@ PALETTE = {
     "Utbildningsaktivitet": "#3C8D5A",
 }
 STATUS_COLORS = {"uppfyllt": "#3C8D5A", "pågår": "#E0B040", "ej påbörjat": "#C0504D"}
-DONE, PLANNED = "Genomfört eller pågående", "Planerat"
+DONE, PLANNED = "genomförd eller pågående", "planerad"  # of a placering, ledighet, utbildningsaktivitet
 # Timeline bars: full time fills this share of a row; part-time is thinner in proportion (at least a
 # quarter of it, so that a 10 % period can still be seen and hovered).
 TIMELINE_BAR, MIN_THICKNESS = 0.8, 0.25
@@ -169,7 +169,9 @@ def timeline_chart(df: pd.DataFrame, today: date) -> go.Figure:
     )
     for trace in fig.data:
         pcts = [float(c[2]) for c in trace.customdata] if trace.customdata is not None else []
-        planned = PLANNED in (trace.name or "")
+        category, _, status = (trace.name or "").partition(", ")
+        planned = status == PLANNED
+        trace.name = f"{category} ({status})" if status else category  # "Placering (planerad)"
         trace.width = [TIMELINE_BAR * max(MIN_THICKNESS, min(p, 100.0) / 100) for p in pcts]
         trace.marker.opacity = 0.6 if planned else 0.95
         trace.hovertemplate = "<b>%{customdata[0]}</b><br>%{customdata[1]}<extra></extra>"
@@ -278,7 +280,7 @@ def completions_chart(df: pd.DataFrame) -> go.Figure:
     fig.update_layout(barmode="stack", bargap=0.25, legend={"orientation": "h", "y": -0.25, "traceorder": "normal"})
     fig.update_xaxes(type="linear", tick0=0, dtick=1, tickformat="d", range=[min(years) - 0.6, max(years) + 0.6])
     _count_axis(fig, "y", float(totals.max()) if len(totals) else 0)
-    return _layout(fig, "Når minimitiden per år: redan nådd och beräknat", "År", "Antal ST-läkare", 360)
+    return _layout(fig, "ST-läkare som når minimitiden, per år (redan nått eller beräknat)", "År", "Antal ST-läkare", 360)
 
 
 def delmal_heatmap(df: pd.DataFrame, group_label: str) -> go.Figure:
@@ -295,7 +297,8 @@ def delmal_heatmap(df: pd.DataFrame, group_label: str) -> go.Figure:
             zmin=0,
             zmax=100,
             colorscale=[[0, "#C0504D"], [0.5, "#F2E394"], [1, "#3C8D5A"]],
-            colorbar={"title": {"text": "Andel uppfyllt (%)"}, "ticksuffix": " %"},
+            # The bar's title turned along it: across, it is wider than the heatmap itself on a phone.
+            colorbar={"title": {"text": "Andel uppfyllt", "side": "right"}, "ticksuffix": " %", "thickness": 14},
             hoverinfo="skip",
             xgap=1,
             ygap=1,

@@ -53,10 +53,10 @@ def test_timeline_marks_planned_part_time_and_today() -> None:
     title, x, y = titles(fig)
     assert title.startswith("Tidslinje") and x == "Datum"
     names = {t.name for t in fig.data}
-    assert "Placering, Planerat" in names and "Placering, Genomfört eller pågående" in names
-    planned = next(t for t in fig.data if t.name == "Placering, Planerat")
+    assert "Placering (planerad)" in names and "Placering (genomförd eller pågående)" in names
+    planned = next(t for t in fig.data if t.name == "Placering (planerad)")
     assert planned.marker.pattern.shape == "/"
-    done = next(t for t in fig.data if t.name == "Placering, Genomfört eller pågående")
+    done = next(t for t in fig.data if t.name == "Placering (genomförd eller pågående)")
     assert list(done.text) == ["ST: Primärvård, VC (75 %)"]
     assert list(done.y) == ["Primärvård"]
     # The bar's thickness is the extent: 75 % is three quarters of a full-time bar.
@@ -188,7 +188,7 @@ def test_delmal_heatmap_orders_codes_naturally() -> None:
     assert list(heat.x) == ["a1", "c2", "c10"] and list(heat.y) == ["A", "B"]
     assert heat.z[0][1] == 100.0 and heat.z[1][1] == 25.0
     assert heat.zmin == 0 and heat.zmax == 100
-    assert heat.colorbar.title.text == "Andel uppfyllt (%)"
+    assert (heat.colorbar.title.text, heat.colorbar.title.side) == ("Andel uppfyllt", "right")
     assert titles(fig) == ("Andel uppfyllda delmål per specialitet", "Delmål", "Specialitet")
     # One chosen marker per cell (a heatmap cell cannot be chosen itself), keyed "group|code".
     (cells,) = [t for t in fig.data if t.type == "scatter"]

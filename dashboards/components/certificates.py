@@ -46,7 +46,7 @@ def table(con: Connection, actor: Actor, trainee_id: str) -> pd.DataFrame:
             "Intyg": [r["title"] or r["type_label"] for r in shown.to_dict("records")],
             "Period": [fmt.period(s, e) for s, e in zip(shown["start_date"], shown["end_date"], strict=True)],
             "Delmål": shown["delmal"].map(fmt.codes),
-            "Signerat av": [
+            "Signerare": [
                 _text(r["signed_by"] if r["status"] in ("signerat", "makulerat") else r["signer_name"])
                 for r in shown.to_dict("records")
             ],
@@ -62,7 +62,9 @@ def table(con: Connection, actor: Actor, trainee_id: str) -> pd.DataFrame:
             "Intyg": st.column_config.TextColumn(width="large"),
             "Period": st.column_config.TextColumn(width=190),
             "Delmål": st.column_config.TextColumn(width="small"),
-            "Signerat av": st.column_config.TextColumn(width="medium"),
+            "Signerare": st.column_config.TextColumn(
+                width="medium", help="Den som signerade intyget, eller den det är skickat till för signering"
+            ),
             "Signerat": st.column_config.TextColumn(width=110, help="Datum då intyget signerades"),
             "Typ": st.column_config.TextColumn(width="medium"),
         },

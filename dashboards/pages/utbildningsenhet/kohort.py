@@ -134,7 +134,7 @@ if chosen_bin is not None:
         heading=f"ST-läkare med {bin_labels[chosen_bin]} av minimitiden",
     )
 
-st.subheader("Minimitiden per år: redan nådd och beräknad")
+st.subheader("När når de minimitiden?")
 years = services.completions_of(con, df, as_of)
 left, right = st.columns([1, 1], gap="large")  # room for the table's four columns
 chosen_year = None
