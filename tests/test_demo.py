@@ -173,7 +173,33 @@ def test_every_certificate_waiting_today_was_sent_once_by_its_trainee_by_today(d
            WHERE c.status = 'skickat' GROUP BY c.certificate_id""",
     )
     assert rows and all(r[1:] == (1, True, True, True, True) for r in rows), [r for r in rows if r[1:] != (1, True, True, True, True)]
-    assert _rows(demo, "SELECT DISTINCT action FROM audit_log") == [("request_signature",)]
+    assert sorted(r[0] for r in _rows(demo, "SELECT DISTINCT action FROM audit_log")) == [
+        "request_signature", "return", "sign"
+    ]
+
+
+def test_every_signed_or_returned_certificate_has_its_history_in_the_log(demo: Connection) -> None:
+    # Sent by the trainee, then signed by its signer on its own date, or returned with its comment.
+    rows = _rows(
+        demo,
+        """SELECT c.certificate_id, c.status,
+                  list(a.action ORDER BY a.logged_at, a.audit_id) AS actions,
+                  bool_and(a.actor_person_id = CASE WHEN a.action = 'request_signature' THEN t.person_id
+                                                    ELSE c.signer_person_id END) AS right_people,
+                  max(a.logged_at) FILTER (WHERE a.action = 'sign')::DATE = any_value(c.signed_date) AS signed_on_its_date,
+                  max(json_extract_string(a.after_json, '$.comment')) FILTER (WHERE a.action = 'return')
+                      = any_value(c.comment) AS comment_kept
+           FROM certificate c JOIN trainee t USING (trainee_id)
+           JOIN audit_log a ON a.entity = 'certificate' AND a.entity_id = c.certificate_id
+           WHERE c.status IN ('signerat', 'returnerat') GROUP BY c.certificate_id, c.status""",
+    )
+    signed_count = _rows(demo, "SELECT count(*) FROM certificate WHERE status IN ('signerat', 'returnerat')")[0][0]
+    assert len(rows) == signed_count
+    for cid, status, actions, right_people, on_date, comment_kept in rows:
+        if status == "signerat":
+            assert (actions, right_people, on_date) == (["request_signature", "sign"], True, True), cid
+        else:
+            assert (actions, right_people, comment_kept) == (["request_signature", "return"], True, True), cid
 
 
 def test_demo_accounts_exist_with_bcrypt_hashes_of_demo(demo: Connection) -> None:

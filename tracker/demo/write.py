@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 
@@ -83,7 +83,7 @@ def _write_rows(cur: duckdb.DuckDBPyConnection, gen: Generator) -> None:
     _insert(cur, "certificate_delmal", ["certificate_id", "code"],
             [(cert_ids[i], code) for i, code in gen.cert_codes])
     _insert(cur, "audit_log", ["logged_at", "actor_person_id", "action", "entity", "entity_id", "trainee_id",
-                               "before_json", "after_json"], _sent_rows(gen, cert_ids))
+                               "before_json", "after_json"], _certificate_log(gen, cert_ids))
     _insert(cur, "intressent", [
         "intressent_id", "name", "email", "specialty", "unit_id", "legitimation_date", "swedish_at",
         "language_ok", "doc_anstallningsbevis", "doc_cv", "doc_personligt_brev", "doc_legitimation", "step",
@@ -93,24 +93,44 @@ def _write_rows(cur: duckdb.DuckDBPyConnection, gen: Generator) -> None:
             gen.intressent_steps)
 
 
-def _sent_rows(gen: Generator, cert_ids: Sequence[str]) -> list[tuple[object, ...]]:
-    """The trainee's "sent for signing" audit row of each certificate waiting today, as the app writes it
-    (so that the handledare's list says when it was sent): within three weeks after the period ended (not
-    after today), or a few days ago for one still running; in working hours."""
+def _certificate_log(gen: Generator, cert_ids: Sequence[str]) -> list[tuple[object, ...]]:
+    """The audit rows the app would have written for the demo's certificates (so that "Att signera" says
+    when an intyg was sent and the Logg pages have a history): the trainee's "sent for signing" of every
+    intyg sent, signed or returned, and the signer's signature or return. An intyg is sent within three
+    weeks after its period ended (a few days ago for one still running, a few days before its signature
+    for a signed one), returned within a few days, signed on its own date; in working hours (UTC)."""
     person_of = {str(r[0]): r[1] for r in gen.trainee_rows}
     rows: list[tuple[object, ...]] = []
+    Log = Mapping[str, object]
+
+    def row(day: date, i: int, who: object, action: str, cid: str, tid: object, before: Log, after: Log) -> None:
+        later = action != "request_signature"  # an hour after the request, should it be the same day
+        logged = datetime.combine(day, time(7 + i % 8 + later, (13 * i) % 60))
+        rows.append((logged, who, action, "certificate", cid, tid, as_json(before), as_json(after)))
+
     for i, (cid, cert) in enumerate(zip(cert_ids, gen.certs, strict=True)):
         trainee_id, end, status, signer = cert[0], as_date(cert[4]), cert[5], cert[6]
-        if status != "skickat":
+        signed_by, role, signed, comment = cert[7], cert[8], as_date(cert[9]), cert[10]
+        if status not in ("skickat", "signerat", "returnerat"):
             continue
-        if end is None or end >= gen.as_of:
-            day = gen.as_of - timedelta(days=1 + i % 5)
+        if signed is not None:
+            sent = signed - timedelta(days=1 + i % 10)
+            if end is not None and end < signed:
+                sent = max(sent, end + timedelta(days=1))
+        elif end is None or end >= gen.as_of:
+            sent = gen.as_of - timedelta(days=1 + i % 5)
         else:
-            day = min(end + timedelta(days=1 + i % 20), gen.as_of)
-        logged = datetime.combine(day, time(7 + i % 8, (13 * i) % 60))  # UTC, as the log keeps it
-        before = {"status": "utkast", "signer_person_id": None}
-        rows.append((logged, person_of[str(trainee_id)], "request_signature", "certificate", cid, trainee_id,
-                     as_json(before), as_json({**before, "status": "skickat", "signer_person_id": signer})))
+            sent = min(end + timedelta(days=1 + i % 20), gen.as_of)
+        draft = {"status": "utkast", "signer_person_id": None}
+        waiting = {"status": "skickat", "signer_person_id": signer}
+        row(sent, i, person_of[str(trainee_id)], "request_signature", cid, trainee_id, draft, waiting)
+        if status == "signerat" and signed is not None:
+            after = {**waiting, "status": "signerat", "signed_by": signed_by, "signed_role": role, "signed_date": signed}
+            row(signed, i, signer, "sign", cid, trainee_id, waiting, after)
+        elif status == "returnerat":
+            returned = min(sent + timedelta(days=1 + i % 4), gen.as_of)
+            after = {**waiting, "status": "returnerat", "comment": comment}
+            row(returned, i, signer, "return", cid, trainee_id, waiting, after)
     return rows
 
 
