@@ -371,7 +371,7 @@ def bt_trainees_chart(df: pd.DataFrame) -> go.Figure:
 def intressent_chart(df: pd.DataFrame, steps: dict[str, str]) -> go.Figure:
     """Intressenter per area and step (columns area plus one count column per step key)."""
     fig = go.Figure()
-    colors = ["#9AA5B1", "#C9822B", "#E0B040", "#2E6DA4", "#3C8D5A", "#6B6B6B"]
+    colors = ["#9AA5B1", "#C9822B", "#E0B040", "#2E6DA4", "#3C8D5A", "#8E6C8A"]  # one colour a step
     for (key, label), color in zip(steps.items(), colors, strict=False):
         if key in df.columns:
             fig.add_bar(
@@ -381,7 +381,7 @@ def intressent_chart(df: pd.DataFrame, steps: dict[str, str]) -> go.Figure:
                 marker_color=color,
                 hovertemplate="%{x}: %{y} i steget " + label.lower() + "<extra></extra>",
             )
-    fig.update_layout(barmode="stack", legend={"traceorder": "normal"})
+    fig.update_layout(barmode="stack", legend={"traceorder": "reversed"})  # top to bottom as the stack
     counts = [k for k in steps if k in df.columns]
     _count_axis(fig, "y", float(df[counts].sum(axis=1).max()) if counts and len(df) else 0)
     return _layout(fig, "ST-intressenter per område och steg", "Område", "Antal intressenter", 340)

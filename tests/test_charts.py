@@ -216,7 +216,9 @@ def test_bt_trainees_and_intressent_charts() -> None:
     fig = charts.intressent_chart(
         stats, {"intresse": "Intresse anmält", "dokument": "Dokument", "vantelista": "Väntelista"}
     )
-    assert [t.name for t in fig.data] == ["Intresse anmält", "Väntelista"]
+    assert [t.name for t in fig.data] == ["Intresse anmält", "Väntelista"]  # stacked from the bottom ...
+    assert fig.layout.legend.traceorder == "reversed"  # ... and listed from the top, as they stand
+    assert len({t.marker.color for t in fig.data}) == len(fig.data)
     assert titles(fig) == ("ST-intressenter per område och steg", "Område", "Antal intressenter")
 
 
