@@ -443,9 +443,9 @@ def test_backup_refuses_a_folder_that_holds_a_backup_or_anything_else(
 # --- schemas and ids -------------------------------------------------------------------------------------
 
 
-def test_a_backup_of_an_older_schema_is_restored_and_migrated(tmp_path: Path) -> None:
+@pytest.mark.parametrize("older", ["m006_region_records", "m007_personal_details"])
+def test_a_backup_of_an_older_schema_is_restored_and_migrated(tmp_path: Path, older: str) -> None:
     names = [m.name for m in migrations()]
-    older = "m006_region_records"
     db = tmp_path / "old.duckdb"
     small_database(db, upto=older)
     con = open_connection(str(db))
@@ -453,6 +453,7 @@ def test_a_backup_of_an_older_schema_is_restored_and_migrated(tmp_path: Path) ->
     backup(con, tmp_path / "b")
     con.close()
     assert read_backup(tmp_path / "b").migrations == tuple(names[: names.index(older) + 1])
+    before = contents_of(db)
 
     done = restore(tmp_path / "b", tmp_path / "new.duckdb")
     assert done.migrated == tuple(names[names.index(older) + 1 :])
@@ -469,6 +470,11 @@ def test_a_backup_of_an_older_schema_is_restored_and_migrated(tmp_path: Path) ->
         assert new.execute("SELECT locked_until FROM person WHERE person_id = 'pA'").fetchall() == [
             (datetime(2026, 3, 1, 8, 30, 15, 123456),)
         ]
+        # Every row of the tables the later migrations rebuilt with the same columns (m008: trainee and
+        # every table that references it) is restored as it was.
+        after = contents(new)
+        for table in ("trainee", "placement", "leave", "credit", "certificate", "certificate_delmal", "supervision"):
+            assert after[table] == before[table], table
     finally:
         new.close()
 

@@ -23,10 +23,11 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from tracker.errors import ImportRejected
+from tracker.errors import ImportRejected, RowError
 from tracker.ingest.read import read_bundle_dir
 from tracker.ingest.validate import (
     CERT_COMPARED,
+    EMAIL_OF_OTHER_TRAINEE,
     IN_WORKFLOW,
     TRAINEE_FIELDS,
     Organisation,
@@ -233,6 +234,7 @@ def _link_trainees(cur: duckdb.DuckDBPyConnection, df: pd.DataFrame, ids: dict[s
         if r["email"] and r["trainee_id"] in unlinked
     ]
     if links:
+        _refuse_accounts_taken(cur, df, links)
         _with_frame(
             cur,
             pd.DataFrame(links, dtype=object),
@@ -257,6 +259,27 @@ def _link_trainees(cur: duckdb.DuckDBPyConnection, df: pd.DataFrame, ids: dict[s
             pd.DataFrame(updates, dtype=object),
             """UPDATE trainee_personal SET personnummer = f.personnummer FROM {frame} f
                WHERE trainee_personal.trainee_id = f.trainee_id""",
+        )
+
+
+def _refuse_accounts_taken(cur: duckdb.DuckDBPyConnection, df: pd.DataFrame, links: list[dict[str, Any]]) -> None:
+    """The check in the writing transaction that a person gets at most one trainee record (the column has
+    no UNIQUE index): an address that became another record's account after validation refuses the import."""
+    taken = {
+        str(r[0])
+        for r in cur.execute(
+            "SELECT DISTINCT person_id FROM trainee WHERE list_contains($p, person_id)",
+            {"p": [link["person_id"] for link in links]},
+        ).fetchall()
+    }
+    linking = {link["trainee_id"] for link in links if link["person_id"] in taken}
+    if linking:
+        raise ImportRejected(
+            [
+                RowError("trainees.csv", int(str(idx)) + 2, "email", EMAIL_OF_OTHER_TRAINEE)
+                for idx, tid in df["trainee_id"].items()
+                if tid in linking
+            ]
         )
 
 

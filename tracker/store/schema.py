@@ -11,8 +11,9 @@ status that evolves lives in leaf tables or in nullable columns.
 
 DuckDB turns an update of a column that carries an index into delete + insert, and refuses that
 while other rows reference the row. So a column that changes over a row's life on a referenced
-table (trainee.unit_id, certificate.signer_person_id, intressent.trainee_id) is a plain column whose
-reference the service layer checks, not a FOREIGN KEY.
+table (trainee.unit_id, trainee.person_id, certificate.signer_person_id, intressent.trainee_id) is a plain
+column whose reference (and, for trainee.person_id, uniqueness) the service layer checks, not a FOREIGN KEY
+or UNIQUE.
 """
 
 from __future__ import annotations
@@ -481,6 +482,98 @@ def m007_personal_details(cur: duckdb.DuckDBPyConnection) -> None:
     )
 
 
+def _referencing(cur: duckdb.DuckDBPyConnection, table: str) -> list[str]:
+    """Every table that references ``table`` by a foreign key, directly or through another such table,
+    each after every table of these it references (by name among equals)."""
+    refs = {
+        (str(child), str(parent))
+        for child, parent in cur.execute(
+            """SELECT table_name, referenced_table FROM duckdb_constraints()
+               WHERE constraint_type = 'FOREIGN KEY' AND database_name = current_database()
+                 AND schema_name = 'main' AND table_name <> referenced_table"""
+        ).fetchall()
+    }
+    found: set[str] = set()
+    frontier = [table]
+    while frontier:
+        parent = frontier.pop()
+        for child, of in sorted(refs):
+            if of == parent and child != table and child not in found:
+                found.add(child)
+                frontier.append(child)
+    order: list[str] = []
+    while len(order) < len(found):
+        placed = set(order)
+        rest = sorted(found - placed)
+        ready = [t for t in rest if {p for c, p in refs if c == t and p in found} <= placed]
+        order.extend(ready or rest)  # none ready: a cycle, which DuckDB's CREATE refuses anyway
+    return order
+
+
+def _rebuild_referenced(cur: duckdb.DuckDBPyConnection, table: str, ddl: str) -> None:
+    """Recreate ``table``, which other tables reference, with new DDL (the same columns by name) and its rows.
+
+    DuckDB drops a table only once no other table references it, so every referencing table (and theirs)
+    is saved with its rows, dropped children first, and recreated parents first from the DDL and indexes
+    DuckDB's catalogue holds for it, so that none of their DDL is written twice. The sequences that
+    number their rows are not tables: they keep counting."""
+    children = _referencing(cur, table)
+    tables = [table, *children]
+    stored = dict(
+        cur.execute(
+            """SELECT table_name, sql FROM duckdb_tables()
+               WHERE database_name = current_database() AND schema_name = 'main' AND list_contains($t, table_name)""",
+            {"t": children},
+        ).fetchall()
+    )
+    indexes = [
+        str(r[0])
+        for r in cur.execute(
+            """SELECT sql FROM duckdb_indexes()
+               WHERE database_name = current_database() AND schema_name = 'main' AND list_contains($t, table_name)
+                 AND sql IS NOT NULL
+               ORDER BY table_name, index_name""",
+            {"t": tables},
+        ).fetchall()
+    ]
+    for t in tables:
+        cur.execute(f"CREATE TEMP TABLE old_{t} AS SELECT * FROM {t}")
+    for t in reversed(tables):
+        cur.execute(f"DROP TABLE {t}")
+    for t in tables:
+        cur.execute(ddl if t == table else str(stored[t]))
+        cur.execute(f"INSERT INTO {t} BY NAME SELECT * FROM old_{t}")
+        cur.execute(f"DROP TABLE old_{t}")
+    for sql in indexes:
+        cur.execute(sql)
+
+
+def m008_trainee_person_plain(cur: duckdb.DuckDBPyConnection) -> None:
+    """trainee.person_id, the record's account, may be given after the trainee has records (an import that
+    adds the e-mail of a trainee imported without one): a plain column whose reference and uniqueness the
+    service layer checks (see the module docstring), neither UNIQUE nor a FOREIGN KEY any more. Everything
+    else stays as it was."""
+    _rebuild_referenced(
+        cur,
+        "trainee",
+        """
+        CREATE TABLE trainee (
+            trainee_id VARCHAR PRIMARY KEY CHECK (length(trainee_id) BETWEEN 1 AND 60),
+            person_id VARCHAR,  -- checked by the services (see the module docstring)
+            name VARCHAR NOT NULL CHECK (length(trim(name)) > 0),
+            specialty VARCHAR NOT NULL,
+            legitimation_date DATE,
+            swedish_at BOOLEAN NOT NULL DEFAULT false,
+            st_start_date DATE NOT NULL,
+            regulation_choice VARCHAR CHECK (regulation_choice IS NULL OR regulation_choice IN ('SOSFS 2015:8', 'HSLF-FS 2021:8')),
+            doktorsexamen BOOLEAN NOT NULL DEFAULT false,
+            bt_approved_date DATE,
+            unit_id VARCHAR,  -- checked by the services (see the module docstring)
+            source VARCHAR NOT NULL DEFAULT 'app' CHECK (source IN ('app', 'import', 'demo'))
+        )""",
+    )
+
+
 # In order; a migration's function name is its identity, recorded in _migrations.
 MIGRATIONS: tuple[Step, ...] = (
     m001_core,
@@ -490,4 +583,5 @@ MIGRATIONS: tuple[Step, ...] = (
     m005_rules_round_2,
     m006_region_records,
     m007_personal_details,
+    m008_trainee_person_plain,
 )
