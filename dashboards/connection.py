@@ -62,6 +62,9 @@ def database() -> Connection:
     return con
 
 
+WARM_UP_THREAD = "db-warm-up"
+
+
 @st.cache_resource
 def _warm_up(path: str) -> None:
     """Once per database file: the cohort query in the background (``services.warm_up``), so that the first
@@ -74,7 +77,7 @@ def _warm_up(path: str) -> None:
         except TrackerError as exc:  # only a head start: the first real read reports any problem itself
             logging.getLogger("st_tracker").info("warm-up skipped: %s", exc)
 
-    threading.Thread(target=run, name="db-warm-up", daemon=True).start()
+    threading.Thread(target=run, name=WARM_UP_THREAD, daemon=True).start()
 
 
 @st.cache_resource

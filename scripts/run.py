@@ -56,7 +56,9 @@ def test(args: list[str]) -> None:
     _run(BIN / "ruff", "check", "tracker", "dashboards", "tests", "scripts", "streamlit_app.py")
     _run(BIN / "mypy")
     _run(BIN / "lint-imports", str(ROOT / "pyproject.toml"))
-    _run(PY, "-m", "pytest", *args)
+    # Two processes: every browser test on one (they share the servers, conftest's xdist_group), the rest
+    # spread over both; `-n 0` after the command runs everything in one process.
+    _run(PY, "-m", "pytest", "-n", "2", "--dist", "loadgroup", *args)
 
 
 def main() -> None:

@@ -79,6 +79,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         if HERE not in Path(str(item.fspath)).resolve().parents:
             continue
         item.add_marker(pytest.mark.e2e)
+        # With xdist (--dist loadgroup), every browser test runs on one worker: the servers start once.
+        item.add_marker(pytest.mark.xdist_group("browser"))
         if skip is not None:
             item.add_marker(skip)
 
