@@ -17,13 +17,14 @@ from typing import Any
 import duckdb
 import pytest
 from rows import insert_rows
+from test_services import actor, template  # noqa: F401  (the hand-made database: TA, TB and their staff)
 
 from tracker import services
-from tracker.accounts import Actor, actor_for_person
+from tracker.accounts import Actor
 from tracker.errors import ConflictError, StateConflict, TrackerError
 from tracker.services import AccessDenied
 from tracker.services.certificates import stale_requests
-from tracker.store import Connection, catalogue, connect
+from tracker.store import Connection, connect
 
 TODAY = date.today()
 D = date.fromisoformat
@@ -34,99 +35,13 @@ ENDED = "Ditt handledarskap för ST-läkaren har upphört; intyget kan inte län
 
 
 
-@pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """TA (unit U1, region R1) with current huvudhandledare pH; TB (unit U3) whose huvudhandledare
-    pH2's supervision ended 30 days ago; studierektor pS of R1, verksamhetschef pV of U3, admin pAdm."""
-    path = tmp_path_factory.mktemp("races") / "template.duckdb"
-    con = connect(path)
-    catalogue.ensure_catalogue(con)
-    insert_rows(con, "region", [{"region_id": "R1", "name": "Region Norr"}, {"region_id": "R2", "name": "Region Syd"}])
-    insert_rows(
-        con,
-        "unit",
-        [
-            {"unit_id": "U1", "name": "VC Norra", "region_id": "R1", "area": "Norra", "kind": "vardcentral"},
-            {"unit_id": "U3", "name": "VC Väst", "region_id": "R2", "area": "Väst", "kind": "vardcentral"},
-        ],
-    )
-    people = {
-        "pA": "Anna ST",
-        "pB": "Bertil ST",
-        "pH": "Hanna Handledare",
-        "pH2": "Hugo Handledare",
-        "pS": "Sara Studierektor",
-        "pV": "Vera Verksamhetschef",
-        "pAdm": "Adam Admin",
-    }
-    insert_rows(con, "person", [{"person_id": k, "name": v, "email": f"{k.lower()}@example.se"} for k, v in people.items()])
-    insert_rows(
-        con,
-        "role_assignment",
-        [
-            {"person_id": "pA", "role": "st_lakare"},
-            {"person_id": "pB", "role": "st_lakare"},
-            {"person_id": "pH", "role": "handledare"},
-            {"person_id": "pH2", "role": "handledare"},
-            {"person_id": "pS", "role": "studierektor", "region_id": "R1"},
-            {"person_id": "pV", "role": "verksamhetschef", "unit_id": "U3"},
-            {"person_id": "pAdm", "role": "admin"},
-        ],
-    )
-    insert_rows(
-        con,
-        "trainee",
-        [
-            {
-                "trainee_id": "TA",
-                "person_id": "pA",
-                "name": "Anna ST",
-                "specialty": "Allmänmedicin",
-                "st_start_date": D("2023-01-01"),
-                "unit_id": "U1",
-            },
-            {
-                "trainee_id": "TB",
-                "person_id": "pB",
-                "name": "Bertil ST",
-                "specialty": "Allmänmedicin",
-                "swedish_at": True,
-                "st_start_date": D("2020-01-01"),
-                "unit_id": "U3",
-            },
-        ],
-    )
-    insert_rows(
-        con,
-        "supervision",
-        [
-            {"trainee_id": "TA", "person_id": "pH", "kind": "huvudhandledare", "start_date": D("2023-01-01")},
-            {
-                "trainee_id": "TB",
-                "person_id": "pH2",
-                "kind": "huvudhandledare",
-                "start_date": D("2020-01-01"),
-                "end_date": TODAY - timedelta(days=30),
-            },
-        ],
-    )
-    con.close()
-    return path
-
-
 @pytest.fixture
-def con(template: Path, tmp_path: Path) -> Iterator[Connection]:
+def con(template: str, tmp_path: Path) -> Iterator[Connection]:  # noqa: F811  (test_services' database)
     path = tmp_path / "db.duckdb"
     shutil.copy(template, path)
     c = connect(path)
     yield c
     c.close()
-
-
-def actor(con: Connection, pid: str) -> Actor:
-    a = actor_for_person(con, pid)
-    assert a is not None
-    return a
 
 
 def _audit(con: Connection, action: str, certificate_id: str) -> list[tuple[str, dict[str, Any], dict[str, Any]]]:
