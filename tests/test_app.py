@@ -65,7 +65,7 @@ def wcon(seeded: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Itera
 
 
 def person(con: Connection, email: str) -> str:
-    row = con.execute("SELECT person_id FROM person WHERE email = ?", [email]).fetchone()
+    row = con.execute("SELECT person_id FROM person WHERE lower(email) = lower(?)", [email]).fetchone()
     assert row is not None
     return str(row[0])
 

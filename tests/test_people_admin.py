@@ -21,6 +21,8 @@ import test_services
 from appdb import app_copy
 from rows import insert_rows
 from streamlit.testing.v1 import AppTest
+from test_app import person as person_of
+from test_app import signed_in as open_page
 from test_services import actor, audit_rows
 
 from tracker import services
@@ -717,23 +719,6 @@ def app_db(demo_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> It
     c = app_copy(demo_db, tmp_path / "app.duckdb", monkeypatch, dev_auth=False)
     yield c
     c.close()
-
-
-def person_of(con: Connection, email: str) -> str:
-    row = con.execute("SELECT person_id FROM person WHERE lower(email) = lower(?)", [email]).fetchone()
-    assert row is not None
-    return str(row[0])
-
-
-def open_page(con: Connection, email: str, page: str | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.session_state["person_id"] = person_of(con, email)
-    at.run()
-    assert not at.exception, at.exception
-    if page:
-        at.switch_page(f"{PAGES}/{page}.py").run()
-        assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 def form(at: AppTest, form_id: str) -> Any:
