@@ -9,6 +9,7 @@ from fractions import Fraction
 
 import pandas as pd
 
+from tracker.catalogue_file import code_sort_key
 from tracker.domain import DASH, as_date, sv_date  # noqa: F401  (sv_date: the pages call fmt.sv_date)
 from tracker.rules.numbers import sv_number
 
@@ -103,7 +104,8 @@ def shift(before: date, after: date) -> str:
 
 
 def codes(values: Iterable[str] | None) -> str:
-    items = list(values or [])
+    """Delmål codes in the målbeskrivning's order ("c7, c11", not "c11, c7")."""
+    items = sorted(values or [], key=code_sort_key)
     return ", ".join(items) if items else DASH
 
 

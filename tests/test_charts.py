@@ -240,6 +240,12 @@ def test_swedish_dates(value: date | None, text: str) -> None:
     assert fmt.sv_date(value) == text
 
 
+def test_delmal_codes_are_listed_in_the_malbeskrivnings_order() -> None:
+    assert fmt.codes(["c11", "c7", "b2"]) == "b2, c7, c11"
+    assert fmt.codes(["STc10", "STa3", "STc2"]) == "STa3, STc2, STc10"
+    assert fmt.codes([]) == "–"
+
+
 def test_swedish_numbers() -> None:
     assert fmt.months(30.25) == "30,25 mån"
     assert fmt.months(6.0) == "6 mån"

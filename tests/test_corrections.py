@@ -299,54 +299,63 @@ def test_leave_under_a_signed_intyg_is_locked(con: Connection) -> None:
         services.delete_leave(con, anna, lid)
 
 
-# Whether a signed intyg over the leave's period locks it: the leave was added in the app today or came
-# without an 'add' row (demo, import); the intyg was signed in the app today, signed in the app days ago,
-# or came signed (no 'sign' row: its own date counts).
+# Whether a signed intyg over a leave's period locks it: it does when the leave was last written (added or
+# changed in the app) before the signature, or has no log row at all (demo, import). The signature is the
+# app's 'sign' row, or the intyg's own date for one that came signed (no time: a later day counts).
 LEAVE_LOCK_CASES = [
-    ("added today, signed in the app today", "app", "today", True),
-    ("added today, signed in the app two days ago", "app", "2 days ago", False),
-    ("added today, came signed on 2025-01-10", "app", "imported", False),
-    ("came with the demo, signed in the app two days ago", "demo", "2 days ago", True),
-    ("came with the demo, came signed on 2025-01-10", "demo", "imported", True),
+    # (case, how the leave came, how the intyg was signed, locked)
+    ("added in the app after the app recorded the signature", "added after", "in the app", False),
+    ("added in the app before the signature", "added before", "in the app", True),
+    ("added in the app, the intyg came signed on 2025-01-10", "added after", "came signed 2025-01-10", False),
+    ("added in the app, the intyg came signed today", "added after", "came signed today", True),
+    ("came with the demo, signed in the app", "demo", "in the app", True),
+    ("came with the demo, the intyg came signed", "demo", "came signed 2025-01-10", True),
+    ("came with the demo outside the period, moved into it after the signature", "demo moved in", "in the app", False),
 ]
+INSIDE, OUTSIDE = (D("2024-10-07"), D("2024-10-11")), (D("2025-02-03"), D("2025-02-07"))
 
 
-@pytest.mark.parametrize(("case", "leave_from", "signed_how", "locked"), LEAVE_LOCK_CASES, ids=[c[0] for c in LEAVE_LOCK_CASES])
+@pytest.mark.parametrize(("case", "leave", "signature", "locked"), LEAVE_LOCK_CASES, ids=[c[0] for c in LEAVE_LOCK_CASES])
 def test_a_signed_intyg_locks_only_the_records_it_attested(
-    con: Connection, case: str, leave_from: str, signed_how: str, locked: bool
+    con: Connection, case: str, leave: str, signature: str, locked: bool
 ) -> None:
     anna = actor(con, "pA")
-    if signed_how == "imported":
-        cid = "C-IMP"
+
+    def add_in_app() -> int:
+        return services.add_leave(con, anna, "TA", kind="sjukfranvaro", start_date=INSIDE[0], end_date=INSIDE[1])
+
+    lid = add_in_app() if leave == "added before" else None
+    if signature == "in the app":
+        signed(con, "2024-09-01", "2024-12-31", "Akutmottagningen", "2025-01-10")
+    else:
+        day = TODAY if signature == "came signed today" else D("2025-01-10")
         con.execute(
             """INSERT INTO certificate (certificate_id, trainee_id, type, title, start_date, end_date, status,
                    signer_person_id, signed_by, signed_role, signed_date, source)
-               VALUES (?, 'TA', 'klinisk_tjanstgoring', 'Akutmottagningen', DATE '2024-09-01', DATE '2024-12-31',
-                   'signerat', 'pH', 'Hanna Handledare', 'handledare', DATE '2025-01-10', 'import')""",
-            [cid],
+               VALUES ('C-IMP', 'TA', 'klinisk_tjanstgoring', 'Akutmottagningen', DATE '2024-09-01', DATE '2024-12-31',
+                   'signerat', 'pH', 'Hanna Handledare', 'handledare', ?, 'import')""",
+            [day],
         )
-    else:
-        cid = signed(con, "2024-09-01", "2024-12-31", "Akutmottagningen", "2025-01-10")
-        if signed_how == "2 days ago":
-            con.execute(
-                "UPDATE audit_log SET logged_at = logged_at - INTERVAL 2 DAY WHERE action = 'sign' AND entity_id = ?", [cid]
-            )
-    if leave_from == "app":
-        lid = services.add_leave(
-            con, anna, "TA", kind="sjukfranvaro", start_date=D("2024-10-07"), end_date=D("2024-10-11"), percent=100
-        )
-    else:
+    if leave == "added after":
+        lid = add_in_app()
+    elif leave.startswith("demo"):
+        start, end = OUTSIDE if leave == "demo moved in" else INSIDE
         [(lid,)] = con.execute(
             """INSERT INTO leave (trainee_id, kind, start_date, end_date, percent, source)
-               VALUES ('TA', 'sjukfranvaro', DATE '2024-10-07', DATE '2024-10-11', 100, 'demo') RETURNING leave_id"""
+               VALUES ('TA', 'sjukfranvaro', ?, ?, 100, 'demo') RETURNING leave_id""",
+            [start, end],
         ).fetchall()
+        if leave == "demo moved in":
+            services.update_leave(con, anna, lid, kind="sjukfranvaro", start_date=INSIDE[0], end_date=INSIDE[1])
+    assert lid is not None
+    signed_on = TODAY if signature == "came signed today" else D("2025-01-10")
     covered = services.trainee_entries(con, anna, "TA").leave.set_index("leave_id").loc[lid, "covered_by"]
-    assert covered == ("”Akutmottagningen” (signerat 2025-01-10)" if locked else "")
+    assert covered == (f"”Akutmottagningen” (signerat {signed_on.isoformat()})" if locked else "")
     if locked:
         with pytest.raises(StateConflict, match="Ledigheten 2024-10-07 – 2024-10-11 kan inte ändras"):
             services.delete_leave(con, anna, lid)
     else:
-        services.delete_leave(con, anna, lid)  # registered after the signature: the intyg did not attest it
+        services.delete_leave(con, anna, lid)  # written after the signature: the intyg did not attest it
         assert con.execute("SELECT count(*) FROM leave WHERE leave_id = ?", [lid]).fetchone() == (0,)
 
 
@@ -630,8 +639,11 @@ def test_a_placement_under_a_signed_intyg_is_shown_as_locked(wdb: Connection) ->
     assert row is not None
     at = signed_in(wdb, "st@demo.se", "st_lakare/tidslinje")
     _select(at, PICK_PLACEMENT).set_value(int(row[0])).run()
-    locked = [i for i in _texts(at, "info") if "omfattas av signerat intyg" in i]
+    locked = [i for i in _texts(at, "info") if "omfattas av" in i and "makulerats" in i]
     assert locked and row[1] in locked[0].replace("\\", "")
+    several = locked[0].count("” (signerat ") > 1
+    assert ("omfattas av signerade intyg" in locked[0]) == several
+    assert ("förrän de har makulerats" if several else "förrän intyget har makulerats") in locked[0]
     assert not [f for f in at.get("form") if f.proto.form.form_id == f"own_placement_edit_{row[0]}"]
 
 

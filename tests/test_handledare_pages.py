@@ -170,7 +170,7 @@ def test_att_signera_filters_and_sorts_and_shows_when_each_intyg_was_sent(db: Co
     text = "\n".join(m.value for m in at.markdown)
     sent = services.pending_signatures(db, actor(db, "pH"))["sent_at"]  # Swedish local time of the request
     assert abs(sent.dt.date.map(lambda d: (d - TODAY).days)).max() <= 1
-    assert text.count(f"Skickat: {fmt.sv_date(sent.iloc[0])}") == 2  # both sent in the app today
+    assert text.count(f"Skickat: {fmt.iso_date(sent.iloc[0])}") == 2  # both sent in the app today, as the period: ISO
     at.selectbox(key="sign_sort").set_value("Typ").run()
     assert cards(at)[0].startswith("**Cecilia Cedergren**")  # "Intyg om fullgjord …" before "Kurs"
     at.selectbox(key="sign_sort").set_value("ST-läkare").run()

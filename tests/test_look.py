@@ -109,6 +109,7 @@ TRANSLATED = [
     ),
     ("This field is required.", "Fältet måste fyllas i."),
     ("0.7KB", "0,7 kB"),
+    ("notes.csv, 70.0B", "notes.csv, 70 byte"),
     ("20MB per file", "Högst 20 MB per fil"),
     ("trainees.csv, 0.5KB", "trainees.csv, 0,5 kB"),
     ("7 options available.", "7 alternativ."),

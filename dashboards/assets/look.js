@@ -137,7 +137,8 @@
   };
 
   const UNITS = { B: "byte", KB: "kB", MB: "MB", GB: "GB" };
-  const size = (n, unit) => `${n.replace(".", ",")} ${UNITS[unit]}`;
+  // Streamlit writes bytes with a decimal too ("70.0B"): whole bytes are whole.
+  const size = (n, unit) => `${unit === "B" ? String(Math.round(Number(n))) : n.replace(".", ",")} ${UNITS[unit]}`;
   const PATTERNS = [
     [/^Help for (.+)$/s, (_, what) => `Hjälp: ${what}`],
     [/^Remove (.+)$/s, (_, what) => `Ta bort ${what}`],

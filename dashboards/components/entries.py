@@ -423,9 +423,11 @@ def _correct_one_kind(
         )
         return
     if r.get("covered_by"):
+        several = str(r["covered_by"]).count("” (signerat ") > 1  # one '”Titel” (signerat ÅÅÅÅ-MM-DD)' each
         st.info(
-            f"{spec['name'].capitalize()} omfattas av signerat intyg: {fmt.plain(r['covered_by'])}. "
-            "Den kan inte ändras eller tas bort förrän intyget har makulerats.",
+            f"{spec['name'].capitalize()} omfattas av {'signerade intyg' if several else 'ett signerat intyg'}: "
+            f"{fmt.plain(r['covered_by'])}. Den kan inte ändras eller tas bort förrän "
+            f"{'de har' if several else 'intyget har'} makulerats.",
             icon=":material/lock:",
         )
         return

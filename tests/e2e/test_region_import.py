@@ -53,7 +53,7 @@ def test_studierektor_imports_people_and_supervision_and_the_handledare_signs(
     page.get_by_role("button", name="Importera", exact=True).click()
     wait_for_app(page)
     success = page.get_by_test_id("stAlertContentSuccess")
-    expect(success).to_contain_text("Importen är klar: 1 enheter, 1 personer, 1 ST-läkare")
+    expect(success).to_contain_text("Importen är klar: 1 enhet, 1 person, 1 ST-läkare")
     expect(success).to_contain_text("2 handledarskap")
     assert_healthy(page, log, "studierektor after the import")
 

@@ -98,14 +98,17 @@ def _certificate_log(gen: Generator, cert_ids: Sequence[str]) -> list[tuple[obje
     when an intyg was sent and the Logg pages have a history): the trainee's "sent for signing" of every
     intyg sent, signed or returned, and the signer's signature or return. An intyg is sent within three
     weeks after its period ended (a few days ago for one still running, a few days before its signature
-    for a signed one), returned within a few days, signed on its own date; in working hours (UTC)."""
+    for a signed one), returned within a few days, signed on its own date; in working hours (UTC), but
+    before the demo's own day except for a signature dated that day (then in its first hours)."""
     person_of = {str(r[0]): r[1] for r in gen.trainee_rows}
     rows: list[tuple[object, ...]] = []
     Log = Mapping[str, object]
 
     def row(day: date, i: int, who: object, action: str, cid: str, tid: object, before: Log, after: Log) -> None:
         later = action != "request_signature"  # an hour after the request, should it be the same day
-        logged = datetime.combine(day, time(7 + i % 8 + later, (13 * i) % 60))
+        # On the demo's own day only the small hours: the demo may be loaded early that day.
+        hour = later if day >= gen.as_of else 7 + i % 8 + later
+        logged = datetime.combine(day, time(hour, (13 * i) % 60))
         rows.append((logged, who, action, "certificate", cid, tid, as_json(before), as_json(after)))
 
     for i, (cid, cert) in enumerate(zip(cert_ids, gen.certs, strict=True)):
@@ -120,7 +123,7 @@ def _certificate_log(gen: Generator, cert_ids: Sequence[str]) -> list[tuple[obje
         elif end is None or end >= gen.as_of:
             sent = gen.as_of - timedelta(days=1 + i % 5)
         else:
-            sent = min(end + timedelta(days=1 + i % 20), gen.as_of)
+            sent = min(end + timedelta(days=1 + i % 20), gen.as_of - timedelta(days=1))
         draft = {"status": "utkast", "signer_person_id": None}
         waiting = {"status": "skickat", "signer_person_id": signer}
         row(sent, i, person_of[str(trainee_id)], "request_signature", cid, trainee_id, draft, waiting)
@@ -128,7 +131,7 @@ def _certificate_log(gen: Generator, cert_ids: Sequence[str]) -> list[tuple[obje
             after = {**waiting, "status": "signerat", "signed_by": signed_by, "signed_role": role, "signed_date": signed}
             row(signed, i, signer, "sign", cid, trainee_id, waiting, after)
         elif status == "returnerat":
-            returned = min(sent + timedelta(days=1 + i % 4), gen.as_of)
+            returned = min(sent + timedelta(days=1 + i % 4), gen.as_of - timedelta(days=1))
             after = {**waiting, "status": "returnerat", "comment": comment}
             row(returned, i, signer, "return", cid, trainee_id, waiting, after)
     return rows

@@ -55,9 +55,12 @@ class ImportResult:
     unchanged_certificates: int = 0
     unchanged_trainees: int = 0
 
+    def counted(self) -> str:
+        """'1 ST-läkare, 2 placeringar, 1 ledighet': the counts in Swedish, the singular for one."""
+        return ", ".join(f"{n} {_SINGULAR.get(name, name) if n == 1 else name}" for name, n in self.counts.items())
+
     def summary(self) -> str:
-        parts = [f"{n} {_SINGULAR.get(name, name) if n == 1 else name}" for name, n in self.counts.items()]
-        return "Importerade " + ", ".join(parts) + "."
+        return f"Importerade {self.counted()}."
 
 
 # The summary's kinds in the singular, for a count of one ("1 tillgodoräknande").

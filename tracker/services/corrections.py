@@ -10,8 +10,8 @@ What stays as it is:
   a type in ``domain.SERVICE_TYPES`` whose period overlaps it: klinisk tjänstgöring, BT's delmål intyg,
   the summary documents) is not changed or deleted: the intyg attests it. A course or a congress does
   not lock the placement it falls in. The refusal names the intyg; it is voided first if the record is
-  wrong. A record added in the app on a later day than the intyg was signed is not what it attests (a
-  leave registered afterwards, say): it stays open to change and deletion.
+  wrong. A record added or changed in the app after the intyg was signed is not what it attests (a leave
+  registered afterwards, say): it stays open to change and deletion (``_attested``).
 - A record that came with an import is corrected in the import file: the next import of the trainee
   replaces the imported records with the file's.
 
@@ -24,8 +24,9 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Mapping
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import duckdb
 import pandas as pd
@@ -36,6 +37,7 @@ from tracker.errors import AccessDenied, FieldError, InputError, NotFoundError, 
 from tracker.rules.credits import credit_error
 from tracker.rules.reference import resolve_regulation
 from tracker.services.access import office_units_sql, require_read
+from tracker.services.audit import LOCAL_TIMEZONE
 from tracker.services.entries import placement_values, refuse_overlap
 from tracker.services.shared import date_columns, one_row, query, record_audit, todays_date
 from tracker.services.validation import CREDIT_INPUT, LEAVE_INPUT, validate_input
@@ -104,16 +106,15 @@ def _service_certificates(cur: duckdb.DuckDBPyConnection, trainee_id: str) -> li
     rows = cur.execute(
         """SELECT type, title, coalesce(start_date, end_date) AS start_date, coalesce(end_date, start_date) AS end_date,
                   signed_date,
-                  coalesce((SELECT max(a.logged_at)::DATE FROM audit_log a
-                            WHERE a.action = 'sign' AND a.entity = 'certificate' AND a.entity_id = c.certificate_id),
-                           signed_date) AS signed_day
+                  (SELECT max(a.logged_at) FROM audit_log a
+                   WHERE a.action = 'sign' AND a.entity = 'certificate' AND a.entity_id = c.certificate_id) AS signed_at
            FROM certificate c
            WHERE trainee_id = ? AND status = 'signerat' AND list_contains(?, type)
              AND coalesce(start_date, end_date) IS NOT NULL
            ORDER BY signed_date, certificate_id""",
         [trainee_id, list(SERVICE_TYPES)],
     ).fetchall()
-    keys = ("type", "title", "start_date", "end_date", "signed_date", "signed_day")
+    keys = ("type", "title", "start_date", "end_date", "signed_date", "signed_at")
     return [dict(zip(keys, r, strict=True)) for r in rows]
 
 
@@ -124,26 +125,34 @@ def _intyg_text(cert: Mapping[str, Any]) -> str:
     return f"”{title}” (signerat {signed.isoformat() if isinstance(signed, date) else signed})"
 
 
-def _covering(certs: list[dict[str, Any]], start: date, end: date, added: date | None = None) -> list[str]:
-    """The intyg of ``certs`` that attest a record of start..end, as text: those whose period overlaps it,
-    unless the record was added in the app on a later day than the intyg was signed (``added``; None for a
-    record of the demo, an import or from before the log: it counts as attested). The day of signing is the
-    day the app recorded the signature (its 'sign' row), else the intyg's own date."""
+def _attested(cert: Mapping[str, Any], written: datetime | None) -> bool:
+    """Whether the intyg attests a record as it was last written in the app (added or changed) at ``written``
+    (UTC; None for a record of the demo, an import or from before the log: attested). It does when the
+    record was written before the signature: the moment the app recorded it ('sign' row), or, for an intyg
+    that came signed, the day it is dated (a record written on a later day is not attested)."""
+    if written is None:
+        return True
+    if cert["signed_at"] is not None:
+        return bool(written <= cert["signed_at"])
+    signed = cert["signed_date"]
+    local_day = written.replace(tzinfo=UTC).astimezone(ZoneInfo(LOCAL_TIMEZONE)).date()
+    return signed is None or local_day <= signed
+
+
+def _covering(certs: list[dict[str, Any]], start: date, end: date, written: datetime | None = None) -> list[str]:
+    """The intyg of ``certs`` that attest a record of start..end last written at ``written``, as text: those
+    whose period overlaps it and that were signed after it was written (``_attested``)."""
     return [
-        _intyg_text(c)
-        for c in certs
-        if c["start_date"] <= end
-        and c["end_date"] >= start
-        and (added is None or c["signed_day"] is None or added <= c["signed_day"])
+        _intyg_text(c) for c in certs if c["start_date"] <= end and c["end_date"] >= start and _attested(c, written)
     ]
 
 
-def _added_days(cur: duckdb.DuckDBPyConnection, table: str, trainee_id: str) -> dict[int, date]:
-    """The day (UTC) each of the trainee's placements or leave periods was added in the app: its 'add' row
-    in the audit log."""
+def _written(cur: duckdb.DuckDBPyConnection, table: str, trainee_id: str) -> dict[int, datetime]:
+    """When each of the trainee's placements or leave periods was last written in the app (added or changed):
+    its newest 'add' or 'update' row in the audit log (UTC)."""
     rows = cur.execute(
-        """SELECT entity_id, min(logged_at)::DATE FROM audit_log
-           WHERE action = 'add' AND entity = ? AND trainee_id = ? GROUP BY entity_id""",
+        """SELECT entity_id, max(logged_at) FROM audit_log
+           WHERE action IN ('add', 'update') AND entity = ? AND trainee_id = ? GROUP BY entity_id""",
         [table, trainee_id],
     ).fetchall()
     return {int(r[0]): r[1] for r in rows}
@@ -164,7 +173,7 @@ def trainee_entries(con: Connection, actor: Actor, trainee_id: str) -> TraineeEn
     require_read(con, actor, trainee_id)
     with reading(con) as cur:
         certs = _service_certificates(cur, trainee_id)
-        added = {table: _added_days(cur, table, trainee_id) for table in ("placement", "leave")}
+        written = {table: _written(cur, table, trainee_id) for table in ("placement", "leave")}
     frames: dict[str, pd.DataFrame] = {}
     for table, order in (("placement", "start_date, placement_id"), ("leave", "start_date, leave_id"), ("credit", "credit_id")):
         df = query(
@@ -175,7 +184,7 @@ def trainee_entries(con: Connection, actor: Actor, trainee_id: str) -> TraineeEn
         if table != "credit":
             df = date_columns(df, ["start_date", "end_date"])
             df["covered_by"] = [
-                "; ".join(_covering(certs, s, e, added[table].get(int(i))))
+                "; ".join(_covering(certs, s, e, written[table].get(int(i))))
                 for i, s, e in zip(df[f"{table}_id"], df["start_date"], df["end_date"], strict=True)
             ]
         frames[table] = df
@@ -211,8 +220,8 @@ def _current(cur: duckdb.DuckDBPyConnection, table: str, row_id: int) -> dict[st
 
 
 def _refuse_covered(cur: duckdb.DuckDBPyConnection, table: str, row_id: int, row: Mapping[str, Any]) -> None:
-    added = _added_days(cur, table, row["trainee_id"]).get(row_id)
-    names = _covering(_service_certificates(cur, row["trainee_id"]), row["start_date"], row["end_date"], added)
+    written = _written(cur, table, row["trainee_id"]).get(row_id)
+    names = _covering(_service_certificates(cur, row["trainee_id"]), row["start_date"], row["end_date"], written)
     if names:
         period = f"{row['start_date'].isoformat()} – {row['end_date'].isoformat()}"
         which = "ett signerat intyg" if len(names) == 1 else f"{len(names)} signerade intyg"

@@ -60,7 +60,7 @@ for r in shown.to_dict("records"):
         st.markdown(f"**{fmt.plain(r['trainee_name'])}** – {r['type_label']}")
         st.markdown(
             f"{fmt.plain(r['title'] or fmt.DASH)}  \nPeriod: {fmt.period(r['start_date'], r['end_date'])}  \n"
-            f"Delmål: {fmt.codes(r['delmal'])}  \nSkickat: {fmt.sv_date(r['sent_at'])}"
+            f"Delmål: {fmt.codes(r['delmal'])}  \nSkickat: {fmt.iso_date(r['sent_at'])}"
         )
         if not r["supervised"] and "handledare" in actor.roles:
             st.caption("Du signerar som verksamhetschef; ST-läkaren finns inte under Mina ST-läkare.")

@@ -90,9 +90,8 @@ if st.button("Importera", type="primary", icon=":material/upload:"):
         st.error(str(exc))
     else:
         after_write()
-        counts = ", ".join(f"{n} {label}" for label, n in result.counts.items())
         feedback.flash(
-            f"Importen är klar: {counts}. ST-läkarna finns under ST-läkare och Kohort, handledarna ser sina "
+            f"Importen är klar: {result.counted()}. ST-läkarna finns under ST-läkare och Kohort, handledarna ser sina "
             "ST-läkare under Mina ST-läkare."
         )
         st.session_state["import_round"] = round_no + 1
