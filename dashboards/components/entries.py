@@ -322,7 +322,7 @@ _KINDS: dict[str, dict[str, Any]] = {
 
 LOCKED_CAPTION = (
     "Välj en post för att ändra eller ta bort den. Placeringar och ledigheter som ett signerat intyg omfattar "
-    "är låsta: intyget måste makuleras först. Det som lagts till här efter att intyget signerades är inte låst. "
+    "är låsta: intyget måste makuleras först. Det som lagts till eller ändrats här efter signeringen är inte låst. "
     "Varje ändring loggas."
 )
 
