@@ -307,7 +307,7 @@ def _organisation_errors(
     return errors, bundle_units, in_area
 
 
-def db_personnummer(cur: duckdb.DuckDBPyConnection) -> dict[str, tuple[str | None, str | None]]:
+def _db_personnummer(cur: duckdb.DuckDBPyConnection) -> dict[str, tuple[str | None, str | None]]:
     """Every trainee in the database by id: (its person_id, its personnummer), either may be None."""
     rows = cur.execute(
         "SELECT t.trainee_id, t.person_id, tp.personnummer FROM trainee t LEFT JOIN trainee_personal tp USING (trainee_id)"
@@ -433,7 +433,7 @@ def validate(
         existing_certificates = db_certificates(cur)
         org = db_organisation(cur)
         kept_credits = _kept_credits(cur)
-        numbers = db_personnummer(cur)
+        numbers = _db_personnummer(cur)
     bundle_trainees: dict[str, Trainee] = {}
     if "trainees.csv" in typed:
         for r in records_of(typed["trainees.csv"]):
