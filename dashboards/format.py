@@ -10,7 +10,7 @@ from fractions import Fraction
 import pandas as pd
 
 from tracker.catalogue_file import code_sort_key
-from tracker.domain import DASH, as_date, sv_date  # noqa: F401  (sv_date: the pages call fmt.sv_date)
+from tracker.domain import DASH, as_date, plural, sv_date  # noqa: F401  (sv_date: the pages call fmt.sv_date)
 from tracker.rules.numbers import sv_number
 
 
@@ -52,8 +52,8 @@ def pct(x: float | None, decimals: int = 0) -> str:
 
 
 def count(n: int, one: str, many: str) -> str:
-    """ "1 punkt", "3 punkter": Swedish counts in the singular for one."""
-    return f"{int(n)} {one if int(n) == 1 else many}"
+    """A count and its word: "1 punkt", "3 punkter" (``domain.plural``)."""
+    return f"{int(n)} {plural(int(n), one, many)}"
 
 
 def count_of(done: int, total: int) -> str:

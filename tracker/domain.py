@@ -144,6 +144,11 @@ def sv_date(value: object) -> str:
     return DASH if d is None else f"{d.day} {MONTH_NAMES[d.month - 1]} {d.year}"
 
 
+def plural(n: int, one: str, many: str) -> str:
+    """The Swedish word for a count: the singular for one ("1 punkt", "2 punkter")."""
+    return one if n == 1 else many
+
+
 @dataclass(frozen=True)
 class Trainee:
     trainee_id: str

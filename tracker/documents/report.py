@@ -46,7 +46,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import CondPageBreak, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from tracker.domain import DASH, STATUS_EJ, STATUS_PAGAR, STATUS_UPPFYLLT, sv_date
+from tracker.domain import DASH, STATUS_EJ, STATUS_PAGAR, STATUS_UPPFYLLT, plural, sv_date
 
 # --- what the report shows -------------------------------------------------------------------
 
@@ -358,7 +358,7 @@ def _overview(data: ReportData, st: dict[str, ParagraphStyle]) -> list[Any]:
             "Klar att ansöka om bevis om specialistkompetens",
             "<b>Ja</b>"
             if data.ready
-            else f"<b>Nej</b>: {len(data.missing_items)} {'punkt' if len(data.missing_items) == 1 else 'punkter'} "
+            else f"<b>Nej</b>: {len(data.missing_items)} {plural(len(data.missing_items), 'punkt', 'punkter')} "
             "saknas (se Vad saknas nedan).",
         )
     )
@@ -649,7 +649,7 @@ def _delmal_section(data: ReportData, st: dict[str, ParagraphStyle]) -> list[Any
         done = sum(1 for r in rows if r.status == STATUS_UPPFYLLT)
         ongoing = sum(1 for r in rows if r.status == STATUS_PAGAR)
         waiting = len(rows) - done - ongoing
-        summary = f"{done} av {len(rows)} uppfyllda, {ongoing} pågår, {waiting} ej {'påbörjat' if waiting == 1 else 'påbörjade'}"
+        summary = f"{done} av {len(rows)} uppfyllda, {ongoing} pågår, {waiting} ej {plural(waiting, 'påbörjat', 'påbörjade')}"
         out += [CondPageBreak(KEEP), Paragraph(f"{heading} ({summary})", st["h3"])]
         out.append(_delmal_table(rows, st))
     return out

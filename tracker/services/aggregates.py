@@ -10,7 +10,7 @@ from typing import Any
 import pandas as pd
 
 from tracker.accounts import Actor
-from tracker.domain import REG_2021, TYPE_LABELS
+from tracker.domain import REG_2021, TYPE_LABELS, plural
 from tracker.rules import setbased
 from tracker.rules.facts import RISK_LATE_SHARE, RISK_LEAVE_DAYS, RISK_PACE, RISK_PACE_MIN_ELAPSED
 from tracker.rules.numbers import sv_number
@@ -438,7 +438,7 @@ def risk_reasons(r: Mapping[Any, Any]) -> list[str]:
     if r["late_delmal"]:
         n = int(r["delmal_ej"])
         share = sv_number(100 * float(r["counted_months"]) / float(r["required_months"]), 0)
-        out.append(f"Sent i ST ({share} % av minimitiden): {n} delmål ej {_pl(n, 'påbörjat', 'påbörjade')}")
+        out.append(f"Sent i ST ({share} % av minimitiden): {n} delmål ej {plural(n, 'påbörjat', 'påbörjade')}")
     return out
 
 
@@ -447,10 +447,10 @@ def _still_missing(r: Mapping[Any, Any]) -> list[str]:
     out = []
     missing = int(r["delmal_total"]) - int(r["delmal_uppfyllt"])
     if missing:
-        text = f"{missing} delmål är inte {_pl(missing, 'uppfyllt', 'uppfyllda')}"
+        text = f"{missing} delmål är inte {plural(missing, 'uppfyllt', 'uppfyllda')}"
         ej = int(r["delmal_ej"])
         if ej:
-            text += f", varav {ej} ej {_pl(ej, 'påbörjat', 'påbörjade')}"
+            text += f", varav {ej} ej {plural(ej, 'påbörjat', 'påbörjade')}"
         out.append(text)
     docs = [
         f"{TYPE_LABELS[doc]} ({form})"
@@ -459,7 +459,7 @@ def _still_missing(r: Mapping[Any, Any]) -> list[str]:
     ]
     if docs:
         listed = " och ".join([docs[0], *(lower_first(d) for d in docs[1:])])
-        out.append(f"{listed} är inte {_pl(len(docs), 'signerat', 'signerade')}")
+        out.append(f"{listed} är inte {plural(len(docs), 'signerat', 'signerade')}")
     if r["regulation"] == REG_2021:
         if not r["bt_approved"]:
             out.append("Bastjänstgöringen är inte godkänd")
@@ -470,8 +470,6 @@ def _still_missing(r: Mapping[Any, Any]) -> list[str]:
     return out
 
 
-def _pl(n: int, one: str, many: str) -> str:
-    return one if n == 1 else many
 
 
 def _sv(x: float) -> str:
