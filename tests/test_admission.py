@@ -13,12 +13,12 @@ from typing import Any
 import pandas as pd
 import pytest
 import test_services
-from appdb import app_copy
+from appdb import actor, app_copy
 from rows import insert_rows
 from streamlit.testing.v1 import AppTest
 from test_app import button
 from test_app import signed_in as app_signed_in
-from test_services import actor, audit_rows
+from test_services import audit_rows
 
 from dashboards import format as fmt
 from tracker import services

@@ -23,10 +23,10 @@ from functools import partial
 from pathlib import Path
 
 import pytest
-from appdb import app_copy
+from appdb import actor, app_copy
 from pypdf import PdfReader
 from test_app import button, signed_in
-from test_services import actor, audit_rows
+from test_services import audit_rows
 
 from dashboards import format as fmt
 from tracker import services

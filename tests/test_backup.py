@@ -19,12 +19,11 @@ from typing import Any
 
 import duckdb
 import pytest
-from appdb import app_copy
+from appdb import actor, app_copy
 from rows import insert_rows
 from streamlit.testing.v1 import AppTest
 
 from tracker import services
-from tracker.accounts import actor_for_person
 from tracker.cli import main
 from tracker.config import Settings
 from tracker.demo import load_demo
@@ -100,11 +99,6 @@ def rewrite(folder: Path, name: str, change: Callable[[bytes], bytes], *, fix_ch
         fixed = [f"{digest}  {name}" if line.endswith(f"  {name}") else line for line in lines]
         (folder / CHECKSUMS).write_text("\n".join(fixed) + "\n", encoding="utf-8")
 
-
-def actor(con: Connection, person_id: str) -> services.Actor:
-    a = actor_for_person(con, person_id)
-    assert a is not None
-    return a
 
 
 def small_database(path: Path, *, upto: str | None = None) -> None:

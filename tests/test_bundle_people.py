@@ -9,8 +9,9 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from appdb import actor
 from bundles import Bundle
-from test_import_security import actor, db_path, template  # noqa: F401  (the hand-made regions R1/R2)
+from test_import_security import db_path, template  # noqa: F401  (the hand-made regions R1/R2)
 
 from tracker import services
 from tracker.accounts import actor_for_email

@@ -7,7 +7,6 @@ the app does, many rounds in a row, and check after every round what the databas
 from __future__ import annotations
 
 import json
-import shutil
 import threading
 from collections.abc import Callable, Iterator
 from datetime import date, timedelta
@@ -16,15 +15,16 @@ from typing import Any
 
 import duckdb
 import pytest
+from appdb import actor, fresh_copy
 from rows import insert_rows
-from test_services import actor, template  # noqa: F401  (the hand-made database: TA, TB and their staff)
+from test_services import template  # noqa: F401  (the hand-made database: TA, TB and their staff)
 
 from tracker import services
 from tracker.accounts import Actor
 from tracker.errors import ConflictError, StateConflict, TrackerError
 from tracker.services import AccessDenied
 from tracker.services.certificates import stale_requests
-from tracker.store import Connection, connect
+from tracker.store import Connection
 
 TODAY = date.today()
 D = date.fromisoformat
@@ -37,11 +37,7 @@ ENDED = "Ditt handledarskap för ST-läkaren har upphört; intyget kan inte län
 
 @pytest.fixture
 def con(template: str, tmp_path: Path) -> Iterator[Connection]:  # noqa: F811  (test_services' database)
-    path = tmp_path / "db.duckdb"
-    shutil.copy(template, path)
-    c = connect(path)
-    yield c
-    c.close()
+    yield from fresh_copy(template, tmp_path)
 
 
 def _audit(con: Connection, action: str, certificate_id: str) -> list[tuple[str, dict[str, Any], dict[str, Any]]]:

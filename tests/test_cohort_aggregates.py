@@ -3,7 +3,6 @@ delmål few have uppfyllt, and the trainees behind a bar or a cell (on the hand-
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -11,12 +10,12 @@ from typing import Any
 
 import pandas as pd
 import pytest
+from appdb import actor, fresh_copy
 from cohortdb import C_ALLMAN_2015, C_KARDIO_2015, COMMON_2015, build
 
 from tracker import services
-from tracker.accounts import Actor, actor_for_person
 from tracker.services import CohortFilter
-from tracker.store import Connection, connect
+from tracker.store import Connection
 
 AS_OF = date(2026, 6, 1)
 REG_2015 = CohortFilter(regulations=("SOSFS 2015:8",))
@@ -31,17 +30,8 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def con(template: Path, tmp_path: Path) -> Iterator[Connection]:
-    path = tmp_path / "db.duckdb"
-    shutil.copy(template, path)
-    c = connect(path)
-    yield c
-    c.close()
+    yield from fresh_copy(template, tmp_path)
 
-
-def actor(con: Connection, pid: str) -> Actor:
-    a = actor_for_person(con, pid)
-    assert a is not None
-    return a
 
 
 def admin_cohort(con: Connection) -> pd.DataFrame:

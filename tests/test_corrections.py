@@ -11,9 +11,8 @@ from typing import Any
 
 import pytest
 import test_services
-from appdb import own_trainee
+from appdb import actor, own_trainee
 from test_app import PAGES, button, signed_in
-from test_services import actor
 
 from tracker import services
 from tracker.errors import NotFoundError, OverlapConflict

@@ -11,7 +11,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from test_import_security import actor, db_path, template  # noqa: F401  (the hand-made regions R1/R2)
+from appdb import actor
+from test_import_security import db_path, template  # noqa: F401  (the hand-made regions R1/R2)
 
 from tracker import services
 from tracker.cli import main

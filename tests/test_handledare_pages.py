@@ -13,13 +13,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from appdb import app_copy
+from appdb import actor, app_copy
 from rows import insert_rows
 from streamlit.testing.v1 import AppTest
 
 from dashboards import format as fmt
 from tracker import services
-from tracker.accounts import actor_for_person
 from tracker.store import Connection, catalogue, connect
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -28,11 +27,6 @@ PAGES = "dashboards/pages"
 TODAY = date.today()
 D = date.fromisoformat
 
-
-def actor(con: Connection, pid: str) -> services.Actor:
-    a = actor_for_person(con, pid)
-    assert a is not None
-    return a
 
 
 @pytest.fixture(scope="module")

@@ -13,10 +13,11 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from appdb import actor
 from rows import insert_rows
 
 from tracker import services
-from tracker.accounts import actor_for_person, hash_password
+from tracker.accounts import hash_password
 from tracker.cli import main
 from tracker.errors import ImportRejected
 from tracker.ingest import read
@@ -111,11 +112,6 @@ def con(db_path: Path) -> Iterator[Connection]:
     yield c
     c.close()
 
-
-def actor(con: Connection, pid: str) -> services.Actor:
-    a = actor_for_person(con, pid)
-    assert a is not None
-    return a
 
 
 def trainees(*rows: str, unit: bool = False) -> bytes:

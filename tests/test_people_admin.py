@@ -18,12 +18,12 @@ from typing import Any
 
 import pytest
 import test_services
-from appdb import app_copy
+from appdb import actor, app_copy
 from rows import insert_rows
 from streamlit.testing.v1 import AppTest
 from test_app import person as person_of
 from test_app import signed_in as open_page
-from test_services import actor, audit_rows
+from test_services import audit_rows
 
 from tracker import services
 from tracker.accounts import (

@@ -5,7 +5,6 @@ details and the pages ("Mina uppgifter", the office's Personuppgifter tab, the h
 from __future__ import annotations
 
 import json
-import shutil
 from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
@@ -13,7 +12,7 @@ from typing import Any
 
 import duckdb
 import pytest
-from appdb import own_trainee
+from appdb import actor, fresh_copy, own_trainee
 from rows import insert_rows
 from test_app import button, signed_in
 
@@ -122,17 +121,8 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def con(template: Path, tmp_path: Path) -> Iterator[Connection]:
-    path = tmp_path / "db.duckdb"
-    shutil.copy(template, path)
-    c = connect(path)
-    yield c
-    c.close()
+    yield from fresh_copy(template, tmp_path)
 
-
-def actor(con: Connection, pid: str) -> services.Actor:
-    a = actor_for_person(con, pid)
-    assert a is not None
-    return a
 
 
 def audit(con: Connection) -> list[dict[str, Any]]:

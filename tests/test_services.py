@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from fractions import Fraction
+from pathlib import Path
 
 import pandas as pd
 import pytest
+from appdb import actor, fresh_copy
 from rows import insert_rows
 
 from tracker import services
-from tracker.accounts import Actor, actor_for_email, actor_for_person, hash_password, verify_password
+from tracker.accounts import Actor, actor_for_email, hash_password, verify_password
 from tracker.errors import LoginError, StateConflict
 from tracker.rules.progress import progress_for
 from tracker.services import AccessDenied, InputError
@@ -182,21 +185,10 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 
 @pytest.fixture
-def con(template: str, tmp_path: pytest.TempPathFactory) -> Connection:
+def con(template: str, tmp_path: Path) -> Iterator[Connection]:
     """A fresh copy of the template database for each test."""
-    import shutil
+    yield from fresh_copy(template, tmp_path)
 
-    path = str(tmp_path / "db.duckdb")  # type: ignore[operator]
-    shutil.copy(template, path)
-    c = connect(path)
-    yield c  # type: ignore[misc]
-    c.close()
-
-
-def actor(con: Connection, pid: str) -> services.Actor:
-    a = actor_for_person(con, pid)
-    assert a is not None
-    return a
 
 
 def audit_rows(con: Connection, action: str) -> list[tuple[object, ...]]:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
@@ -15,11 +14,12 @@ from typing import Any
 
 import pandas as pd
 import pytest
+from appdb import actor, fresh_copy
 from bundles import Bundle
 from rows import insert_rows
 
 from tracker import services
-from tracker.accounts import actor_for_person, redeem_code, verify_password
+from tracker.accounts import redeem_code, verify_password
 from tracker.demo import load_demo
 from tracker.errors import ImportRejected, StateConflict
 from tracker.ingest import load
@@ -74,23 +74,14 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def con(template: Path, tmp_path: Path) -> Iterator[Connection]:
-    path = tmp_path / "db.duckdb"
-    shutil.copy(template, path)
-    c = connect(path)
-    yield c
-    c.close()
+    yield from fresh_copy(template, tmp_path)
 
-
-def _actor(con: Connection, pid: str) -> services.Actor:
-    a = actor_for_person(con, pid)
-    assert a is not None
-    return a
 
 
 def _import(con: Connection, b: Bundle) -> list[str]:
     """Row errors of importing ``b`` as the studierektor (imported when there are none)."""
     try:
-        services.run_import(con, _actor(con, "pS"), b.frames())
+        services.run_import(con, actor(con, "pS"), b.frames())
     except ImportRejected as exc:
         return [str(e) for e in exc.errors]
     return []
@@ -181,7 +172,7 @@ def test_an_import_gives_a_trainee_record_with_records_its_account(
     ]
 
     # The person signs in (a first password from a one-time code) and sees the record as their own.
-    code = services.issue_password_code(con, _actor(con, "pS"), pid)
+    code = services.issue_password_code(con, actor(con, "pS"), pid)
     redeem_code(con, email, code, PASSWORD)
     tove = verify_password(con, email, PASSWORD)
     assert tove is not None and tove.trainee_id == "T1" and "st_lakare" in tove.roles
@@ -272,7 +263,7 @@ def test_inskrivning_refuses_the_person_an_import_gave_a_trainee_record(con: Con
     trainees = con.execute("SELECT count(*) FROM trainee").fetchall()
     with pytest.raises(StateConflict, match="redan en ST-utbildning"):
         services.enrol_intressent(
-            con, _actor(con, "pS"), "I1", st_start_date=D("2025-09-01"), contract_date=D("2025-08-15"),
+            con, actor(con, "pS"), "I1", st_start_date=D("2025-09-01"), contract_date=D("2025-08-15"),
             huvudhandledare_id="pH",
         )
     assert con.execute("SELECT count(*) FROM trainee").fetchall() == trainees
@@ -369,7 +360,7 @@ def test_m008_keeps_every_row_sequence_and_index_and_changes_only_trainee_person
     # The record that had no account gets one although it has records; new rows keep counting.
     con.execute("INSERT INTO person (person_id, name, email) VALUES ('pNy', 'Utan Konto', 'ny@example.se')")
     con.execute("UPDATE trainee SET person_id = 'pNy' WHERE trainee_id = 'T999'")
-    assert _actor(con, "pNy").trainee_id == "T999"
+    assert actor(con, "pNy").trainee_id == "T999"
     top = con.execute("SELECT max(placement_id) FROM placement").fetchall()[0][0]
     new_id = con.execute(
         """INSERT INTO placement (trainee_id, kind, setting, start_date, end_date, percent)
