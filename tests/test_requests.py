@@ -5,7 +5,6 @@ from __future__ import annotations
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterator
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +14,6 @@ from streamlit.testing.v1 import AppTest
 
 from dashboards import connection, signin
 from tracker import accounts
-from tracker.demo import load_demo
 from tracker.rules import progress, setbased
 from tracker.store import Connection, connect, records
 
@@ -24,12 +22,9 @@ APP = str(ROOT / "streamlit_app.py")
 
 
 @pytest.fixture(scope="module")
-def seeded(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("requests") / "demo.duckdb"
-    con = connect(path)
-    load_demo(con, trainees=30, seed=5, as_of=date.today())
-    con.close()
-    return path
+def seeded(small_demo_db: Path) -> Path:
+    """The conftest's small demo database: the page renders only read it."""
+    return small_demo_db
 
 
 @pytest.fixture
